@@ -1,0 +1,129 @@
+"""LSP Capacity Twin: the Streamlit entry script.  It only composes views.
+
+Run with ``streamlit run app.py``.  The sidebar returns one frozen
+``domain.Scenario``; each tab renders it.  Tabs are lazy (only the open tab
+runs), heavy work is cached in ``views.state``/``views.cached_sim``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+import access
+import db
+from config import ConfigError, Settings, get_settings
+from domain import LspError, Scenario
+from planning import PlanningError
+from views import (
+    admin,
+    cooperation_tab,
+    finance,
+    lane_ops,
+    nav,
+    risk,
+    sidebar,
+    state,
+    watchtower,
+)
+
+st.set_page_config(page_title="LSP Capacity Twin", page_icon="🚛", layout="wide")
+
+
+def _optional_view(name: str):
+    """A colleague's view module, or None while it does not exist yet."""
+    if importlib.util.find_spec(f"views.{name}") is None:
+        return None
+    return importlib.import_module(f"views.{name}")
+
+
+def _empty_state(settings: Settings) -> None:
+    st.title("🚛 LSP Capacity Twin")
+    st.info(
+        "The database holds no demand history yet. Load the demo network (BER-MUC seasonal, "
+        "HAM-ROT over capacity, FRA-PAR with a demand shock, an intermittent lane and synthetic "
+        "lanes) to explore the dashboard, then import your own CSV in the Data tab."
+    )
+    gate = admin.write_access(settings)
+    if gate.needs_password:
+        admin.render_admin_login(settings, key_prefix="empty")
+    if st.button("📦 Load demo data", type="primary", disabled=not gate.allowed,
+                 help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
+        access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
+                             action=access.ACTION_IMPORT)
+        with st.spinner("Writing demo lanes…"):
+            db.seed_demo()
+        state.clear_caches()
+        state.flash("success", "Demo data loaded: pick a lane in the sidebar or open one from "
+                               "the watchtower.")
+        st.rerun()
+
+
+def _lane_plan(scenario: Scenario):
+    return state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
+                           scenario.horizon_days)
+
+
+def _tabs(scenario: Scenario, settings: Settings) -> None:
+    tabs = dict(zip(nav.TABS, st.tabs(nav.TABS, key=nav.TAB_KEY, on_change="rerun"), strict=True))
+    # Only the open tab runs (lazy tabs); ``.open`` is None when state is not tracked.
+    open_tabs = [label for label, tab in tabs.items() if tab.open is not False]
+    for label in open_tabs:
+        with tabs[label]:
+            if label == nav.WATCHTOWER:
+                watchtower.render(state.network_plan())
+            elif label == nav.LANE_OPS:
+                lane_ops.render(scenario, _lane_plan(scenario))
+            elif label == nav.RISK:
+                risk.render(scenario, _lane_plan(scenario))
+            elif label == nav.COOPERATION:
+                cooperation_tab.render(scenario, _lane_plan(scenario), state.network_plan())
+            elif label == nav.FINANCE:
+                finance.render(scenario, _lane_plan(scenario))
+            elif label == nav.DATA:
+                data_tab = _optional_view("data_tab")
+                if data_tab is None:
+                    st.info("The Data tab is being installed.")
+                else:
+                    data_tab.render(scenario, settings)
+            elif label == nav.ANALYST:
+                _analyst(scenario, settings)
+
+
+def _analyst(scenario: Scenario, settings: Settings) -> None:
+    plan, network = _lane_plan(scenario), state.network_plan()
+    assistant, report_tab = _optional_view("assistant"), _optional_view("report_tab")
+    if report_tab is not None:
+        report_tab.render(plan, network, settings)
+    if assistant is not None:
+        assistant.render(plan, network, settings)
+    if assistant is None and report_tab is None:
+        st.info("The analyst assistant and the PDF report are not installed yet.")
+
+
+def main() -> None:
+    try:
+        settings = get_settings()
+        db.ping()
+    except (ConfigError, LspError) as exc:
+        st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {exc}")
+        st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
+        return
+    try:
+        watchtower.apply_selection()
+        state.show_flashes()
+        lanes = state.list_lanes()
+        if not lanes:
+            _empty_state(settings)
+            return
+        scenario = sidebar.render(lanes, settings, database_label=db.database_label())
+        _tabs(scenario, settings)
+    except (LspError, PlanningError) as exc:
+        # Our own errors (database down mid-session, access denied, a lane that cannot
+        # be planned) become a banner; anything else is a bug and keeps its traceback.
+        st.error(f"⚠️ {exc}")
+
+
+main()

@@ -1,0 +1,1121 @@
+"""Persistence: lanes with master data and daily demand history.
+
+PostgreSQL in production (``DATABASE_URL``), an embedded SQLite file
+otherwise (``settings.sqlite_path``).  This is the only module that imports
+SQLAlchemy; callers get plain pandas/domain objects and our own errors:
+
+* a database that is down or refuses an operation -> :class:`domain.DataAccessError`
+  (the message names the host, never the password);
+* a record or lane id that does not exist -> :class:`domain.NotFoundError`;
+* bad single-record input -> :class:`domain.ValidationError`;
+* bad import files are *reported* (:class:`csv_import.ImportReport`), not raised.
+
+Every write is one short transaction per user action.
+
+Schema
+------
+``lanes``: one row per lane with all :class:`domain.LaneMasterData` fields.
+``demand``: ``id, lane_id, date, volume`` with ``UNIQUE(lane_id, date)`` and
+``CHECK(0 <= volume <= MAX_VOLUME)``.  ``lane_id`` is deliberately *not* a
+declared foreign key: PostgreSQL checks foreign keys with a per-row trigger,
+which cut bulk-import throughput to about a third in our measurements.
+Referential integrity is kept here instead: every write path creates the
+lane row before its demand rows, and :func:`delete_lane` removes both, each in
+one transaction.
+
+Bulk loading on PostgreSQL streams validated rows as a binary ``COPY`` buffer
+built with NumPy (no per-row Python).  Three paths, chosen under a table lock:
+
+1. empty ``demand`` table and a large load: drop the two unique indexes,
+   ``COPY`` straight into ``demand``, rebuild them (PostgreSQL manual,
+   "Populating a Database": index builds beat per-row index maintenance);
+2. none of the file's lanes has rows yet: ``COPY`` straight into ``demand``;
+3. otherwise ``COPY`` into a TEMP staging table and merge with
+   ``INSERT ... SELECT ... ON CONFLICT`` according to ``on_duplicate``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    Double,
+    Engine,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+import csv_import
+from config import PROJECT_DIR, get_settings
+from csv_import import (
+    EPOCH,
+    MAX_LANE_NAME_LENGTH,
+    MAX_REPORTED_ERRORS,
+    MAX_VOLUME,
+    ImportReport,
+    ParsedDemand,
+    RowError,
+    lane_problem,
+    volume_problem,
+)
+from domain import (
+    DataAccessError,
+    LaneMasterData,
+    LspError,
+    NotFoundError,
+    ValidationError,
+)
+
+try:  # the PostgreSQL driver is optional for SQLite-only use
+    import psycopg2
+    _DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, psycopg2.Error)
+except ImportError:  # pragma: no cover - psycopg2-binary is a runtime dependency
+    _DRIVER_ERRORS = (sqlite3.Error,)
+
+DUPLICATE_POLICIES = ("skip", "replace", "reject")
+BULK_REBUILD_MIN_ROWS = 100_000  # below this, per-row index maintenance is cheaper than rebuilding
+PG_CONNECT_TIMEOUT_S = 5  # an unreachable host fails fast instead of hanging the dashboard
+SQLITE_BUSY_TIMEOUT_S = 30  # wait this long for another writer before "database is locked"
+PG_DATE_EPOCH_DAYS = (dt.date(2000, 1, 1) - EPOCH).days  # PostgreSQL counts dates from 2000-01-01
+EXPORT_HEADER = ("date", "lane", "demand")
+
+ProgressCallback = Callable[[float, str], None]
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "pk": "pk_%(table_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        }
+    )
+
+
+# SQLite needs the exact type INTEGER for an auto-incrementing rowid primary key.
+_ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Lane(Base):
+    """A service lane and its master data (units as in :class:`domain.LaneMasterData`)."""
+
+    __tablename__ = "lanes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    code: Mapped[str] = mapped_column(String(MAX_LANE_NAME_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    internal_capacity: Mapped[float] = mapped_column(Double)  # units/day
+    holding_cost: Mapped[float] = mapped_column(Double)  # EUR/unit/year
+    penalty_cost: Mapped[float] = mapped_column(Double)  # EUR/unit short
+    partner_surcharge: Mapped[float] = mapped_column(Double)  # EUR/unit
+    order_cost: Mapped[float] = mapped_column(Double)  # EUR/order
+    handling_cost: Mapped[float] = mapped_column(Double)  # EUR/unit
+    revenue_per_unit: Mapped[float] = mapped_column(Double)  # EUR/unit
+    return_rate: Mapped[float] = mapped_column(Double)  # fraction
+    lead_time_mean: Mapped[float] = mapped_column(Double)  # days
+    lead_time_std: Mapped[float] = mapped_column(Double)  # days
+
+
+class DemandRecord(Base):
+    """Demand of one lane on one day [units/day]."""
+
+    __tablename__ = "demand"
+    __table_args__ = (
+        UniqueConstraint("lane_id", "date"),
+        CheckConstraint(f"volume >= 0 AND volume <= {MAX_VOLUME:.0f}", name="volume_range"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(_ID_TYPE, Identity(), primary_key=True)
+    lane_id: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date] = mapped_column(Date)
+    volume: Mapped[float] = mapped_column(Double)
+
+
+LANES = Lane.__table__
+DEMAND = DemandRecord.__table__
+MASTER_FIELDS = [c.name for c in LANES.columns if c.name != "id"]
+_PK_NAME = "pk_demand"
+_UQ_NAME = "uq_demand_lane_id_date"
+
+
+# --------------------------------------------------------------------------- engines
+
+_ENGINES: dict[str, Engine] = {}
+_SCHEMA_READY: set[int] = set()
+_LOCK = threading.Lock()
+
+
+def normalise_url(url: str | URL) -> str:
+    """Map the URL forms hosting providers hand out onto the installed driver.
+
+    >>> normalise_url("postgres://u:pw@db.example.com:5432/app")
+    'postgresql+psycopg2://u:pw@db.example.com:5432/app'
+    >>> normalise_url("postgresql://db/app?sslmode=require")
+    'postgresql+psycopg2://db/app?sslmode=require'
+    >>> normalise_url("sqlite:///data/x.sqlite")
+    'sqlite:///data/x.sqlite'
+    """
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url).strip()
+    # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; we ship psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg2://" + text[len(prefix) :]
+    return text
+
+
+def _configured_url() -> str:
+    settings = get_settings()
+    if settings.database_url:
+        return normalise_url(settings.database_url)
+    return f"sqlite:///{Path(settings.sqlite_path)}"
+
+
+def get_engine(url: str | URL | None = None) -> Engine:
+    """Engine for ``url`` (default: ``DATABASE_URL``, else the SQLite file), schema created.
+
+    Engines are cached per URL.  Raises :class:`DataAccessError` when the
+    database cannot be reached.
+    """
+    key = normalise_url(url) if url is not None else _configured_url()
+    with _LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None:
+            engine = _create_engine(key)
+            try:
+                _ensure_schema(engine)
+            except DataAccessError:
+                engine.dispose()
+                raise
+            _ENGINES[key] = engine
+    return engine
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            _configure_sqlite(engine)
+            return engine
+        connect_args = {}
+        if parsed.get_backend_name() == "postgresql":
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise DataAccessError(f"Cannot use {_label_for_url(parsed)}: {_reason(exc)}") from exc
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Explicit transactions (SQLAlchemy's documented pysqlite recipe) and WAL journaling."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        # WAL lets the dashboard read while an import writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _ensure_schema(engine: Engine) -> None:
+    if id(engine) in _SCHEMA_READY:
+        return
+    with _translate(engine, "Creating the schema"):
+        Base.metadata.create_all(engine)
+    _SCHEMA_READY.add(id(engine))
+
+
+def _resolve(engine: Engine | None) -> Engine:
+    if engine is None:
+        return get_engine()
+    _ensure_schema(engine)
+    return engine
+
+
+def _is_pg(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _label_for_url(url: URL) -> str:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        path = Path(url.database or ":memory:")
+        try:
+            shown = path.resolve().relative_to(PROJECT_DIR)
+        except (ValueError, OSError):
+            shown = path
+        return f"SQLite file {shown}"
+    if backend == "postgresql":
+        return f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+    return f"{backend} database at {url.host or ''}"
+
+
+def database_label(engine: Engine | None = None) -> str:
+    """Where the data lives, for the UI (never shows a password)."""
+    url = engine.url if engine is not None else make_url(_configured_url())
+    return _label_for_url(url)
+
+
+def _reason(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(original).__name__
+
+
+@contextmanager
+def _translate(engine: Engine, action: str) -> Iterator[None]:
+    """Turn driver/SQLAlchemy failures into DataAccessError with a clear message."""
+    try:
+        yield
+    except LspError:
+        raise
+    except (SQLAlchemyError, *_DRIVER_ERRORS) as exc:
+        message = _reason(exc)
+        password = engine.url.password
+        if password:
+            message = message.replace(str(password), "***")
+        raise DataAccessError(
+            f"{action} failed: {database_label(engine)} is unavailable or refused it ({message})."
+        ) from exc
+
+
+def ping(*, engine: Engine | None = None) -> None:
+    """Return if the database answers; raise :class:`DataAccessError` otherwise."""
+    engine = _resolve(engine)
+    with _translate(engine, "Connecting"), engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+
+
+# --------------------------------------------------------------------------- validation helpers
+
+
+def _clean_lane(lane: Any) -> str:
+    if not isinstance(lane, str):
+        raise ValidationError(f"lane must be text, got {type(lane).__name__}")
+    code = lane.strip()
+    problem = lane_problem(code)
+    if problem:
+        raise ValidationError(problem)
+    return code
+
+
+def _clean_volume(volume: Any) -> float:
+    if isinstance(volume, bool):
+        raise ValidationError(f"volume must be a number, got {volume!r}")
+    try:
+        value = float(volume)
+    except (TypeError, ValueError):
+        raise ValidationError(f"volume must be a number [units/day], got {volume!r}") from None
+    problem = volume_problem(value)
+    if problem:
+        raise ValidationError(problem)
+    return value
+
+
+def _clean_date(value: Any) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            raise ValidationError("date is missing")
+        value = value.date()
+    elif isinstance(value, dt.datetime):
+        value = value.date()
+    elif isinstance(value, np.datetime64):
+        value = pd.Timestamp(value).date()
+    elif isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(f"date must look like YYYY-MM-DD, got {value!r}") from None
+    if not isinstance(value, dt.date):
+        raise ValidationError(f"date must be a date, got {value!r}")
+    if not csv_import.MIN_DATE <= value <= csv_import.MAX_DATE:
+        raise ValidationError(
+            f"date {value.isoformat()} is outside "
+            f"{csv_import.MIN_DATE.isoformat()}..{csv_import.MAX_DATE.isoformat()}"
+        )
+    return value
+
+
+def _master_row(data: LaneMasterData) -> dict[str, Any]:
+    row = data.as_dict()
+    row["code"] = _clean_lane(row["code"])
+    return {k: row[k] for k in MASTER_FIELDS}
+
+
+def _master_from_row(row: Any) -> LaneMasterData:
+    values = row._mapping
+    return LaneMasterData(
+        **{k: (values[k] if k in ("code", "name") else float(values[k])) for k in MASTER_FIELDS}
+    )
+
+
+# --------------------------------------------------------------------------- lanes
+
+
+def _lane_ids(conn: Connection) -> dict[str, int]:
+    return {code: lane_id for lane_id, code in conn.execute(select(LANES.c.id, LANES.c.code))}
+
+
+def _ensure_lanes(
+    conn: Connection, codes: Iterable[str], masters: Iterable[LaneMasterData] = ()
+) -> dict[str, int]:
+    """Create missing lanes (given or default master data); return code -> id for all lanes."""
+    known = _lane_ids(conn)
+    given = {m.code: m for m in masters}
+    missing = [c for c in dict.fromkeys([*codes, *given]) if c not in known]
+    if missing:
+        rows = [_master_row(given.get(c) or LaneMasterData(code=c, name=c)) for c in missing]
+        conn.execute(_upsert(conn, LANES, rows, update=False), rows)
+        known = _lane_ids(conn)
+    return known
+
+
+def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], *, update: bool) -> Any:
+    dialect = pg_dialect if conn.dialect.name == "postgresql" else sqlite_dialect
+    stmt = dialect.insert(table)
+    if not update:
+        return stmt.on_conflict_do_nothing(index_elements=["code"])
+    changes = {k: stmt.excluded[k] for k in MASTER_FIELDS if k != "code"}
+    return stmt.on_conflict_do_update(index_elements=["code"], set_=changes)
+
+
+def list_lanes(*, engine: Engine | None = None) -> list[str]:
+    """Codes of all lanes (with master data or demand), sorted."""
+    engine = _resolve(engine)
+    with _translate(engine, "Listing lanes"), engine.connect() as conn:
+        return sorted(conn.execute(select(LANES.c.code)).scalars())
+
+
+def get_lane_master(code: str, *, engine: Engine | None = None) -> LaneMasterData:
+    """Master data of lane ``code``; :class:`NotFoundError` if it does not exist."""
+    engine = _resolve(engine)
+    with _translate(engine, "Reading master data"), engine.connect() as conn:
+        row = conn.execute(select(LANES).where(LANES.c.code == code)).first()
+    if row is None:
+        raise NotFoundError(f"Lane {code!r} does not exist.")
+    return _master_from_row(row)
+
+
+def list_lane_master(*, engine: Engine | None = None) -> dict[str, LaneMasterData]:
+    """Master data of every lane, keyed by lane code (sorted)."""
+    engine = _resolve(engine)
+    with _translate(engine, "Reading master data"), engine.connect() as conn:
+        rows = conn.execute(select(LANES)).all()
+    masters = [_master_from_row(r) for r in rows]
+    return {m.code: m for m in sorted(masters, key=lambda m: m.code)}
+
+
+def save_lane_master(data: LaneMasterData, *, engine: Engine | None = None) -> None:
+    """Insert or update the master data of ``data.code``."""
+    if not isinstance(data, LaneMasterData):
+        raise ValidationError(f"expected LaneMasterData, got {type(data).__name__}")
+    row = _master_row(data)
+    engine = _resolve(engine)
+    with _translate(engine, "Saving master data"), engine.begin() as conn:
+        conn.execute(_upsert(conn, LANES, [row], update=True), [row])
+
+
+def delete_lane(code: str, *, engine: Engine | None = None) -> None:
+    """Delete lane ``code`` with its master data and demand history."""
+    engine = _resolve(engine)
+    with _translate(engine, "Deleting the lane"), engine.begin() as conn:
+        lane_id = conn.execute(select(LANES.c.id).where(LANES.c.code == code)).scalar()
+        if lane_id is None:
+            raise NotFoundError(f"Lane {code!r} does not exist.")
+        conn.execute(delete(DEMAND).where(DEMAND.c.lane_id == lane_id))
+        conn.execute(delete(LANES).where(LANES.c.id == lane_id))
+
+
+# --------------------------------------------------------------------------- single records
+
+
+def add_record(lane: str, date: Any, volume: Any, *, engine: Engine | None = None) -> int:
+    """Add one day of demand; returns the new record id.
+
+    Raises :class:`ValidationError` for bad input or when the lane already has
+    a record on that date.
+    """
+    code, day, value = _clean_lane(lane), _clean_date(date), _clean_volume(volume)
+    engine = _resolve(engine)
+    try:
+        with _translate(engine, "Adding the record"), engine.begin() as conn:
+            lane_id = _ensure_lanes(conn, [code])[code]
+            result = conn.execute(
+                insert(DEMAND).values(lane_id=lane_id, date=day, volume=value).returning(DEMAND.c.id)
+            )
+            return int(result.scalar_one())
+    except DataAccessError as exc:
+        if isinstance(exc.__cause__, IntegrityError):
+            raise ValidationError(
+                f"Lane {code!r} already has a record on {day.isoformat()}; edit that one instead."
+            ) from None
+        raise
+
+
+def update_record(
+    record_id: int,
+    *,
+    date: Any = None,
+    volume: Any = None,
+    engine: Engine | None = None,
+) -> None:
+    """Change the date and/or volume of record ``record_id``."""
+    changes: dict[str, Any] = {}
+    if date is not None:
+        changes["date"] = _clean_date(date)
+    if volume is not None:
+        changes["volume"] = _clean_volume(volume)
+    engine = _resolve(engine)
+    try:
+        with _translate(engine, "Updating the record"), engine.begin() as conn:
+            stmt = select(DEMAND.c.id).where(DEMAND.c.id == int(record_id))
+            if conn.execute(stmt).first() is None:
+                raise NotFoundError(f"Record {record_id} does not exist.")
+            if changes:
+                conn.execute(update(DEMAND).where(DEMAND.c.id == int(record_id)).values(**changes))
+    except DataAccessError as exc:
+        if isinstance(exc.__cause__, IntegrityError):
+            raise ValidationError(
+                f"The lane of record {record_id} already has a record on "
+                f"{changes['date'].isoformat()}."
+            ) from None
+        raise
+
+
+def delete_record(record_id: int, *, engine: Engine | None = None) -> None:
+    """Delete record ``record_id``; :class:`NotFoundError` if there is none."""
+    engine = _resolve(engine)
+    with _translate(engine, "Deleting the record"), engine.begin() as conn:
+        result = conn.execute(delete(DEMAND).where(DEMAND.c.id == int(record_id)))
+        if result.rowcount == 0:
+            raise NotFoundError(f"Record {record_id} does not exist.")
+
+
+def get_records(lane: str, *, limit: int | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Records of ``lane`` (columns id, date, lane, demand), oldest first.
+
+    With ``limit`` only the latest ``limit`` days are returned.
+    """
+    engine = _resolve(engine)
+    with _translate(engine, "Reading records"), engine.connect() as conn:
+        lane_id = conn.execute(select(LANES.c.id).where(LANES.c.code == lane)).scalar()
+        if lane_id is None:
+            raise NotFoundError(f"Lane {lane!r} does not exist.")
+        stmt = (
+            select(DEMAND.c.id, DEMAND.c.date, DEMAND.c.volume)
+            .where(DEMAND.c.lane_id == lane_id)
+            .order_by(DEMAND.c.date.desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(int(limit))
+        rows = conn.execute(stmt).all()
+    rows.reverse()
+    return pd.DataFrame(
+        {
+            "id": np.array([r[0] for r in rows], dtype=np.int64),
+            "date": pd.to_datetime([r[1] for r in rows]).astype("datetime64[ns]"),
+            "lane": pd.Series([lane] * len(rows), dtype=object),
+            "demand": np.array([r[2] for r in rows], dtype=np.float64),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- reading history
+
+
+def load_demand(lane: str | None = None, *, engine: Engine | None = None) -> pd.DataFrame:
+    """Demand history: columns date (datetime64[ns]), lane (str), demand (float) by lane, date.
+
+    Fast path: no ORM objects; PostgreSQL streams a binary ``COPY`` decoded by
+    NumPy in one call, SQLite fetches plain tuples.
+    """
+    engine = _resolve(engine)
+    with _translate(engine, "Loading demand"), engine.connect() as conn:
+        lane_ids = _lane_ids(conn)
+        if lane is not None and lane not in lane_ids:
+            return _demand_frame(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), [])
+        wanted = None if lane is None else lane_ids[lane]
+        if _is_pg(engine):
+            ids, days, volume = _pg_read_demand(conn, wanted)
+        else:
+            ids, days, volume = _sqlite_read_demand(conn, wanted)
+    codes_by_id = dict((v, k) for k, v in lane_ids.items())
+    return _demand_frame(ids, days, volume, codes_by_id)
+
+
+def _demand_frame(
+    lane_ids: np.ndarray, days: np.ndarray, volume: np.ndarray, codes_by_id: Any
+) -> pd.DataFrame:
+    if len(lane_ids) == 0:
+        return pd.DataFrame(
+            {
+                "date": pd.Series([], dtype="datetime64[ns]"),
+                "lane": pd.Series([], dtype=object).astype(str),
+                "demand": pd.Series([], dtype=np.float64),
+            }
+        )
+    # Sort by lane code (Python string order, as list_lanes), then date.
+    unique_ids = np.unique(lane_ids)
+    codes = [codes_by_id.get(int(i), f"lane#{int(i)}") for i in unique_ids]
+    order = np.argsort(np.array(codes, dtype=object), kind="stable")
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes))
+    position = np.searchsorted(unique_ids, lane_ids)
+    row_order = np.lexsort((days, rank[position]))
+    code_array = np.array(codes, dtype=object)
+    return pd.DataFrame(
+        {
+            "date": days[row_order].astype("datetime64[D]").astype("datetime64[ns]"),
+            "lane": code_array[position[row_order]],
+            "demand": volume[row_order].astype(np.float64),
+        }
+    )
+
+
+_PG_HEADER_LENGTH = 19  # signature (11) + flags (4) + extension length (4)
+
+
+def _pg_read_demand(conn: Connection, lane_id: int | None):
+    where = "" if lane_id is None else f" WHERE lane_id = {int(lane_id)}"
+    sql = f"COPY (SELECT lane_id, date, volume FROM demand{where}) TO STDOUT WITH (FORMAT binary)"
+    buffer = io.BytesIO()
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cursor:
+        cursor.copy_expert(sql, buffer)
+    data = buffer.getbuffer()
+    extension = int.from_bytes(data[15:19], "big")
+    start = _PG_HEADER_LENGTH + extension
+    layout = np.dtype(
+        [("n", ">i2"), ("l1", ">i4"), ("lane", ">i4"), ("l2", ">i4"), ("date", ">i4"),
+         ("l3", ">i4"), ("volume", ">f8")]
+    )
+    body = np.frombuffer(data[start : len(data) - 2], dtype=layout)
+    return (
+        body["lane"].astype(np.int64),
+        body["date"].astype(np.int64) + PG_DATE_EPOCH_DAYS,
+        body["volume"].astype(np.float64),
+    )
+
+
+def _sqlite_read_demand(conn: Connection, lane_id: int | None):
+    raw = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        if lane_id is None:
+            cursor.execute("SELECT lane_id, date, volume FROM demand")
+        else:
+            cursor.execute("SELECT lane_id, date, volume FROM demand WHERE lane_id = ?", (lane_id,))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    ids, dates, volume = zip(*rows, strict=True)
+    # Dates are ISO text in SQLite; parse each distinct day once.
+    codes, distinct = pd.factorize(pd.Index(dates, dtype=object))
+    distinct_days = (
+        np.array(distinct, dtype="datetime64[D]").astype(np.int64)
+        if len(distinct)
+        else np.empty(0, np.int64)
+    )
+    return (
+        np.fromiter(ids, dtype=np.int64, count=len(ids)),
+        distinct_days[codes],
+        np.fromiter(volume, dtype=np.float64, count=len(volume)),
+    )
+
+
+def export_csv(lane: str | None = None, *, engine: Engine | None = None) -> bytes:
+    """History of ``lane`` (or all lanes) as UTF-8 CSV ``date,lane,demand``; re-importable."""
+    frame = load_demand(lane, engine=engine)
+    if lane is not None and frame.empty and lane not in list_lanes(engine=engine):
+        raise NotFoundError(f"Lane {lane!r} does not exist.")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_HEADER)
+    dates = frame["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    volumes = frame["demand"].to_numpy()
+    text_volumes = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in volumes]
+    writer.writerows(zip(dates, frame["lane"].to_numpy(dtype=object), text_volumes, strict=True))
+    return out.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------- import
+
+
+class _Rejected(Exception):
+    """Internal: abort the import transaction and report these errors."""
+
+    def __init__(self, errors: list[RowError], total: int):
+        super().__init__(f"{total} rows already exist")
+        self.errors = errors
+        self.total = total
+
+
+def _read_source(source: Any) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    if hasattr(source, "read"):
+        content = source.read()
+        return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+    raise ValidationError(
+        f"import source must be a path, a file object or bytes, got {type(source).__name__}"
+    )
+
+
+def import_csv(
+    source: str | Path | bytes | IO[bytes] | IO[str],
+    *,
+    engine: Engine | None = None,
+    on_duplicate: str = "skip",
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Validate a whole demand CSV, then write it in one transaction.
+
+    Parameters
+    ----------
+    source : path, file object (bytes or text) or bytes
+        File in the seed format ``date,product_name,demand`` (see
+        :mod:`csv_import` for everything that is accepted).
+    on_duplicate : {"skip", "replace", "reject"}
+        What to do with rows whose lane and date are already stored:
+        ``skip`` keeps the stored value (never overwrites, never doubles),
+        ``replace`` overwrites it, ``reject`` writes nothing and reports them.
+    progress : callable(fraction, message), optional
+        Called with progress in [0, 1] for a UI progress bar.
+
+    Returns
+    -------
+    ImportReport
+        Counts, lanes and (if anything was wrong) the errors; bad data is
+        reported, never raised.
+    """
+    if on_duplicate not in DUPLICATE_POLICIES:
+        raise ValueError(f"on_duplicate must be one of {DUPLICATE_POLICIES}, got {on_duplicate!r}")
+    notify = progress or (lambda _fraction, _message: None)
+    notify(0.0, "Reading the file…")
+    try:
+        data = _read_source(source)
+    except OSError as exc:
+        error = RowError(None, None, f"cannot read the file: {exc.strerror or exc}")
+        return ImportReport(errors=[error], error_count_total=1)
+    notify(0.1, "Validating every row…")
+    parsed = csv_import.parse_demand_csv(data)
+    report = ImportReport(
+        rows_read=parsed.rows_read,
+        lanes=list(parsed.lanes),
+        errors=list(parsed.errors),
+        error_count_total=parsed.error_count_total,
+    )
+    if not parsed.ok or len(parsed.volume) == 0:
+        notify(1.0, "Nothing to import." if parsed.ok else "The file has problems; nothing imported.")
+        return report
+    notify(0.4, f"{parsed.rows_read} rows valid; writing…")
+    engine = _resolve(engine)
+    try:
+        with _translate(engine, "Importing"), engine.begin() as conn:
+            inserted, skipped, replaced = _write_parsed(conn, parsed, on_duplicate, ())
+    except _Rejected as rejected:
+        report.errors = rejected.errors
+        report.error_count_total = rejected.total
+        notify(1.0, "Rows already stored; nothing imported.")
+        return report
+    report.inserted, report.skipped, report.replaced = inserted, skipped, replaced
+    notify(1.0, "Import finished.")
+    return report
+
+
+def _write_parsed(
+    conn: Connection,
+    parsed: ParsedDemand,
+    on_duplicate: str,
+    masters: Iterable[LaneMasterData],
+    *,
+    rebuild_allowed: bool = True,
+    known_new: bool = False,
+) -> tuple[int, int, int]:
+    """Write validated rows inside the caller's transaction; returns (inserted, skipped, replaced)."""
+    pg = conn.dialect.name == "postgresql"
+    if pg:
+        conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
+    ids_by_code = _ensure_lanes(conn, parsed.lanes, masters)
+    lane_ids = np.array([ids_by_code[c] for c in parsed.lanes], dtype=np.int32)[parsed.lane_index]
+    n = len(lane_ids)
+    distinct_ids = sorted({int(ids_by_code[c]) for c in parsed.lanes})
+    table_empty = (
+        False if known_new
+        else conn.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM demand)").scalar()
+    )
+    if known_new or table_empty or not _lanes_have_rows(conn, distinct_ids):
+        if pg:
+            rebuild = rebuild_allowed and bool(table_empty) and n >= BULK_REBUILD_MIN_ROWS
+            with _indexes_dropped(conn, rebuild):
+                _pg_copy_direct(conn, lane_ids, parsed.days, parsed.volume)
+        else:
+            _sqlite_insert_direct(conn, lane_ids, parsed.days, parsed.volume)
+        return n, 0, 0
+    return _merge(conn, parsed, lane_ids, on_duplicate)
+
+
+def _lanes_have_rows(conn: Connection, lane_ids: list[int]) -> bool:
+    chunk = 500  # stay far below SQLite's bound-parameter limit
+    for start in range(0, len(lane_ids), chunk):
+        part = lane_ids[start : start + chunk]
+        stmt = select(DEMAND.c.id).where(DEMAND.c.lane_id.in_(part)).limit(1)
+        if conn.execute(stmt).first() is not None:
+            return True
+    return False
+
+
+@contextmanager
+def _indexes_dropped(conn: Connection, active: bool) -> Iterator[None]:
+    """Drop the demand unique indexes for a bulk load into an empty table and rebuild them."""
+    if not active:
+        yield
+        return
+    conn.exec_driver_sql(
+        f"ALTER TABLE demand DROP CONSTRAINT {_PK_NAME}, DROP CONSTRAINT {_UQ_NAME}"
+    )
+    yield
+    conn.exec_driver_sql(
+        f"ALTER TABLE demand ADD CONSTRAINT {_PK_NAME} PRIMARY KEY (id), "
+        f"ADD CONSTRAINT {_UQ_NAME} UNIQUE (lane_id, date)"
+    )
+
+
+def _pg_binary(fields: list[tuple[np.ndarray, str]]) -> bytes:
+    """PostgreSQL binary COPY stream for fixed-width, non-null columns (built in NumPy)."""
+    n = len(fields[0][0])
+    layout = [("count", ">i2")]
+    for k, (_, kind) in enumerate(fields):
+        layout += [(f"len{k}", ">i4"), (f"val{k}", kind)]
+    rows = np.empty(n, dtype=np.dtype(layout))
+    rows["count"] = len(fields)
+    for k, (values, kind) in enumerate(fields):
+        rows[f"len{k}"] = np.dtype(kind).itemsize
+        rows[f"val{k}"] = values
+    header = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+    return header + rows.tobytes() + (-1).to_bytes(2, "big", signed=True)
+
+
+def _copy_in(conn: Connection, sql: str, payload: bytes) -> None:
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cursor:
+        cursor.copy_expert(sql, io.BytesIO(payload))
+
+
+def _pg_copy_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, volume: np.ndarray) -> None:
+    n = len(lane_ids)
+    # Reserve n ids in one step (we hold a lock that blocks every other demand insert),
+    # so COPY need not call nextval() once per row.
+    sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('demand', 'id')").scalar()
+    first = conn.exec_driver_sql(f"SELECT nextval('{sequence}')").scalar()
+    if n > 1:
+        conn.exec_driver_sql(f"SELECT setval('{sequence}', {int(first) + n - 1})")
+    payload = _pg_binary(
+        [
+            (np.arange(first, first + n, dtype=np.int64), ">i8"),
+            (lane_ids, ">i4"),
+            (days.astype(np.int64) - PG_DATE_EPOCH_DAYS, ">i4"),
+            (volume, ">f8"),
+        ]
+    )
+    _copy_in(conn, "COPY demand (id, lane_id, date, volume) FROM STDIN WITH (FORMAT binary)", payload)
+
+
+def _iso_dates(days: np.ndarray) -> list[str]:
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype(str).tolist()
+
+
+def _sqlite_insert_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, volume: np.ndarray) -> None:
+    raw = conn.connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(
+            "INSERT INTO demand (lane_id, date, volume) VALUES (?, ?, ?)",
+            zip(lane_ids.tolist(), _iso_dates(days), volume.tolist(), strict=True),
+        )
+    finally:
+        cursor.close()
+
+
+def _merge(conn: Connection, parsed: ParsedDemand, lane_ids: np.ndarray, on_duplicate: str) -> tuple[int, int, int]:
+    """Stage rows in a TEMP table, then merge them by ``on_duplicate``."""
+    pg = conn.dialect.name == "postgresql"
+    n = len(lane_ids)
+    conn.exec_driver_sql("DROP TABLE IF EXISTS demand_staging")
+    if pg:
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE demand_staging (row_no bigint, lane_id integer, date date, "
+            "volume double precision) ON COMMIT DROP"
+        )
+        payload = _pg_binary(
+            [
+                (parsed.row, ">i8"),
+                (lane_ids, ">i4"),
+                (parsed.days.astype(np.int64) - PG_DATE_EPOCH_DAYS, ">i4"),
+                (parsed.volume, ">f8"),
+            ]
+        )
+        _copy_in(conn, "COPY demand_staging FROM STDIN WITH (FORMAT binary)", payload)
+    else:
+        conn.exec_driver_sql(
+            "CREATE TEMP TABLE demand_staging (row_no INTEGER, lane_id INTEGER, date DATE, volume REAL)"
+        )
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(
+                "INSERT INTO demand_staging VALUES (?, ?, ?, ?)",
+                zip(parsed.row.tolist(), lane_ids.tolist(), _iso_dates(parsed.days),
+                    parsed.volume.tolist(), strict=True),
+            )
+        finally:
+            cursor.close()
+    try:
+        match = (
+            "FROM demand_staging s JOIN demand d ON d.lane_id = s.lane_id AND d.date = s.date"
+        )
+        replaced = 0
+        if on_duplicate == "reject":
+            total = conn.exec_driver_sql(f"SELECT count(*) {match}").scalar()
+            if total:
+                rows = conn.exec_driver_sql(
+                    f"SELECT s.row_no, l.code, s.date {match} JOIN lanes l ON l.id = s.lane_id "
+                    f"ORDER BY s.row_no LIMIT {MAX_REPORTED_ERRORS}"
+                ).all()
+                errors = [
+                    RowError(
+                        int(row_no),
+                        None,
+                        f"lane '{code}' already has a record on {_as_date(day).isoformat()} "
+                        "(duplicate policy 'reject': nothing was imported)",
+                    )
+                    for row_no, code, day in rows
+                ]
+                raise _Rejected(errors, int(total))
+        elif on_duplicate == "replace":
+            if pg:
+                result = conn.exec_driver_sql(
+                    "UPDATE demand d SET volume = s.volume FROM demand_staging s "
+                    "WHERE d.lane_id = s.lane_id AND d.date = s.date"
+                )
+            else:
+                result = conn.exec_driver_sql(
+                    "UPDATE demand SET volume = (SELECT s.volume FROM demand_staging s "
+                    "WHERE s.lane_id = demand.lane_id AND s.date = demand.date) "
+                    "WHERE EXISTS (SELECT 1 FROM demand_staging s "
+                    "WHERE s.lane_id = demand.lane_id AND s.date = demand.date)"
+                )
+            replaced = int(result.rowcount)
+        # "WHERE true" resolves SQLite's parsing ambiguity of INSERT ... SELECT ... ON CONFLICT.
+        result = conn.exec_driver_sql(
+            "INSERT INTO demand (lane_id, date, volume) "
+            "SELECT lane_id, date, volume FROM demand_staging WHERE true "
+            "ORDER BY lane_id, date ON CONFLICT (lane_id, date) DO NOTHING"
+        )
+        inserted = int(result.rowcount)
+    finally:
+        if not pg:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS temp.demand_staging")
+    return inserted, n - inserted - replaced, replaced
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# --------------------------------------------------------------------------- bulk loading
+
+
+def frame_to_parsed(frame: pd.DataFrame) -> ParsedDemand:
+    """Validate a DataFrame with columns date, lane, demand (vectorised) for writing.
+
+    Raises :class:`ValidationError` naming the first problems.
+    """
+    missing = [c for c in ("date", "lane", "demand") if c not in frame.columns]
+    if missing:
+        raise ValidationError(f"frame lacks column(s) {', '.join(missing)}")
+    days = pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    lane_index, lanes = pd.factorize(frame["lane"].astype(str).str.strip())
+    volume = frame["demand"].to_numpy(dtype=np.float64)
+    problems = [f"lane {c!r}: {p}" for c in lanes if (p := lane_problem(c))]
+    with np.errstate(invalid="ignore"):
+        bad_volume = ~np.isfinite(volume) | (volume < 0) | (volume > MAX_VOLUME)
+    if bad_volume.any():
+        problems.append(f"{int(bad_volume.sum())} volumes outside 0..{MAX_VOLUME:g} or not finite")
+    key = lane_index.astype(np.int64) << 32 | (days & 0xFFFFFFFF)
+    if len(np.unique(key)) != len(key):
+        problems.append("the same lane and date appear more than once")
+    if problems:
+        raise ValidationError("; ".join(problems[:10]))
+    return ParsedDemand(
+        lanes=[str(c) for c in lanes],
+        lane_index=lane_index.astype(np.int32),
+        days=days.astype(np.int32),
+        volume=volume,
+        row=np.arange(2, len(volume) + 2, dtype=np.int64),
+        rows_read=len(volume),
+        errors=[],
+        error_count_total=0,
+    )
+
+
+def bulk_load(
+    chunks: Iterable[pd.DataFrame],
+    masters: Iterable[LaneMasterData] = (),
+    *,
+    engine: Engine | None = None,
+    wipe: bool = False,
+    progress: ProgressCallback | None = None,
+    expected_rows: int | None = None,
+) -> int:
+    """Write demand frames (columns date, lane, demand) and master data in ONE transaction.
+
+    Parameters
+    ----------
+    chunks : iterable of DataFrame
+        Generated lazily so 11M rows never sit in memory at once; lanes
+        must not repeat across chunks.
+    masters : iterable of LaneMasterData
+        Saved (upserted) before the demand rows.
+    wipe : bool
+        Delete all existing lanes and demand first (same transaction).
+    expected_rows : int, optional
+        Total rows, for progress messages.
+
+    Returns
+    -------
+    int
+        Rows inserted (existing lane/date pairs are skipped).
+    """
+    notify = progress or (lambda _fraction, _message: None)
+    engine = _resolve(engine)
+    master_list = list(masters)
+    total = 0
+    with _translate(engine, "Loading demand"), engine.begin() as conn:
+        if wipe:
+            _wipe(conn)
+        if master_list:
+            rows = [_master_row(m) for m in master_list]
+            conn.execute(_upsert(conn, LANES, rows, update=True), rows)
+        pg = _is_pg(engine)
+        if pg:
+            conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
+        empty = bool(conn.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM demand)").scalar())
+        rebuild = pg and empty and (expected_rows or 0) >= BULK_REBUILD_MIN_ROWS
+        seen: set[str] = set()
+        with _indexes_dropped(conn, rebuild):
+            for frame in chunks:
+                parsed = frame_to_parsed(frame)
+                if len(parsed.volume) == 0:
+                    continue
+                repeated = seen.intersection(parsed.lanes)
+                if repeated:
+                    raise ValidationError(f"lane(s) {sorted(repeated)[:5]} appear in two chunks")
+                seen.update(parsed.lanes)
+                # Into an empty table with lanes unique per chunk nothing can collide,
+                # so skip the per-chunk overlap query (slow while indexes are dropped).
+                inserted, _, _ = _write_parsed(
+                    conn, parsed, "skip", (), rebuild_allowed=False, known_new=empty
+                )
+                total += inserted
+                fraction = min(total / expected_rows, 1.0) if expected_rows else 0.5
+                notify(fraction, f"{total:,} rows written")
+    notify(1.0, f"{total:,} rows written")
+    return total
+
+
+def seed_demo(*, engine: Engine | None = None, seed: int = 42, end: dt.date | None = None) -> int:
+    """Load the demo scenario lanes into an EMPTY database; returns rows written.
+
+    Raises :class:`ValidationError` if the database already holds demand.
+    """
+    import seed_data  # local import: seed_data's CLI imports this module
+
+    engine = _resolve(engine)
+    with _translate(engine, "Checking the database"), engine.connect() as conn:
+        has_rows = conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM demand)").scalar()
+    if has_rows:
+        raise ValidationError(
+            "The database already holds demand history; the demo data needs an empty database."
+        )
+    frame, masters = seed_data.generate_scenarios(seed=seed, end=end)
+    return bulk_load([frame], masters, engine=engine, expected_rows=len(frame))
+
+
+# --------------------------------------------------------------------------- reset
+
+
+def _wipe(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("TRUNCATE demand, lanes RESTART IDENTITY")
+    else:
+        conn.execute(delete(DEMAND))
+        conn.execute(delete(LANES))
+        has_sequence = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).first()
+        if has_sequence:
+            conn.exec_driver_sql("DELETE FROM sqlite_sequence WHERE name IN ('demand', 'lanes')")
+
+
+def reset_database(*, engine: Engine | None = None) -> None:
+    """Factory reset: delete all lanes and demand and restart the id counters."""
+    engine = _resolve(engine)
+    with _translate(engine, "Resetting the database"), engine.begin() as conn:
+        _wipe(conn)
+
+
+def count_records(*, engine: Engine | None = None) -> int:
+    """Number of demand records stored."""
+    engine = _resolve(engine)
+    with _translate(engine, "Counting records"), engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(DEMAND)).scalar_one())

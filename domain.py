@@ -1,0 +1,147 @@
+"""Domain types shared by the data layer, the planning core and the UI.
+
+Pure data, no I/O. Every field states its unit and period; the planning core
+works in **days** (demand per day, lead time in days) and converts anything
+else explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+DAYS_PER_YEAR = 365.0  # planning calendar: costs per year are daily figures x 365
+
+
+class LspError(Exception):
+    """Base class of every error our own code raises towards the UI edge."""
+
+
+class DataAccessError(LspError):
+    """The database cannot be reached or refused an operation."""
+
+
+class NotFoundError(LspError):
+    """A record or lane that was asked for does not exist."""
+
+
+class ValidationError(LspError):
+    """User-supplied parameters are out of their valid range."""
+
+
+@dataclass(frozen=True)
+class LaneMasterData:
+    """Master data of one service lane (e.g. ``BER-MUC``).
+
+    Attributes
+    ----------
+    code : str
+        Lane identifier as it appears in the demand history (any Unicode text).
+    name : str
+        Human-readable description.
+    internal_capacity : float
+        C_max, internal handling capacity [units/day].
+    holding_cost : float
+        h, cost of keeping one unit in stock for one year [EUR/unit/year].
+    penalty_cost : float
+        p, SLA penalty per unit short (backordered) [EUR/unit].
+    partner_surcharge : float
+        S, extra cost per unit handled by a partner on top of the internal
+        handling cost [EUR/unit].
+    order_cost : float
+        K, fixed cost per replenishment order [EUR/order].
+    handling_cost : float
+        H, internal handling cost per unit moved [EUR/unit].
+    revenue_per_unit : float
+        Revenue earned per unit delivered [EUR/unit].
+    return_rate : float
+        Share of outbound volume that comes back as returns and must be
+        handled again (reverse logistics) [fraction, 0..1).
+    lead_time_mean : float
+        L, mean replenishment lead time [days].
+    lead_time_std : float
+        sigma_L, standard deviation of the lead time [days].
+    """
+
+    code: str
+    name: str = ""
+    internal_capacity: float = 150.0
+    holding_cost: float = 12.0
+    penalty_cost: float = 25.0
+    partner_surcharge: float = 4.0
+    order_cost: float = 250.0
+    handling_cost: float = 3.5
+    revenue_per_unit: float = 18.0
+    return_rate: float = 0.05
+    lead_time_mean: float = 5.0
+    lead_time_std: float = 1.5
+
+    def __post_init__(self) -> None:
+        problems = validate_master_data(self)
+        if problems:
+            raise ValidationError("; ".join(problems))
+
+    def with_overrides(self, **changes: Any) -> LaneMasterData:
+        """Return a copy with some fields changed (what-if scenario)."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# (field, lower bound, upper bound or None, unit) -- used for validation and UI help text.
+MASTER_DATA_FIELDS: dict[str, tuple[float, float | None, str]] = {
+    "internal_capacity": (0.0, None, "units/day"),
+    "holding_cost": (0.0, None, "EUR/unit/year"),
+    "penalty_cost": (0.0, None, "EUR/unit short"),
+    "partner_surcharge": (0.0, None, "EUR/unit"),
+    "order_cost": (0.0, None, "EUR/order"),
+    "handling_cost": (0.0, None, "EUR/unit"),
+    "revenue_per_unit": (0.0, None, "EUR/unit"),
+    "return_rate": (0.0, 0.95, "fraction"),
+    "lead_time_mean": (0.0, 365.0, "days"),
+    "lead_time_std": (0.0, 365.0, "days"),
+}
+
+
+def validate_master_data(data: LaneMasterData) -> list[str]:
+    """Return human-readable problems with ``data`` (empty list when valid)."""
+    problems: list[str] = []
+    if not isinstance(data.code, str) or not data.code.strip():
+        problems.append("code must be a non-empty lane name")
+    for name, (low, high, unit) in MASTER_DATA_FIELDS.items():
+        value = getattr(data, name)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            problems.append(f"{name} must be a number [{unit}], got {value!r}")
+            continue
+        if number != number or number in (float("inf"), float("-inf")):
+            problems.append(f"{name} must be finite [{unit}], got {value!r}")
+        elif number < low or (high is not None and number > high):
+            bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
+            problems.append(f"{name} must be {bound} [{unit}], got {number:g}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One what-if scenario: the sidebar returns exactly one of these.
+
+    Attributes
+    ----------
+    lane : str
+        Selected lane code.
+    params : LaneMasterData
+        Master data with the planner's what-if overrides applied.
+    service_level : float | None
+        Target cycle service level alpha in (0, 1); ``None`` means "use the
+        profit-optimal critical ratio".
+    horizon_days : int
+        Forecast horizon [days].
+    """
+
+    lane: str
+    params: LaneMasterData
+    service_level: float | None = None
+    horizon_days: int = 90

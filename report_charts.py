@@ -1,0 +1,139 @@
+"""Static charts for the PDF report: matplotlib (Agg) rendered to PNG bytes in memory.
+
+No browser and no pyplot global state: each chart builds its own
+``matplotlib.figure.Figure`` with an Agg canvas, so this is safe inside the
+Streamlit server's threads and in the Docker image.  The DejaVu Sans font
+matplotlib ships with prints Unicode lane names (``Zürich–Milano``).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+HISTORY_DAYS_SHOWN = 180  # history before the forecast shown in the demand chart [days]
+WIDTH_IN = 7.0  # chart width [inch]; the PDF scales it to the page width
+HEIGHT_IN = 2.8  # chart height [inch]
+DPI = 150  # sharp enough for print, small enough for a light PDF
+NETWORK_LANES_SHOWN = 15
+BAR_HEIGHT_IN = 0.16  # per lane in the utilisation chart [inch]
+AXES_PADDING_IN = 0.9  # title and axis labels around the bars [inch]
+
+COLOR_HISTORY = "#4a5568"
+COLOR_FORECAST = "#2b6cb0"
+COLOR_WORKLOAD = "#805ad5"
+COLOR_CAPACITY = "#c53030"
+COLOR_HOLDING = "#3182ce"
+COLOR_PENALTY = "#dd6b20"
+COLOR_TOTAL = "#1a202c"
+COLOR_OPTIMUM = "#2f855a"
+PERCENT = 100.0
+
+
+def _new_figure(height_in: float = HEIGHT_IN) -> Figure:
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine("constrained")
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def demand_forecast_png(plan: Any, *, history_days: int = HISTORY_DAYS_SHOWN) -> bytes:
+    """Daily demand history, forecast with its interval, workload and the capacity line."""
+    fig = _new_figure()
+    ax = fig.add_subplot()
+    history = plan.history.iloc[-history_days:]
+    ax.plot(history.index, history.to_numpy(dtype=float), color=COLOR_HISTORY, lw=0.8,
+            label="demand history")
+    fc = plan.forecast
+    if len(fc.dates):
+        ax.fill_between(fc.dates, fc.lower, fc.upper, color=COLOR_FORECAST, alpha=0.18, lw=0,
+                        label=f"{fc.interval_level * PERCENT:.0f} % interval")
+        ax.plot(fc.dates, fc.mean, color=COLOR_FORECAST, lw=1.4, label=f"forecast ({fc.method})")
+        ax.plot(fc.dates, fc.workload_mean, color=COLOR_WORKLOAD, lw=1.0, ls="--",
+                label="forecast workload incl. returns")
+        if fc.first_breach_date is not None:
+            ax.axvline(fc.first_breach_date, color=COLOR_CAPACITY, lw=0.8, ls=":")
+            ax.annotate(f"first breach {fc.first_breach_date:%Y-%m-%d}",
+                        (fc.first_breach_date, plan.internal_capacity),
+                        xytext=(4, 6), textcoords="offset points", fontsize=7,
+                        color=COLOR_CAPACITY)
+    ax.axhline(plan.internal_capacity, color=COLOR_CAPACITY, lw=1.2,
+               label=f"internal capacity {plan.internal_capacity:,.0f} units/day")
+    ax.set_ylabel("units/day")
+    ax.set_title(f"Demand and forecast - {plan.lane}", fontsize=9, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.25)
+    ax.legend(fontsize=6.5, loc="upper left", ncol=3, frameon=False)
+    ax.set_ylim(bottom=0, top=_top(history.to_numpy(dtype=float), fc.upper,
+                                   [plan.internal_capacity]))
+    return _png(fig)
+
+
+def _top(*series: Any) -> float:
+    # head-room above the largest value so the legend does not cover the lines
+    values = [np.nanmax(np.asarray(s, dtype=float)) for s in series if np.size(s)]
+    return max(values + [1.0]) * 1.3
+
+
+def cost_curve_png(plan: Any) -> bytes:
+    """Annual holding, penalty and total cost over the service level, optimum marked."""
+    curve = plan.cost_curve
+    x = np.asarray(curve.service_levels, dtype=float) * PERCENT
+    fig = _new_figure()
+    ax = fig.add_subplot()
+    ax.plot(x, curve.holding, color=COLOR_HOLDING, lw=1.0, label="holding")
+    ax.plot(x, curve.penalty, color=COLOR_PENALTY, lw=1.0, label="SLA penalties")
+    ax.plot(x, curve.total, color=COLOR_TOTAL, lw=1.6, label="total")
+    opt_x = curve.optimum_service_level * PERCENT
+    ax.scatter([opt_x], [curve.optimum_total], color=COLOR_OPTIMUM, zorder=5, s=28,
+               label=f"optimum {opt_x:.2f} %: {curve.optimum_total:,.0f} EUR/year")
+    ax.axvline(opt_x, color=COLOR_OPTIMUM, lw=0.8, ls=":")
+    if not plan.service_level_is_optimal:
+        target_x = plan.service_level * PERCENT
+        ax.axvline(target_x, color=COLOR_CAPACITY, lw=0.8, ls="--",
+                   label=f"target {target_x:.2f} %")
+    ax.set_xlabel("cycle service level [%]", fontsize=8)
+    ax.set_ylabel("EUR/year")
+    ax.set_title(f"Cost convexity - {plan.lane}", fontsize=9, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.25)
+    finite = np.asarray(curve.total, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size:
+        # the penalty side explodes near 50 %; clip so the minimum stays readable
+        ax.set_ylim(0, float(min(finite.max(), 3.0 * max(curve.optimum_total, 1.0))))
+    ax.legend(fontsize=6.5, loc="upper center", ncol=2, frameon=False)
+    return _png(fig)
+
+
+def network_chart_height_in(lanes: int) -> float:
+    """Height of the utilisation chart for ``lanes`` bars [inch]."""
+    return max(HEIGHT_IN, BAR_HEIGHT_IN * lanes + AXES_PADDING_IN)
+
+
+def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN) -> bytes:
+    """Utilisation (required / internal capacity) of the top lanes by impact."""
+    table = network.table.head(limit)
+    lanes = [str(v) for v in table["lane"]][::-1]
+    util = (table["utilisation"].to_numpy(dtype=float) * PERCENT)[::-1]
+    fig = _new_figure(network_chart_height_in(len(lanes)))
+    ax = fig.add_subplot()
+    colors = [COLOR_CAPACITY if u > PERCENT else COLOR_FORECAST for u in util]
+    ax.barh(lanes, util, color=colors)
+    ax.axvline(PERCENT, color=COLOR_TOTAL, lw=0.8, ls="--", label="internal capacity (100 %)")
+    ax.set_xlabel("utilisation: required / internal capacity [%]", fontsize=8)
+    ax.set_title(f"Utilisation of the top {len(lanes)} lanes by impact", fontsize=9, loc="left")
+    ax.tick_params(labelsize=7)
+    ax.grid(axis="x", alpha=0.25)
+    ax.legend(fontsize=6.5, loc="lower right", frameon=False)
+    return _png(fig)

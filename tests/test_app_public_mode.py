@@ -1,0 +1,202 @@
+"""Write protection: APP_MODE=public hides and refuses writes; ADMIN_PASSWORD gates them.
+
+The page must not draw write widgets when writes are not allowed, and the
+write handlers must refuse on the server side even when called directly
+(a forged or stale request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import access
+import config
+import db
+from views import data_tab
+
+ROOT = Path(__file__).resolve().parent.parent
+HARNESS = ROOT / "tests" / "apps" / "data_tab_app.py"
+APP = ROOT / "app.py"
+TIMEOUT_S = 120
+SEED_DAYS = 20
+SEED_LANES = ("AAA-BBB", "Köln-Łódź")
+
+
+def demand_csv(lanes: tuple[str, ...], days: int, *, start: dt.date = dt.date(2024, 1, 1)) -> bytes:
+    rows = ["date,lane,demand"]
+    for k, lane in enumerate(lanes):
+        for d in range(days):
+            rows.append(f"{start + dt.timedelta(days=d):%Y-%m-%d},{lane},{10 + k + d % 7}")
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, path: Path, **env: str) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("APP_MODE", "ADMIN_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config.get_settings.cache_clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+PASSWORD = "Lager-München 42"
+WRITE_KEYS = {
+    "file_uploader": ["data_import_file"],
+    "button": ["data_import_button", "data_reset_button", "data_master_save", "data_add_submit",
+               "data_edit_submit", "data_delete_submit", "data_delete_lane_button",
+               "data_records_save"],
+}
+
+
+def _fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> Path:
+    path = tmp_path / "gate.sqlite"
+    # Seed in local mode (public mode refuses the UI's writes, not db's own).
+    use_database(monkeypatch, path)
+    assert db.import_csv(_source(demand_csv(SEED_LANES, SEED_DAYS))).ok
+    use_database(monkeypatch, path, **env)
+    return path
+
+
+def _source(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+def _page(target: Path = HARNESS) -> AppTest:
+    at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _widget_keys(at: AppTest) -> set[str]:
+    keys: set[str] = set()
+    for kind in WRITE_KEYS:
+        keys.update(w.key for w in getattr(at, kind) if w.key)
+    return keys
+
+
+def _write_widgets(at: AppTest) -> set[str]:
+    wanted = {key for keys in WRITE_KEYS.values() for key in keys}
+    return _widget_keys(at) & wanted
+
+
+def _every_handler_refused(settings: config.Settings, *, admin: bool) -> None:
+    calls = [
+        lambda: data_tab.handle_import(demand_csv(("X-Y",), 2), "x.csv", "skip",
+                                       settings=settings, admin_authenticated=admin),
+        lambda: data_tab.handle_add_record("AAA-BBB", dt.date(2030, 1, 1), 5.0,
+                                           settings=settings, admin_authenticated=admin),
+        lambda: data_tab.handle_update_record(1, volume=5.0, settings=settings,
+                                              admin_authenticated=admin),
+        lambda: data_tab.handle_delete_record(1, confirmed=True, settings=settings,
+                                              admin_authenticated=admin),
+        lambda: data_tab.handle_table_edits([data_tab.RecordChange(1, None, 9.0)],
+                                            settings=settings, admin_authenticated=admin),
+        lambda: data_tab.handle_save_master("AAA-BBB", {"internal_capacity": 1.0},
+                                            settings=settings, admin_authenticated=admin),
+        lambda: data_tab.handle_delete_lane("AAA-BBB", confirmation="AAA-BBB",
+                                            settings=settings, admin_authenticated=admin),
+        lambda: data_tab.handle_reset("RESET", settings=settings, admin_authenticated=admin),
+    ]
+    before = db.load_demand()
+    masters = db.list_lane_master()
+    for call in calls:
+        with pytest.raises(access.AccessDenied):
+            call()
+    after = db.load_demand()
+    assert after.equals(before)
+    assert db.list_lane_master() == masters
+
+
+def test_public_mode_draws_no_write_widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh_db(tmp_path, monkeypatch, APP_MODE="public")
+    at = _page()
+    assert _write_widgets(at) == set()
+    assert not at.text_input  # no password field, no reset phrase
+    assert "read-only" in texts(at.info)
+    # Reading is allowed: the exports are there.
+    assert {"data_export_lane", "data_export_all"} <= {b.key for b in at.download_button}
+
+
+def test_public_mode_refuses_every_write_server_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_db(tmp_path, monkeypatch, APP_MODE="public", ADMIN_PASSWORD=PASSWORD)
+    settings = config.get_settings()
+    assert settings.read_only
+    # Even an admin session cannot write to a public instance.
+    _every_handler_refused(settings, admin=True)
+
+
+def test_public_mode_with_password_offers_no_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_db(tmp_path, monkeypatch, APP_MODE="public", ADMIN_PASSWORD=PASSWORD)
+    at = _page()
+    assert not at.text_input
+    assert _write_widgets(at) == set()
+
+
+def test_admin_password_gates_the_write_widgets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_db(tmp_path, monkeypatch, ADMIN_PASSWORD=PASSWORD)
+    at = _page()
+    assert _write_widgets(at) == set()
+    assert at.text_input(key="data_admin_password") is not None
+
+    at.text_input(key="data_admin_password").input("wrong password")
+    at.button(key="data_admin_sign_in").click()
+    at.run()
+    assert not at.exception
+    assert "Wrong admin password" in texts(at.error)
+    assert _write_widgets(at) == set()
+
+    at.text_input(key="data_admin_password").input(PASSWORD)
+    at.button(key="data_admin_sign_in").click()
+    at.run()
+    assert not at.exception
+    assert "Signed in as admin" in texts(at.success)
+    assert {"data_import_file", "data_reset_button", "data_master_save"} <= _widget_keys(at)
+
+    at.button(key="data_admin_sign_out").click()
+    at.run()
+    assert not at.exception
+    assert _write_widgets(at) == set()
+
+
+def test_admin_password_refuses_unauthenticated_writes_server_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_db(tmp_path, monkeypatch, ADMIN_PASSWORD=PASSWORD)
+    settings = config.get_settings()
+    _every_handler_refused(settings, admin=False)
+    # The same handler works once the session is authenticated.
+    data_tab.handle_add_record("AAA-BBB", dt.date(2030, 1, 1), 5.0,
+                               settings=settings, admin_authenticated=True)
+    assert len(db.load_demand("AAA-BBB")) == SEED_DAYS + 1
+
+
+def test_full_app_public_mode_has_no_write_widgets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not APP.exists():
+        pytest.skip("app.py not written yet")
+    _fresh_db(tmp_path, monkeypatch, APP_MODE="public")
+    at = _page(APP)
+    assert not at.file_uploader
+    assert _write_widgets(at) == set()

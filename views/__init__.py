@@ -1,0 +1,1 @@
+"""Streamlit views: the imperative shell.  ``app.py`` composes them."""

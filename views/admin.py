@@ -1,0 +1,76 @@
+"""Admin sign-in for instances protected by ``ADMIN_PASSWORD``.
+
+The session flag only decides what the page *shows*; every write handler
+still calls :func:`access.require_write` with :func:`admin_authenticated`, so
+hiding a widget is never the only protection.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import access
+from config import Settings
+from views import state
+
+ADMIN_SESSION_KEY = "lsp_admin_authenticated"
+
+
+def admin_authenticated() -> bool:
+    """True when this browser session entered the right admin password."""
+    return bool(st.session_state.get(ADMIN_SESSION_KEY, False))
+
+
+def sign_out() -> None:
+    """Forget the admin sign-in of this session."""
+    st.session_state.pop(ADMIN_SESSION_KEY, None)
+
+
+def write_access(settings: Settings) -> access.WriteAccess:
+    """What this session may do, from the settings and the session's sign-in."""
+    return access.write_access(settings, admin_authenticated=admin_authenticated())
+
+
+def render_admin_login(settings: Settings, *, key_prefix: str = "admin") -> bool:
+    """Show the sign-in (or sign-out) controls where they apply.
+
+    Parameters
+    ----------
+    settings : Settings
+        Validated settings; a password field is shown only when
+        ``settings.admin_password`` is set and the mode is not public.
+    key_prefix : str
+        Prefix of the widget keys, so the widget can appear in two places.
+
+    Returns
+    -------
+    bool
+        True when this session may write now.
+    """
+    gate = write_access(settings)
+    if gate.allowed:
+        if settings.admin_password and admin_authenticated():
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.caption("Signed in as admin: changes to the data are enabled.")
+            if right.button("Sign out", key=f"{key_prefix}_sign_out"):
+                sign_out()
+                state.flash("info", "Signed out: changes to the data are locked again.")
+                st.rerun()
+        return True
+    if not gate.needs_password:
+        # Public mode: no password can unlock writes, so do not offer a field.
+        return False
+    with st.form(key=f"{key_prefix}_login_form", clear_on_submit=True):
+        st.markdown(
+            "**Admin sign-in** - importing, editing and deleting data needs the "
+            "admin password of this instance."
+        )
+        password = st.text_input("Admin password", type="password", key=f"{key_prefix}_password")
+        submitted = st.form_submit_button("Sign in", key=f"{key_prefix}_sign_in")
+    if submitted:
+        if access.check_admin_password(password, settings):
+            st.session_state[ADMIN_SESSION_KEY] = True
+            state.flash("success", "Signed in as admin: changes to the data are enabled.")
+            st.rerun()
+        st.error("Wrong admin password: changes to the data stay locked.")
+    return False

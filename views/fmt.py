@@ -1,0 +1,40 @@
+"""Number formatting for metrics: every number carries its unit and period."""
+
+from __future__ import annotations
+
+import math
+
+PERCENT = 100.0
+
+
+def _finite(value: float) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
+def num(value: float, unit: str, *, digits: int = 0) -> str:
+    """``1,234 units/day`` style text; "n/a" for missing or infinite values."""
+    if not _finite(value):
+        return "n/a"
+    return f"{float(value):,.{digits}f} {unit}".strip()
+
+
+def eur(value: float, period: str = "", *, digits: int = 0) -> str:
+    """Money in EUR with its period, e.g. ``12,300 EUR/year``."""
+    unit = f"EUR/{period}" if period else "EUR"
+    return num(value, unit, digits=digits)
+
+
+def pct(fraction: float, *, digits: int = 1) -> str:
+    """A fraction shown in percent, e.g. ``0.953`` -> ``95.3 %``."""
+    if not _finite(fraction):
+        return "n/a"
+    return f"{float(fraction) * PERCENT:.{digits}f} %"
+
+
+def days(value: float, *, digits: int = 0) -> str:
+    """A duration in days; infinity reads as "never within the horizon"."""
+    if value is None or math.isnan(float(value)):
+        return "n/a"
+    if math.isinf(float(value)):
+        return "not within the horizon"
+    return num(value, "days", digits=digits)

@@ -1,0 +1,82 @@
+"""Cached calls into the core, cache invalidation, and flash messages.
+
+Every read of the database and every heavy computation the views need goes
+through a function here, so caching lives in one place.  Every write must be
+followed by :func:`clear_caches` (writes go through ``db`` directly).
+Flash messages survive the ``st.rerun()`` that follows a write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+import db
+import planning
+from domain import LaneMasterData
+
+_FLASH_KEY = "_flash_messages"
+PLAN_CACHE_ENTRIES = 64  # lane plans kept per server process (what-if scenarios)
+
+
+@st.cache_data(show_spinner=False)
+def load_demand(lane: str | None = None) -> pd.DataFrame:
+    """Demand history (date, lane, demand [units/day]) of one lane or all lanes."""
+    return db.load_demand(lane)
+
+
+@st.cache_data(show_spinner=False)
+def list_lanes() -> list[str]:
+    return db.list_lanes()
+
+
+@st.cache_data(show_spinner=False)
+def lane_master(lane: str) -> LaneMasterData:
+    """Stored master data of ``lane`` (defaults when the lane has none)."""
+    masters = db.list_lane_master()
+    return masters.get(lane) or LaneMasterData(code=lane, name=lane)
+
+
+@st.cache_data(show_spinner=False)
+def all_lane_master() -> dict[str, LaneMasterData]:
+    return db.list_lane_master()
+
+
+@st.cache_resource(show_spinner=False, max_entries=PLAN_CACHE_ENTRIES)
+def lane_plan(
+    lane: str, params: LaneMasterData, service_level: float | None, horizon_days: int
+) -> planning.LanePlan:
+    """The full plan of one lane under one scenario (immutable, shared)."""
+    return planning.plan_lane(
+        load_demand(lane), params, service_level=service_level, horizon_days=horizon_days
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def network_plan() -> planning.NetworkPlan:
+    """Watchtower over all lanes, each at its own profit-optimal service level."""
+    return planning.plan_network(load_demand(None), all_lane_master())
+
+
+def clear_caches() -> None:
+    """Call after every write: cached reads and plans are stale now."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def flash(kind: str, text: str) -> None:
+    """Queue a message ("success" | "error" | "warning" | "info") for the next run."""
+    st.session_state.setdefault(_FLASH_KEY, []).append((kind, text))
+
+
+def show_flashes() -> None:
+    """Show and forget queued messages (call once near the top of the page)."""
+    for kind, text in st.session_state.pop(_FLASH_KEY, []):
+        getattr(st, kind)(text)
+
+
+def masters_by_lane(lanes: list[str], masters: Mapping[str, LaneMasterData]) -> dict[str, LaneMasterData]:
+    """Master data for each lane, defaults where a lane has none stored."""
+    return {lane: masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes}

@@ -1,0 +1,197 @@
+"""Tab 1, Network watchtower: every lane, its status and what is at stake.
+
+The table is a plain ``st.dataframe`` with column formats (no per-row
+widgets), so 1,000 lanes render fast.  Selecting a row opens that lane: the
+selection is applied by :func:`apply_selection` at the top of the next run,
+before the sidebar draws its lane selector.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import charts
+import planning
+from planning import NETWORK_COLUMNS, NetworkPlan
+from views import fmt, methods, nav, sidebar, state
+
+TABLE_KEY = "wt_table"
+STATUS_FILTER_KEY = "wt_status"
+PATTERN_FILTER_KEY = "wt_pattern"
+SEARCH_KEY = "wt_search"
+_VISIBLE_KEY = "_wt_visible_lanes"  # lanes in table order, as the planner last saw them
+_APPLIED_KEY = "_wt_applied_selection"
+
+STATUS_ICONS = {
+    planning.STATUS_NORMAL: "🟢",
+    planning.STATUS_SURGE: "🔴",
+    planning.STATUS_LOW: "🟡",
+}
+PERCENT = 100.0
+
+
+def _selected_rows() -> tuple[int, ...]:
+    selection = st.session_state.get(TABLE_KEY)
+    if not selection:
+        return ()
+    try:
+        return tuple(selection["selection"]["rows"])
+    except (KeyError, TypeError):
+        return ()
+
+
+def apply_selection() -> str | None:
+    """Open the lane chosen in the watchtower table (call before the sidebar).
+
+    Returns the lane that was opened, or None.  A selection is applied once,
+    so the planner can still switch lanes in the sidebar afterwards.
+    """
+    for key in (STATUS_FILTER_KEY, PATTERN_FILTER_KEY, SEARCH_KEY):
+        # Re-assigning keeps the filters when the watchtower tab is not drawn (lazy tabs).
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    rows = _selected_rows()
+    if rows == st.session_state.get(_APPLIED_KEY, ()):
+        return None
+    st.session_state[_APPLIED_KEY] = rows
+    visible = st.session_state.get(_VISIBLE_KEY, [])
+    if not rows or rows[0] >= len(visible):
+        return None
+    lane = visible[rows[0]]
+    sidebar.select_lane(lane)
+    st.session_state[nav.TAB_KEY] = nav.LANE_OPS
+    state.flash(
+        "success",
+        f"Opened lane **{lane}** from the watchtower: this tab and the tabs Risk & resilience, "
+        "Horizontal cooperation and Finance now show it.",
+    )
+    return lane
+
+
+def _display_table(table: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "status": [f"{STATUS_ICONS.get(s, '⚪')} {s}" for s in table["status"]],
+            "lane": table["lane"],
+            "pattern": table["pattern"],
+            "impact_per_year": table["impact_per_year"],
+            "latest_volume": table["latest_volume"],
+            "recent_mean": table["recent_mean"],
+            "demand_mean": table["demand_mean"],
+            "utilisation": table["utilisation"] * PERCENT,
+            "overflow_volume": table["overflow_volume"],
+            "dependency_ratio": table["dependency_ratio"] * PERCENT,
+            "resilience": table["resilience"],
+            "service_level": table["service_level"] * PERCENT,
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+COLUMN_CONFIG = {
+    "status": st.column_config.TextColumn("Status", help=NETWORK_COLUMNS["status"]),
+    "lane": st.column_config.TextColumn("Lane", help=NETWORK_COLUMNS["lane"]),
+    "pattern": st.column_config.TextColumn("Demand pattern", help=NETWORK_COLUMNS["pattern"]),
+    "impact_per_year": st.column_config.NumberColumn(
+        "Impact [EUR/year]", format="%.0f", help=NETWORK_COLUMNS["impact_per_year"]),
+    "latest_volume": st.column_config.NumberColumn(
+        "Latest [units/day]", format="%.0f", help=NETWORK_COLUMNS["latest_volume"]),
+    "recent_mean": st.column_config.NumberColumn(
+        f"Last {planning.RECENT_WINDOW_DAYS} d [units/day]", format="%.1f",
+        help=NETWORK_COLUMNS["recent_mean"]),
+    "demand_mean": st.column_config.NumberColumn(
+        "Mean [units/day]", format="%.1f", help=NETWORK_COLUMNS["demand_mean"]),
+    "utilisation": st.column_config.NumberColumn(
+        "Utilisation [%]", format="%.0f %%",
+        help="Required capacity (forecast workload incl. returns at α*) / internal capacity."),
+    "overflow_volume": st.column_config.NumberColumn(
+        "Overflow [units/day]", format="%.1f", help=NETWORK_COLUMNS["overflow_volume"]),
+    "dependency_ratio": st.column_config.NumberColumn(
+        "Dependency [%]", format="%.1f %%", help=NETWORK_COLUMNS["dependency_ratio"]),
+    "resilience": st.column_config.ProgressColumn(
+        "Resilience [0-100]", format="%.0f", min_value=0, max_value=100,
+        help=NETWORK_COLUMNS["resilience"]),
+    "service_level": st.column_config.NumberColumn(
+        "α* [%]", format="%.1f %%", help="Profit-optimal cycle service level of the lane."),
+}
+
+
+def _totals(network: NetworkPlan) -> None:
+    n_lanes = len(network.table)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        "Overflow to partners", fmt.num(network.total_overflow_volume, "units/day", digits=1),
+        help="Σ over lanes of max(0, C_req − C_max): daily volume handed to partner warehouses.",
+    )
+    c2.metric(
+        "Partner surcharge", fmt.eur(network.total_surcharge_cost_per_year, "year"),
+        help="Σ overflow × surcharge S × 365: what horizontal cooperation costs on top of "
+             "in-house handling.",
+    )
+    c3.metric(
+        "Lanes overflowing", f"{len(network.lanes_overflowing)} of {n_lanes}",
+        help="Lanes whose required capacity exceeds internal capacity.",
+    )
+    c4.metric(
+        "Network dependency", fmt.pct(network.network_dependency_ratio),
+        help="Σ overflow / Σ required capacity: share of network throughput handled by partners.",
+    )
+    c5, c6, c7, c8 = st.columns(4)
+    counts = network.status_counts
+    c5.metric(f"{STATUS_ICONS[planning.STATUS_SURGE]} Surge alerts",
+              f"{counts.get(planning.STATUS_SURGE, 0)} lanes",
+              help="Last 7 days ≥ 1.5 × the lane's own level (84 days before).")
+    c6.metric(f"{STATUS_ICONS[planning.STATUS_LOW]} Low velocity",
+              f"{counts.get(planning.STATUS_LOW, 0)} lanes",
+              help="Last 7 days ≤ 0.5 × the lane's own level.")
+    c7.metric("Expected SLA penalties", fmt.eur(network.total_penalty_cost_per_year, "year"),
+              help="Σ p × expected units short per year, each lane at its α*.")
+    c8.metric("Capacity in use",
+              fmt.pct(network.total_required_capacity / network.total_internal_capacity
+                      if network.total_internal_capacity > 0 else float("nan"), digits=0),
+              help="Σ required capacity / Σ internal capacity [units/day ÷ units/day].")
+
+
+def render(network: NetworkPlan) -> None:
+    """Draw the watchtower for ``network`` (all lanes at their own α*)."""
+    as_of = f" — data up to {network.as_of:%Y-%m-%d}" if network.as_of is not None else ""
+    st.subheader(f"Network watchtower{as_of}")
+    _totals(network)
+
+    table = network.table
+    f1, f2, f3 = st.columns([2, 2, 3])
+    statuses = f1.multiselect(
+        "Status", [planning.STATUS_SURGE, planning.STATUS_LOW, planning.STATUS_NORMAL],
+        key=STATUS_FILTER_KEY, placeholder="all statuses",
+    )
+    patterns = f2.multiselect(
+        "Demand pattern", sorted(table["pattern"].dropna().unique()), key=PATTERN_FILTER_KEY,
+        placeholder="all patterns",
+    )
+    search = f3.text_input("Search lane", key=SEARCH_KEY, placeholder="e.g. BER or MUC")
+    mask = pd.Series(True, index=table.index)
+    if statuses:
+        mask &= table["status"].isin(statuses)
+    if patterns:
+        mask &= table["pattern"].isin(patterns)
+    if search.strip():
+        mask &= table["lane"].astype(str).str.contains(search.strip(), case=False, regex=False)
+    shown = table[mask]
+
+    visible = shown["lane"].tolist()
+    if visible != st.session_state.get(_VISIBLE_KEY):
+        # The rows moved: a selection left over from the old table must not open a lane.
+        st.session_state[_APPLIED_KEY] = _selected_rows()
+        st.session_state[_VISIBLE_KEY] = visible
+    st.caption(
+        f"{len(shown)} of {len(table)} lanes, ranked by impact (partner surcharge + expected SLA "
+        "penalties, EUR/year). **Click a row to open the lane** in the lane tabs."
+    )
+    st.dataframe(
+        _display_table(shown), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
+        hide_index=True, column_config=COLUMN_CONFIG, height=420,
+    )
+    if len(shown):
+        st.plotly_chart(charts.network_utilisation(shown), key="wt_util_chart")
+    methods.render("watchtower")
