@@ -330,7 +330,7 @@ def lane_figures(plan: Any) -> list[Figure]:
         f("baseline_mean", "own level (12 weeks before)", fmt_qty(plan.baseline_mean, "units/day")),
         f("trend", "trend", fmt_qty(trend, "units/day per month")),
         f("shocks", "demand shocks (last year)",
-          f"{shocks.spikes} spikes, {shocks.drops} drops"),
+          f"{_count(shocks.spikes, 'spike')}, {_count(shocks.drops, 'drop')}"),
         f("forecast_mean", "forecast mean demand over horizon", fmt_qty(horizon_mean, "units/day")),
         f("forecast_method", "forecast method", str(fc.method)),
         f("horizon", "forecast horizon", f"{len(fc.dates)} days"),

@@ -955,11 +955,14 @@ def _merge(conn: Connection, parsed: ParsedDemand, lane_ids: np.ndarray, on_dupl
                     "WHERE s.lane_id = demand.lane_id AND s.date = demand.date)"
                 )
             replaced = int(result.rowcount)
-        # "WHERE true" resolves SQLite's parsing ambiguity of INSERT ... SELECT ... ON CONFLICT.
+        # The anti-join keeps existing pairs from burning id numbers; ON CONFLICT stays as
+        # the guarantee.  (A WHERE clause also resolves SQLite's INSERT ... SELECT ... ON
+        # CONFLICT parsing ambiguity.)
         result = conn.exec_driver_sql(
             "INSERT INTO demand (lane_id, date, volume) "
-            "SELECT lane_id, date, volume FROM demand_staging WHERE true "
-            "ORDER BY lane_id, date ON CONFLICT (lane_id, date) DO NOTHING"
+            "SELECT s.lane_id, s.date, s.volume FROM demand_staging s WHERE NOT EXISTS "
+            "(SELECT 1 FROM demand d WHERE d.lane_id = s.lane_id AND d.date = s.date) "
+            "ORDER BY s.lane_id, s.date ON CONFLICT (lane_id, date) DO NOTHING"
         )
         inserted = int(result.rowcount)
     finally:
@@ -1119,3 +1122,13 @@ def count_records(*, engine: Engine | None = None) -> int:
     engine = _resolve(engine)
     with _translate(engine, "Counting records"), engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(DEMAND)).scalar_one())
+
+
+def dispose_engine(url: str | URL) -> None:
+    """Close the pooled connections of the cached engine for ``url`` and forget it."""
+    key = normalise_url(url)
+    with _LOCK:
+        engine = _ENGINES.pop(key, None)
+    if engine is not None:
+        _SCHEMA_READY.discard(id(engine))
+        engine.dispose()

@@ -772,8 +772,10 @@ def plan_network(
     mean = sums / np.maximum(counts, 1)
     sq = np.where(valid, (window - mean[:, None]) ** 2, 0.0).sum(axis=1)
     std = np.sqrt(sq / np.maximum(counts - 1, 1))
-    tail = resilience.empirical_tail_risk_matrix(window, np.maximum(p["lead_time_mean"], 1.0),
-                                                 quantile=TAIL_QUANTILE)
+    tail = resilience.empirical_tail_risk_matrix(
+        np.where(valid, window, np.nan), np.maximum(p["lead_time_mean"], 1.0), quantile=TAIL_QUANTILE
+    )
+    tail = np.nan_to_num(np.asarray(tail, dtype=float), nan=0.0)  # lane younger than its lead time
     recent, baseline = _recent_and_baseline(matrix, 1.0)
     status = velocity_status(recent, baseline)
     patterns = forecast.classify_demand_patterns(window)

@@ -37,7 +37,6 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
-FONT_ITALIC = FONT_DIR / "DejaVuSans-Oblique.ttf"
 
 TITLE = "LSP Capacity Twin \u2013 executive report"
 WATCHTOWER_ROWS = 20  # lanes of the watchtower table printed (by impact) before "N of M"
@@ -45,6 +44,7 @@ MARGIN_MM = 15.0
 LINE_MM = 4.6  # body text line height [mm]
 CHART_WIDTH_MM = 180.0
 CHART_HEIGHT_MM = CHART_WIDTH_MM * report_charts.HEIGHT_IN / report_charts.WIDTH_IN
+CHARTS_BLOCK_MM = 12.0 + 2 * (CHART_HEIGHT_MM + 2.0)  # heading + two charts [mm]
 HEADING_FILL = (226, 232, 240)
 MUTED = (90, 98, 110)
 BLACK = (0, 0, 0)
@@ -91,7 +91,6 @@ def _new_pdf(generated: str) -> _Report:
     pdf.set_auto_page_break(auto=True, margin=MARGIN_MM)
     pdf.add_font(FONT, "", str(FONT_REGULAR))
     pdf.add_font(FONT, "B", str(FONT_BOLD))
-    pdf.add_font(FONT, "I", str(FONT_ITALIC))
     pdf.set_title(TITLE)
     pdf.set_creator("LSP Capacity Twin")
     return pdf
@@ -122,7 +121,7 @@ def _ensure_space(pdf: FPDF, height_mm: float) -> None:
 def _figure_table(pdf: FPDF, figures: Sequence[ai_brain.Figure]) -> None:
     """Label/value pairs, FIGURE_COLUMNS pairs per row."""
     pdf.set_font(FONT, "", 8)
-    widths = (56, 34) * FIGURE_COLUMNS
+    widths = (54, 36) * FIGURE_COLUMNS
     with pdf.table(
         col_widths=widths, width=CHART_WIDTH_MM, first_row_as_headings=False,
         text_align=("LEFT", "RIGHT") * FIGURE_COLUMNS, line_height=4.2,
@@ -265,10 +264,13 @@ def _lane_section(pdf: _Report, plan: Any, analysis: str) -> None:
     _heading(pdf, "Key figures", 11)
     figures = {fig.key: fig for fig in ai_brain.lane_figures(plan)}
     _figure_table(pdf, [figures[key] for key in KEY_FIGURES if key in figures])
-    _image(pdf, report_charts.demand_forecast_png(plan), title=f"Demand and forecast {plan.lane}")
-    _image(pdf, report_charts.cost_curve_png(plan), title=f"Cost convexity {plan.lane}")
     _heading(pdf, f"Analysis: {plan.lane}", 11)
     _markdown(pdf, analysis)
+    # both charts together on one page, so they can be compared
+    _ensure_space(pdf, CHARTS_BLOCK_MM)
+    _heading(pdf, f"Charts: {plan.lane}", 11)
+    _image(pdf, report_charts.demand_forecast_png(plan), title=f"Demand and forecast {plan.lane}")
+    _image(pdf, report_charts.cost_curve_png(plan), title=f"Cost convexity {plan.lane}")
 
 
 def build_report(

@@ -17,11 +17,14 @@ from matplotlib.figure import Figure
 
 HISTORY_DAYS_SHOWN = 180  # history before the forecast shown in the demand chart [days]
 WIDTH_IN = 7.0  # chart width [inch]; the PDF scales it to the page width
-HEIGHT_IN = 2.8  # chart height [inch]
+HEIGHT_IN = 3.0  # chart height [inch]
+TOP_IN = 0.3  # space for the title above the axes [inch]
+LEGEND_BELOW_IN = 0.75  # space under the axes for tick labels and legend [inch]
+COST_CURVE_SPAN = 0.2  # cost chart shows service levels from (optimum - 20 pp) to 100 %
 DPI = 150  # sharp enough for print, small enough for a light PDF
 NETWORK_LANES_SHOWN = 15
 BAR_HEIGHT_IN = 0.16  # per lane in the utilisation chart [inch]
-AXES_PADDING_IN = 0.9  # title and axis labels around the bars [inch]
+AXES_PADDING_IN = 0.8  # title and axis labels around the bars [inch]
 
 COLOR_HISTORY = "#4a5568"
 COLOR_FORECAST = "#2b6cb0"
@@ -34,11 +37,19 @@ COLOR_OPTIMUM = "#2f855a"
 PERCENT = 100.0
 
 
-def _new_figure(height_in: float = HEIGHT_IN) -> Figure:
+def _new_figure(height_in: float = HEIGHT_IN, *, bottom_in: float = LEGEND_BELOW_IN) -> Figure:
+    # fixed margins (cheaper than a layout engine); room for the legend under the axes
     fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI)
     FigureCanvasAgg(fig)
-    fig.set_layout_engine("constrained")
+    fig.subplots_adjust(left=0.09, right=0.98, top=1 - TOP_IN / height_in,
+                        bottom=bottom_in / height_in)
     return fig
+
+
+def _legend_below(ax: Any, *, offset_in: float, height_in: float = HEIGHT_IN) -> None:
+    axes_height_in = ax.get_position().height * height_in
+    ax.legend(fontsize=6.5, loc="upper center", ncol=3, frameon=False,
+              bbox_to_anchor=(0.5, -offset_in / axes_height_in))
 
 
 def _png(fig: Figure) -> bytes:
@@ -64,25 +75,25 @@ def demand_forecast_png(plan: Any, *, history_days: int = HISTORY_DAYS_SHOWN) ->
         if fc.first_breach_date is not None:
             ax.axvline(fc.first_breach_date, color=COLOR_CAPACITY, lw=0.8, ls=":")
             ax.annotate(f"first breach {fc.first_breach_date:%Y-%m-%d}",
-                        (fc.first_breach_date, plan.internal_capacity),
-                        xytext=(4, 6), textcoords="offset points", fontsize=7,
+                        (fc.first_breach_date, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -9), textcoords="offset points", fontsize=7,
                         color=COLOR_CAPACITY)
     ax.axhline(plan.internal_capacity, color=COLOR_CAPACITY, lw=1.2,
-               label=f"internal capacity {plan.internal_capacity:,.0f} units/day")
+               label=f"internal capacity ({plan.internal_capacity:,.0f} units/day)")
     ax.set_ylabel("units/day")
     ax.set_title(f"Demand and forecast - {plan.lane}", fontsize=9, loc="left")
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.25)
-    ax.legend(fontsize=6.5, loc="upper left", ncol=3, frameon=False)
+    _legend_below(ax, offset_in=0.25)
     ax.set_ylim(bottom=0, top=_top(history.to_numpy(dtype=float), fc.upper,
                                    [plan.internal_capacity]))
     return _png(fig)
 
 
 def _top(*series: Any) -> float:
-    # head-room above the largest value so the legend does not cover the lines
+    # a little head-room above the largest value
     values = [np.nanmax(np.asarray(s, dtype=float)) for s in series if np.size(s)]
-    return max(values + [1.0]) * 1.3
+    return max(values + [1.0]) * 1.08
 
 
 def cost_curve_png(plan: Any) -> bytes:
@@ -102,17 +113,19 @@ def cost_curve_png(plan: Any) -> bytes:
         target_x = plan.service_level * PERCENT
         ax.axvline(target_x, color=COLOR_CAPACITY, lw=0.8, ls="--",
                    label=f"target {target_x:.2f} %")
-    ax.set_xlabel("cycle service level [%]", fontsize=8)
+    ax.set_xlabel("cycle service level [%]", fontsize=7, labelpad=1)
     ax.set_ylabel("EUR/year")
     ax.set_title(f"Cost convexity - {plan.lane}", fontsize=9, loc="left")
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.25)
-    finite = np.asarray(curve.total, dtype=float)
-    finite = finite[np.isfinite(finite)]
-    if finite.size:
-        # the penalty side explodes near 50 %; clip so the minimum stays readable
-        ax.set_ylim(0, float(min(finite.max(), 3.0 * max(curve.optimum_total, 1.0))))
-    ax.legend(fontsize=6.5, loc="upper center", ncol=2, frameon=False)
+    # zoom on the region around the optimum: the penalty side explodes towards 50 %
+    low_x = min(curve.optimum_service_level, plan.service_level) - COST_CURVE_SPAN
+    ax.set_xlim(max(float(x.min()), low_x * PERCENT), float(x.max()) + 0.2)
+    shown = (x >= ax.get_xlim()[0]) & np.isfinite(curve.total)
+    if shown.any():
+        top = float(np.max(np.asarray(curve.total, dtype=float)[shown]))
+        ax.set_ylim(0, min(top, 3.0 * max(curve.optimum_total, 1.0)) * 1.05)
+    _legend_below(ax, offset_in=0.38)
     return _png(fig)
 
 
@@ -126,14 +139,16 @@ def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN) -
     table = network.table.head(limit)
     lanes = [str(v) for v in table["lane"]][::-1]
     util = (table["utilisation"].to_numpy(dtype=float) * PERCENT)[::-1]
-    fig = _new_figure(network_chart_height_in(len(lanes)))
+    height = network_chart_height_in(len(lanes))
+    fig = _new_figure(height, bottom_in=0.45)
+    fig.subplots_adjust(left=0.16)
     ax = fig.add_subplot()
     colors = [COLOR_CAPACITY if u > PERCENT else COLOR_FORECAST for u in util]
     ax.barh(lanes, util, color=colors)
-    ax.axvline(PERCENT, color=COLOR_TOTAL, lw=0.8, ls="--", label="internal capacity (100 %)")
-    ax.set_xlabel("utilisation: required / internal capacity [%]", fontsize=8)
+    ax.axvline(PERCENT, color=COLOR_TOTAL, lw=0.8, ls="--")
+    ax.set_xlabel("utilisation: required / internal capacity [%]; dashed line: 100 % "
+                  "(red bars need partner capacity)", fontsize=7)
     ax.set_title(f"Utilisation of the top {len(lanes)} lanes by impact", fontsize=9, loc="left")
     ax.tick_params(labelsize=7)
     ax.grid(axis="x", alpha=0.25)
-    ax.legend(fontsize=6.5, loc="lower right", frameon=False)
     return _png(fig)

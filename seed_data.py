@@ -86,8 +86,8 @@ def _calendar(end: dt.date, days: int) -> pd.DatetimeIndex:
 
 def _seasonal(rng: np.random.Generator, dates: pd.DatetimeIndex, level: np.ndarray) -> np.ndarray:
     """Weekday pattern x Q4 peak x gamma noise; ``level`` has one entry per lane."""
-    weekday = ECOMMERCE_WEEKDAY[dates.dayofweek.to_numpy()]
-    day_of_year = dates.dayofyear.to_numpy()
+    weekday = ECOMMERCE_WEEKDAY[dates.day_of_week.to_numpy()]
+    day_of_year = dates.day_of_year.to_numpy()
     # Smooth bump centred on early December (day ~340), about six weeks wide.
     peak = 1.0 + Q4_PEAK * np.exp(-0.5 * ((day_of_year - 340) / 21.0) ** 2)
     trend = np.linspace(0.9, 1.1, len(dates))

@@ -3,13 +3,15 @@
 The Gemini SDK is faked at its boundary only: a client object whose
 ``.models.generate_content(model=, contents=, config=)`` returns or raises what
 the test scripts.  Plans are real ``planning.plan_lane`` output on the seeded
-demo lanes (see ``seeded_plans.py``).
+demo lanes (``seed_data.generate_scenarios``, fixed seed and end date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from functools import cache
 from types import SimpleNamespace
 
 import pytest
@@ -17,10 +19,32 @@ from google.genai import errors
 
 import ai_brain
 import config
-from tests.seeded_plans import FRA_PAR, HAM_ROT, plan_for
+import planning
+import seed_data
 
 API_KEY = "AIza-test-key-never-shown"
 MODEL = "gemini-test-flash"
+
+
+HAM_ROT, FRA_PAR = "HAM-ROT", "FRA-PAR"  # seeded: over capacity, demand shocks
+SEED_END = dt.date(2024, 12, 31)
+
+
+@cache
+def _scenarios():
+    frame, masters = seed_data.generate_scenarios(seed=seed_data.DEFAULT_SEED, end=SEED_END)
+    return frame, {m.code: m for m in masters}
+
+
+def plan_for(lane: str, rename: str | None = None) -> planning.LanePlan:
+    """Plan of a seeded lane, optionally under another (e.g. hostile) lane name."""
+    frame, masters = _scenarios()
+    history = frame[frame["lane"] == lane]
+    params = masters[lane]
+    if rename is not None:
+        history = history.assign(lane=rename)
+        params = params.with_overrides(code=rename, name=rename)
+    return planning.plan_lane(history, params)
 
 
 class FakeModels:

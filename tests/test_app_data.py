@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 import config
 import db
 from domain import LaneMasterData, ValidationError
+from views import nav
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "tests" / "apps" / "data_tab_app.py"
@@ -69,8 +70,11 @@ def _bytes_source(data: bytes):
     return io.BytesIO(data)
 
 
-def page(target: Path = HARNESS) -> AppTest:
+def page(target: Path | None = None) -> AppTest:
+    """The app (or, before app.py exists, the harness) with the Data tab open."""
+    target = target or (APP if APP.exists() else HARNESS)
     at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
+    at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -229,8 +229,7 @@ def test_cooperation_shows_formula_with_numbers_and_network_table(app: AppTest) 
     run(app)
     app.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")
     open_tab(app, nav.COOPERATION)
-    latex = app.get("markdown")
-    assert any("C_{max}" in getattr(m, "value", "") for m in latex)
+    assert any("C_{max}" in m.value and "EUR/day" in m.value for m in app.latex)
     tables = [d.value for d in app.dataframe]
     assert any("HAM-ROT" in list(t.get("lane", [])) for t in tables)
 

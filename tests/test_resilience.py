@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -129,3 +131,20 @@ def test_score_monotone_in_buffer_and_dependency(ss1, ss2, tail, d1, d2, w):
 
     assert score(high_ss, low_d) >= score(low_ss, low_d) - 1e-9
     assert score(low_ss, low_d) >= score(low_ss, high_d) - 1e-9
+
+
+@given(
+    st.lists(st.lists(st.one_of(st.none(), st.floats(0, 1e4)), min_size=1, max_size=30),
+             min_size=1, max_size=8),
+    st.floats(0.01, 0.99),
+)
+def test_row_quantile_matches_numpy_nanquantile(rows, q):
+    width = max(len(r) for r in rows)
+    values = np.array(
+        [[np.nan if v is None else v for v in r] + [np.nan] * (width - len(r)) for r in rows]
+    )
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanquantile(values, q, axis=1)
+    got = rs._row_quantile(values, q)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9, equal_nan=True)
