@@ -142,7 +142,9 @@ def wait_idle(page) -> None:
             if (!app) return false;
             const running = app.getAttribute('data-test-script-state') === 'running';
             const stale = document.querySelector('[data-stale="true"]');
-            return !running && !stale;
+            // Widgets load their code lazily and show a skeleton until it arrives.
+            const loading = document.querySelector('[data-testid="stSkeleton"]');
+            return !running && !stale && !loading;
         }""",
         timeout=STEP_TIMEOUT_MS,
     )

@@ -312,9 +312,11 @@ def _overview() -> list[str]:
     c1, c2, c3 = st.columns(3)
     c1.metric("Lanes", f"{len(summary):,}")
     c2.metric("Demand records", f"{len(demand):,}", help="One record = demand of one lane on one day.")
+    first, last = demand["date"].min(), demand["date"].max()
     c3.metric(
-        "History",
-        f"{demand['date'].min():%Y-%m-%d} to {demand['date'].max():%Y-%m-%d}",
+        "History [days]",
+        f"{(last - first).days + 1:,}",
+        help=f"From {first:%Y-%m-%d} to {last:%Y-%m-%d} (first to last day of any lane).",
     )
     with st.expander(f"Records per lane ({len(summary)} lanes)"):
         st.dataframe(

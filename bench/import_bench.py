@@ -1,0 +1,221 @@
+"""Benchmark: CSV import throughput of db.import_csv against raw COPY and per-row inserts.
+
+Generates a 730,000-row CSV (1,000 lanes x 730 days, seed format
+``date,product_name,demand``) and, on SQLite and on PostgreSQL, times
+
+* ours: ``db.import_csv`` into an empty schema (full validation included);
+* ours, new lanes into a filled table (direct COPY path, PostgreSQL) and a
+  re-import of the same file (merge path: every row skipped);
+* raw COPY (PostgreSQL only): ``copy_expert`` of the same CSV bytes into an
+  equivalent bare table ``(date date, lane text, demand double precision)``
+  without keys or constraints - the floor any loader is compared with;
+* naive per-row inserts: one ``INSERT`` statement per CSV row for a
+  20,000-row subset, scaled to rows/s.
+
+Every figure is measured in this run (best of REPEATS); the ratio ours/raw
+COPY is printed.  PostgreSQL: server at 127.0.0.1:5432, user postgres; a
+temporary database is created and dropped.
+
+Run: python bench/import_bench.py
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import db  # noqa: E402
+
+SEED = 20240613
+N_LANES = 1_000
+N_DAYS = 730
+NAIVE_ROWS = 20_000  # per-row inserts are slow: time a subset and scale
+REPEATS = 3
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+
+
+def make_csv(lanes: int, days: int, *, prefix: str = "LANE") -> bytes:
+    rng = np.random.default_rng(SEED)
+    dates = pd.date_range("2023-01-01", periods=days).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    codes = np.array([f"{prefix}-{i:04d}" for i in range(lanes)], dtype=object)
+    volume = np.round(rng.gamma(2.0, 60.0, lanes * days), 1)
+    frame = pd.DataFrame(
+        {
+            "date": np.tile(dates, lanes),
+            "product_name": np.repeat(codes, days),
+            "demand": volume,
+        }
+    )
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def best_of(run: Callable[[], None], prepare: Callable[[], None] | None = None) -> float:
+    times = []
+    for _ in range(REPEATS):
+        if prepare:
+            prepare()
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def naive_rows(data: bytes) -> list[tuple[str, str, float]]:
+    reader = csv.reader(io.StringIO(data.decode("utf-8")))
+    next(reader)
+    rows = []
+    for date, lane, demand in reader:
+        rows.append((date, lane, float(demand)))
+        if len(rows) == NAIVE_ROWS:
+            break
+    return rows
+
+
+def report(label: str, rows: int, seconds: float) -> float:
+    rate = rows / seconds
+    print(f"  {label:<52} {rows:>9,} rows {seconds:8.3f} s {rate:>12,.0f} rows/s")
+    return rate
+
+
+def bench_ours(engine, data: bytes, extra: bytes, rows: int) -> float:
+    def import_fresh() -> None:
+        result = db.import_csv(data, engine=engine)
+        assert result.ok and result.inserted == rows, result.summary()
+
+    ours = report(
+        "ours: import_csv into empty schema (validated)",
+        rows,
+        best_of(import_fresh, lambda: db.reset_database(engine=engine)),
+    )
+
+    def import_new_lanes() -> None:
+        result = db.import_csv(extra, engine=engine)
+        assert result.ok and result.inserted == result.rows_read, result.summary()
+
+    def fill() -> None:
+        db.reset_database(engine=engine)
+        db.import_csv(data, engine=engine)
+
+    report(
+        "ours: new lanes into filled table",
+        rows,
+        best_of(import_new_lanes, fill),
+    )
+
+    def reimport() -> None:
+        result = db.import_csv(data, engine=engine)
+        assert result.ok and result.skipped == rows, result.summary()
+
+    report("ours: re-import, all duplicates skipped", rows, best_of(reimport))
+    return ours
+
+
+def bench_sqlite(data: bytes, extra: bytes, rows: int) -> None:
+    print("\nSQLite")
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        engine = db.get_engine(url)
+        ours = bench_ours(engine, data, extra, rows)
+        subset = naive_rows(data)
+
+        def naive() -> None:
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("BEGIN")
+                cursor.execute("CREATE TABLE IF NOT EXISTS naive (date TEXT, lane TEXT, demand REAL)")
+                for row in subset:
+                    cursor.execute("INSERT INTO naive VALUES (?, ?, ?)", row)
+                cursor.execute("DROP TABLE naive")
+                cursor.execute("COMMIT")
+            finally:
+                raw.close()
+
+        naive_rate = report("naive per-row INSERT (subset, scaled)", len(subset), best_of(naive))
+        print(f"  ratio ours / naive per-row inserts: {ours / naive_rate:.1f}x")
+        db.dispose_engine(url)
+
+
+def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
+    import psycopg2
+
+    print("\nPostgreSQL")
+    try:
+        admin = psycopg2.connect(dbname="postgres", connect_timeout=5, **PG)
+    except psycopg2.OperationalError as exc:
+        print(f"  skipped: PostgreSQL not reachable ({str(exc).strip()})")
+        return
+    admin.autocommit = True
+    name = f"lsp_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+    try:
+        engine = db.get_engine(url)
+        ours = bench_ours(engine, data, extra, rows)
+        raw = psycopg2.connect(dbname=name, **PG)
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TABLE bare (date date, lane text, demand double precision)"
+                )
+            raw.commit()
+
+            def truncate() -> None:
+                with raw.cursor() as cursor:
+                    cursor.execute("TRUNCATE bare")
+                raw.commit()
+
+            def copy() -> None:
+                with raw.cursor() as cursor:
+                    cursor.copy_expert(
+                        "COPY bare FROM STDIN WITH (FORMAT csv, HEADER true)", io.BytesIO(data)
+                    )
+                raw.commit()
+
+            copy_rate = report("raw COPY of the same CSV into bare table", rows, best_of(copy, truncate))
+            subset = naive_rows(data)
+
+            def naive() -> None:
+                with raw.cursor() as cursor:
+                    for row in subset:
+                        cursor.execute("INSERT INTO bare VALUES (%s, %s, %s)", row)
+                raw.commit()
+
+            naive_rate = report(
+                "naive per-row INSERT (subset, scaled)", len(subset), best_of(naive, truncate)
+            )
+        finally:
+            raw.close()
+        print(f"  ratio ours / raw COPY: {ours / copy_rate:.2f}  (target >= 0.5)")
+        print(f"  ratio ours / naive per-row inserts: {ours / naive_rate:.1f}x")
+    finally:
+        db.dispose_engine(url)
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def main() -> None:
+    rows = N_LANES * N_DAYS
+    data = make_csv(N_LANES, N_DAYS)
+    extra = make_csv(N_LANES, N_DAYS, prefix="NEW")
+    print(f"CSV: {N_LANES:,} lanes x {N_DAYS} days = {rows:,} rows, {len(data) / 1e6:.1f} MB")
+    bench_sqlite(data, extra, rows)
+    bench_postgres(data, extra, rows)
+
+
+if __name__ == "__main__":
+    main()
