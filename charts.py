@@ -21,6 +21,7 @@ HISTORY_DAYS_SHOWN = 365  # one year of history keeps the forecast readable
 ROLLING_WINDOW_DAYS = 7  # weekly rolling mean smooths day-of-week noise
 HISTOGRAM_BINS = 50
 CHART_HEIGHT = 420  # px
+COMPACT_HEIGHT = 240  # px, one-bar charts
 MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 # Trace names (tests and the report look traces up by name).
@@ -199,8 +200,8 @@ def profit_heatmap(plan: LanePlan) -> go.Figure:
         go.Scatter(
             x=[plan.params.lead_time_std], y=[plan.service_level * PERCENT],
             name=TRACE_CURRENT, mode="markers",
-            marker={"color": "white", "size": 12, "symbol": "circle-open",
-                    "line": {"color": COLOR_MARKER, "width": 3}},
+            marker={"color": COLOR_MARKER, "size": 13, "symbol": "circle-open",
+                    "line": {"width": 3}},
             hovertemplate="your scenario: %{y:.1f} %, σ_L %{x:.1f} days<extra></extra>",
         )
     )
@@ -237,22 +238,28 @@ def unit_economics_waterfall(plan: LanePlan) -> go.Figure:
 
 
 def capacity_split(plan: LanePlan) -> go.Figure:
-    """Required capacity split into internal handling and partner overflow [units/day]."""
+    """Required capacity split into internal handling and partner overflow [units/day].
+
+    One horizontal stacked bar; the internal capacity is a vertical line across it.
+    """
     internal = min(plan.required_capacity, plan.internal_capacity)
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=[plan.lane], y=[internal], name="Handled internally",
-                         marker_color=COLOR_TOTAL, hovertemplate="%{y:,.1f} units/day"))
-    fig.add_trace(go.Bar(x=[plan.lane], y=[plan.overflow_volume], name="Overflow to partners",
-                         marker_color=COLOR_CAPACITY, hovertemplate="%{y:,.1f} units/day"))
+    fig.add_trace(go.Bar(y=[0], x=[internal], name="Handled internally", orientation="h",
+                         marker_color=COLOR_TOTAL, width=0.6,
+                         hovertemplate="handled internally: %{x:,.1f} units/day<extra></extra>"))
+    fig.add_trace(go.Bar(y=[0], x=[plan.overflow_volume], name="Overflow to partners",
+                         orientation="h", marker_color=COLOR_CAPACITY, width=0.6,
+                         hovertemplate="overflow: %{x:,.1f} units/day<extra></extra>"))
     fig.add_trace(
-        go.Scatter(x=[plan.lane], y=[plan.internal_capacity], name=TRACE_CAPACITY,
-                   mode="markers", marker={"symbol": "line-ew-open", "size": 60,
-                                           "color": COLOR_MARKER, "line": {"width": 3}},
-                   hovertemplate="%{y:,.0f} units/day")
+        go.Scatter(x=[plan.internal_capacity] * 2, y=[-0.45, 0.45], name=TRACE_CAPACITY,
+                   mode="lines", line={"color": COLOR_MARKER, "width": 3, "dash": "dash"},
+                   hovertemplate="internal capacity: %{x:,.0f} units/day<extra></extra>")
     )
-    fig = _layout(fig, title="Required capacity vs internal capacity", x_title="",
-                  y_title="units/day")
-    fig.update_layout(barmode="stack", hovermode="closest")
+    fig = _layout(fig, title=f"{plan.lane}: required capacity vs internal capacity",
+                  x_title="units/day", y_title="")
+    fig.update_layout(barmode="stack", hovermode="closest", height=COMPACT_HEIGHT,
+                      legend={"y": -0.6})
+    fig.update_yaxes(showticklabels=False, range=[-0.6, 0.6])
     return fig
 
 

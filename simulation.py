@@ -540,33 +540,33 @@ class _Totals:
 
 
 def _cumulative_orders(
-    plan: _Plan, position_without_orders: np.ndarray, tolerance: np.ndarray
+    plan: _Plan, cum_demand: np.ndarray, net_start: np.ndarray, tolerance: np.ndarray
 ) -> np.ndarray:
     """Cumulative quantity ordered up to and including each day [units].
 
     The inventory position never depends on lead times or backorders, only on
-    demand, so the orders follow in closed form from ``X_t = IP_0 - sum of
-    demand``: (r, nQ) has ordered ``Q * max(0, floor((r - X_t)/Q) + 1)``
-    (the fewest Q-multiples that keep the position above r); order-up-to has
-    ordered ``max(0, S - X_t)`` by each review.  Both are non-decreasing
-    because demand is >= 0.  ``tolerance`` absorbs rounding of the cumulative
-    sums so that a position exactly at r (e.g. sigma = 0) still triggers.
+    demand, so the orders follow in closed form from the position without
+    orders ``X_t = IP_0 - sum of demand``: (r, nQ) has ordered
+    ``Q * max(0, floor((r - X_t)/Q) + 1)`` (the fewest Q-multiples that keep
+    the position above r); order-up-to has ordered ``max(0, S - X_t)`` by
+    each review.  Both are non-decreasing because demand is >= 0.
+    ``tolerance`` absorbs rounding of the cumulative sums so that a position
+    exactly at r (e.g. sigma = 0) still triggers.
     """
-    x = position_without_orders
     if plan.policy == "rQ":
-        count = np.subtract(plan.reorder_point, x)
-        count += tolerance
+        offset = (plan.reorder_point - net_start)[:, None] + tolerance  # r - IP_0
+        count = np.add(cum_demand, offset)
         count /= plan.order_quantity
         np.floor(count, out=count)
         count += 1.0
         np.maximum(count, 0.0, out=count)
         count *= plan.order_quantity
         return count
-    cumulative = np.subtract(plan.order_up_to, x)
+    cumulative = np.add(cum_demand, (plan.order_up_to - net_start)[:, None])  # S - X_t
     np.maximum(cumulative, 0.0, out=cumulative)
     if plan.review_period > 1:
         # between reviews the cumulative order stays at the last review's value
-        days = x.shape[1]
+        days = cum_demand.shape[1]
         last_review = (np.arange(days) // plan.review_period) * plan.review_period
         cumulative = cumulative[:, last_review]
     return cumulative
@@ -610,15 +610,23 @@ def _count_cycles(
         # receipts of day t + L (L = nominal lead time, the realised one if fixed)
         lead = _fixed_lead_time(plan)
         first = max(w - lead, 0)
+        if plan.policy == "order_up_to":
+            # cycles sit on the review days t = 0, R, 2R, ...: a strided slice, no mask
+            first = -(-first // plan.review_period) * plan.review_period
+            flags = stocked_out[:, first + lead :: plan.review_period]
+            ended = np.full(n, flags.shape[1])
+            return ended, np.count_nonzero(flags, axis=1)
         ends = cycle[:, first : days - lead]
         flags = stocked_out[:, first + lead :]
         return np.count_nonzero(ends, axis=1), np.count_nonzero(ends & flags, axis=1)
-    counted = (arrival >= w) & (arrival < days)
-    counted &= cycle
-    np.minimum(arrival, days - 1, out=arrival)  # clipped cells are not counted anyway
-    flags = np.take_along_axis(stocked_out, arrival, axis=1)
-    flags &= counted
-    return np.count_nonzero(counted, axis=1), np.count_nonzero(flags, axis=1)
+    # (r, Q): orders are sparse, so look up only the cells that placed one
+    cells = np.flatnonzero(cycle)
+    rows = cells // days
+    arrives = arrival.ravel()[cells]
+    keep = (arrives >= w) & (arrives < days)
+    rows, arrives = rows[keep], arrives[keep]
+    short_rows = rows[stocked_out[rows, arrives]]
+    return np.bincount(rows, minlength=n), np.bincount(short_rows, minlength=n)
 
 
 def _run_block(
@@ -644,7 +652,7 @@ def _run_block(
     # tolerance for "net stock < 0" so that exact plans (sigma = 0) do not
     # report phantom stockouts caused by rounding in the cumulative sums
     tolerance = (NUMERIC_TOLERANCE * (1.0 + np.abs(net_start) + cum_demand[:, -1]))[:, None]
-    cum_orders = _cumulative_orders(plan, np.subtract(net_start[:, None], cum_demand), tolerance)
+    cum_orders = _cumulative_orders(plan, cum_demand, net_start, tolerance)
     del cum_demand
     quantity = np.empty_like(demand)
     quantity[:, 0] = cum_orders[:, 0]
@@ -693,7 +701,7 @@ def _run_block(
         backlog = excess - np.minimum(np.minimum.accumulate(excess, axis=1), 0.0)
         handled = workload - np.diff(backlog, axis=1, prepend=0.0)  # W_t + b_{t-1} - b_t
         out["overflow"] = np.maximum(handled - capacity, 0.0)[measured].sum(axis=1)
-    elif np.all(np.isinf(capacity)):
+    elif math.isinf(capacity.min()):  # unlimited on every day
         out["overflow"] = np.zeros(n)
     else:
         # overflow = (1 + rate) * max(0, D - C/(1 + rate)): one pass fewer

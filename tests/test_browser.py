@@ -228,3 +228,13 @@ def test_csv_import_through_the_file_input(page) -> None:
     page.get_by_text("Imported 7 new records").wait_for()
     assert_no_error(page, "import")
     screenshot(page, "data_after_import")
+
+
+def test_export_downloads_the_csv(page) -> None:
+    open_tab(page, nav.DATA)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download all lanes (CSV)").click()
+    content = Path(download_info.value.path()).read_bytes()
+    assert content.startswith(b"date,lane,demand\n")
+    assert b"BER-MUC" in content
+    assert_no_error(page, "export")

@@ -114,7 +114,8 @@ def test_capacity_split_stacks_to_the_required_capacity(plan) -> None:
     fig = charts.capacity_split(plan)
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
     # internal part min(C_req, C_max) + overflow max(0, C_req - C_max) = C_req
-    assert sum(b.y[0] for b in bars) == pytest.approx(plan.required_capacity)
+    assert sum(b.x[0] for b in bars) == pytest.approx(plan.required_capacity)
+    assert list(trace(fig, charts.TRACE_CAPACITY).x) == [CAPACITY, CAPACITY]
 
 
 def test_histogram_draws_markers_and_drops_non_finite_values() -> None:

@@ -76,8 +76,8 @@ def _network(network: NetworkPlan) -> None:
             "internal_capacity": over["internal_capacity"],
             "overflow_volume": over["overflow_volume"],
             "dependency_ratio": over["dependency_ratio"] * PERCENT,
-            "surcharge_cost_per_year": over["surcharge_cost_per_year"],
-            "cooperation_cost_per_year": over["cooperation_cost_per_year"],
+            "surcharge_cost_per_year": over["surcharge_cost_per_year"].round(0),
+            "cooperation_cost_per_year": over["cooperation_cost_per_year"].round(0),
         }
     ).sort_values("overflow_volume", ascending=False)
     st.dataframe(
@@ -93,11 +93,11 @@ def _network(network: NetworkPlan) -> None:
             "dependency_ratio": st.column_config.NumberColumn(
                 "Dependency [%]", format="%.1f %%", help=NETWORK_COLUMNS["dependency_ratio"]),
             "surcharge_cost_per_year": st.column_config.NumberColumn(
-                "Surcharge [EUR/year]", format="%.0f",
+                "Surcharge [EUR/year]", format="localized",
                 help=NETWORK_COLUMNS["surcharge_cost_per_year"]),
             "cooperation_cost_per_year": st.column_config.NumberColumn(
-                "Handling + surcharge [EUR/year]", format="%.0f",
-                help=NETWORK_COLUMNS["cooperation_cost_per_year"]),
+                "Total handling cost [EUR/year]", format="localized",
+                help="Internal handling + partner handling + surcharge, per year."),
         },
     )
 

@@ -24,7 +24,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
                    f"σ_L = {land.sweet_spot_lead_time_std:.1f} days.")
     c3.metric("Margin per unit", fmt.eur(econ.margin, "unit", digits=2),
               delta=f"{econ.margin_pct:.1f} % of revenue",
-              delta_color="normal" if econ.margin >= 0 else "inverse",
+              delta_color="normal" if econ.margin >= 0 else "inverse", delta_arrow="off",
               help="Revenue per unit minus handling (incl. returns), holding, partner surcharge, "
                    "ordering and SLA penalty per unit delivered.")
     c4.metric("Profit-optimal α*", fmt.pct(land.optimum_service_level),

@@ -18,9 +18,17 @@ def num(value: float, unit: str, *, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f} {unit}".strip()
 
 
+MILLION = 1e6
+
+
 def eur(value: float, period: str = "", *, digits: int = 0) -> str:
-    """Money in EUR with its period, e.g. ``12,300 EUR/year``."""
+    """Money in EUR with its period, e.g. ``12,300 EUR/year`` or ``7.60 M EUR/year``.
+
+    Millions are shortened so that a metric never gets cut off in a narrow column.
+    """
     unit = f"EUR/{period}" if period else "EUR"
+    if _finite(value) and abs(float(value)) >= MILLION:
+        return f"{float(value) / MILLION:,.2f} M {unit}"
     return num(value, unit, digits=digits)
 
 

@@ -28,8 +28,12 @@ PATTERN_HELP = (
 
 def method_label(method: str) -> str:
     """Readable name of a forecast method code (unknown codes pass through)."""
-    base = method.split(":")[-1]
-    return METHOD_LABELS.get(base, method)
+    parts = method.replace(":", " ").split()
+    if not parts:
+        return method
+    label = METHOD_LABELS.get(parts[-1], parts[-1])
+    qualifiers = " ".join(parts[:-1])
+    return f"{label} ({qualifiers})" if qualifiers else label
 
 
 def _breach_text(plan: LanePlan, horizon_days: int) -> tuple[str, str]:
@@ -81,7 +85,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
               help="C_max from the what-if parameters in the sidebar.")
     c8.metric("Utilisation", fmt.pct(plan.utilisation, digits=0),
               delta="overflow" if plan.utilisation > 1 else "within capacity",
-              delta_color="inverse" if plan.utilisation > 1 else "off",
+              delta_color="inverse" if plan.utilisation > 1 else "off", delta_arrow="off",
               help="Required capacity / internal capacity; above 100 % the excess goes to partners.")
 
     kind, message = _breach_text(plan, scenario.horizon_days)
@@ -100,7 +104,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
                 {
                     "method": [method_label(m) for m in mase],
                     "MASE": list(mase.values()),
-                    "chosen": ["✅" if m == chosen or chosen.endswith(m) else "" for m in mase],
+                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else "" for m in mase],
                 }
             ).sort_values("MASE", na_position="last")
             st.dataframe(

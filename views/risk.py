@@ -44,7 +44,7 @@ def _service_metrics(plan: LanePlan) -> None:
     c1.metric(
         "Target service level α", fmt.pct(plan.service_level),
         delta="profit-optimal" if plan.service_level_is_optimal else "set by you",
-        delta_color="off",
+        delta_color="off", delta_arrow="off",
         help="Cycle service level: probability of no stockout in a replenishment cycle. "
              "Change it in the sidebar (untick 'Use profit-optimal service level').",
     )

@@ -29,6 +29,7 @@ STATUS_ICONS = {
     planning.STATUS_LOW: "🟡",
 }
 PERCENT = 100.0
+TABLE_HEIGHT_PX = 560  # ~15 rows visible; the rest scrolls inside the table
 
 
 def _selected_rows() -> tuple[int, ...]:
@@ -74,15 +75,16 @@ def _display_table(table: pd.DataFrame) -> pd.DataFrame:
         {
             "status": [f"{STATUS_ICONS.get(s, '⚪')} {s}" for s in table["status"]],
             "lane": table["lane"],
-            "pattern": table["pattern"],
-            "impact_per_year": table["impact_per_year"],
+            # whole euros: the "localized" format then shows thousands separators only
+            "impact_per_year": table["impact_per_year"].round(0),
+            "utilisation": table["utilisation"] * PERCENT,
+            "overflow_volume": table["overflow_volume"],
+            "resilience": table["resilience"],
             "latest_volume": table["latest_volume"],
             "recent_mean": table["recent_mean"],
             "demand_mean": table["demand_mean"],
-            "utilisation": table["utilisation"] * PERCENT,
-            "overflow_volume": table["overflow_volume"],
+            "pattern": table["pattern"],
             "dependency_ratio": table["dependency_ratio"] * PERCENT,
-            "resilience": table["resilience"],
             "service_level": table["service_level"] * PERCENT,
         }
     )
@@ -94,7 +96,7 @@ COLUMN_CONFIG = {
     "lane": st.column_config.TextColumn("Lane", help=NETWORK_COLUMNS["lane"]),
     "pattern": st.column_config.TextColumn("Demand pattern", help=NETWORK_COLUMNS["pattern"]),
     "impact_per_year": st.column_config.NumberColumn(
-        "Impact [EUR/year]", format="%.0f", help=NETWORK_COLUMNS["impact_per_year"]),
+        "Impact [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
     "latest_volume": st.column_config.NumberColumn(
         "Latest [units/day]", format="%.0f", help=NETWORK_COLUMNS["latest_volume"]),
     "recent_mean": st.column_config.NumberColumn(
@@ -190,7 +192,7 @@ def render(network: NetworkPlan) -> None:
     )
     st.dataframe(
         _display_table(shown), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-        hide_index=True, column_config=COLUMN_CONFIG, height=420,
+        hide_index=True, column_config=COLUMN_CONFIG, height=TABLE_HEIGHT_PX,
     )
     if len(shown):
         st.plotly_chart(charts.network_utilisation(shown), key="wt_util_chart")
