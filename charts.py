@@ -99,7 +99,7 @@ def lane_forecast(plan: LanePlan, *, history_days: int = HISTORY_DAYS_SHOWN) -> 
     )
     fig.add_trace(
         go.Scatter(
-            x=fc.dates, y=np.asarray(fc.mean), name=f"{TRACE_FORECAST} ({fc.method})",
+            x=fc.dates, y=np.asarray(fc.mean), name=f"{TRACE_FORECAST} (mean)",
             mode="lines", line={"color": COLOR_FORECAST, "width": 2.5},
             hovertemplate="%{y:,.1f} units/day",
         )
@@ -306,7 +306,7 @@ def network_utilisation(table: pd.DataFrame, *, top: int = 30) -> go.Figure:
                hovertemplate="%{x}: %{y:.0f} % of internal capacity<extra></extra>")
     )
     fig.add_hline(y=PERCENT, line_dash="dash", line_color=COLOR_MARKER,
-                  annotation_text="100 % = internal capacity")
+                  annotation_text="100 % = internal capacity", annotation_position="top left")
     fig = _layout(fig, title=f"Capacity utilisation, top {len(rows)} lanes by impact",
                   x_title="lane", y_title="required / internal capacity [%]")
     fig.update_layout(hovermode="closest", showlegend=False)

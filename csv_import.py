@@ -462,11 +462,7 @@ def _validate(
     demand_raw = _combine(tokens.demand)
 
     # Rows whose three fields are all blank are spreadsheet filler, not data.
-    blank = (
-        _is_blank(date_raw) & _is_blank(lane_raw) & _is_blank(demand_raw)
-        if len(date_raw)
-        else np.zeros(0, dtype=bool)
-    )
+    blank = _blank_rows(date_raw, lane_raw, demand_raw)
     rows = tokens.row
     rows_read = tokens.rows_read
     if blank.any():
@@ -483,8 +479,9 @@ def _validate(
     both_ok = ~(date_bad | lane_bad)
     dup_mask = np.zeros(len(rows), dtype=bool)
     first_row = np.zeros(len(rows), dtype=np.int64)
-    if both_ok.any():
-        key = lane_index.astype(np.int64) << 32 | (days.astype(np.int64) & 0xFFFFFFFF)
+    key = lane_index.astype(np.int64) << 32 | (days.astype(np.int64) & 0xFFFFFFFF)
+    # Files are usually sorted by lane and date: strictly increasing keys cannot repeat.
+    if both_ok.any() and not (both_ok.all() and np.all(key[1:] > key[:-1])):
         key = np.where(both_ok, key, -1 - np.arange(len(key)))  # unique sentinels for bad rows
         _, first_pos, inverse = np.unique(key, return_index=True, return_inverse=True)
         first = first_pos[inverse]
@@ -535,6 +532,23 @@ def _combine(column: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _is_blank(values: pa.Array) -> np.ndarray:
     trimmed = pc.utf8_trim_whitespace(values)
     return np.asarray(pc.equal(pc.utf8_length(trimmed), 0).to_numpy(zero_copy_only=False))
+
+
+def _blank_rows(date: pa.Array, lane: pa.Array, demand: pa.Array) -> np.ndarray:
+    """Rows whose three fields are all blank (only rows with a short date field can be)."""
+    if not len(date):
+        return np.zeros(0, dtype=bool)
+    # A blank date field is at most a few spaces long: check the rest only for those rows.
+    short = np.asarray(
+        pc.less_equal(pc.binary_length(date), 8).to_numpy(zero_copy_only=False), dtype=bool
+    )
+    candidates = np.flatnonzero(short)
+    blank = np.zeros(len(date), dtype=bool)
+    if len(candidates):
+        take = pa.array(candidates)
+        subset = [pc.take(column, take) for column in (date, lane, demand)]
+        blank[candidates] = _is_blank(subset[0]) & _is_blank(subset[1]) & _is_blank(subset[2])
+    return blank
 
 
 def _encode(values: pa.Array) -> tuple[np.ndarray, list[str]]:
@@ -666,17 +680,37 @@ def volume_problem(value: float) -> str | None:
     return None
 
 
+def _cast_clean(values: pa.Array) -> np.ndarray | None:
+    """Whole column as float64 when Arrow parses every field, else ``None``.
+
+    Arrow also accepts spellings such as ``nan``/``inf``; those are caught by
+    the finiteness check afterwards, and anything else falls back to the
+    regex path that names the bad fields.
+    """
+    try:
+        return np.asarray(
+            pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def _parse_volumes(values: pa.Array, *, decimal_comma: bool):
     """Per row: volume [units/day], bad mask, message(i)."""
-    text = pc.utf8_trim_whitespace(values)
-    if decimal_comma:
-        text = pc.replace_substring(text, ",", ".")
-    numeric = pc.match_substring_regex(text, _NUMBER_PATTERN)
-    numeric_np = np.asarray(numeric.to_numpy(zero_copy_only=False), dtype=bool)
-    volume = np.asarray(
-        pc.cast(pc.if_else(numeric, text, "0"), pa.float64()).to_numpy(zero_copy_only=False),
-        dtype=np.float64,
-    )
+    volume = _cast_clean(values)
+    if volume is not None:  # happy path: every field is a plain number
+        numeric_np = np.ones(len(volume), dtype=bool)
+    else:  # locate the fields that are not plain numbers
+        text = pc.utf8_trim_whitespace(values)
+        if decimal_comma:
+            text = pc.replace_substring(text, ",", ".")
+        numeric = pc.match_substring_regex(text, _NUMBER_PATTERN)
+        numeric_np = np.asarray(numeric.to_numpy(zero_copy_only=False), dtype=bool)
+        volume = np.asarray(
+            pc.cast(pc.if_else(numeric, text, "0"), pa.float64()).to_numpy(zero_copy_only=False),
+            dtype=np.float64,
+        )
+    volume = volume + 0.0  # turns "-0" into 0.0
     with np.errstate(invalid="ignore"):
         bad = ~numeric_np | ~np.isfinite(volume) | (volume < 0) | (volume > MAX_VOLUME)
 

@@ -410,14 +410,24 @@ def _ensure_lanes(
     missing = [c for c in dict.fromkeys([*codes, *given]) if c not in known]
     if missing:
         rows = [_master_row(given.get(c) or LaneMasterData(code=c, name=c)) for c in missing]
-        conn.execute(_upsert(conn, LANES, rows, update=False), rows)
+        _insert_lanes(conn, rows, update=False)
         known = _lane_ids(conn)
     return known
 
 
+LANE_INSERT_BATCH = 1_000  # rows per multi-VALUES statement (13 parameters each)
+
+
+def _insert_lanes(conn: Connection, rows: list[dict[str, Any]], *, update: bool) -> None:
+    """Insert (or upsert) lane rows with multi-row VALUES statements, not one per lane."""
+    for start in range(0, len(rows), LANE_INSERT_BATCH):
+        batch = rows[start : start + LANE_INSERT_BATCH]
+        conn.execute(_upsert(conn, LANES, batch, update=update))
+
+
 def _upsert(conn: Connection, table: Any, rows: list[dict[str, Any]], *, update: bool) -> Any:
     dialect = pg_dialect if conn.dialect.name == "postgresql" else sqlite_dialect
-    stmt = dialect.insert(table)
+    stmt = dialect.insert(table).values(rows)
     if not update:
         return stmt.on_conflict_do_nothing(index_elements=["code"])
     changes = {k: stmt.excluded[k] for k in MASTER_FIELDS if k != "code"}
@@ -457,7 +467,7 @@ def save_lane_master(data: LaneMasterData, *, engine: Engine | None = None) -> N
     row = _master_row(data)
     engine = _resolve(engine)
     with _translate(engine, "Saving master data"), engine.begin() as conn:
-        conn.execute(_upsert(conn, LANES, [row], update=True), [row])
+        _insert_lanes(conn, [row], update=True)
 
 
 def delete_lane(code: str, *, engine: Engine | None = None) -> None:
@@ -871,7 +881,10 @@ def _pg_copy_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, vo
 
 
 def _iso_dates(days: np.ndarray) -> list[str]:
-    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype(str).tolist()
+    """ISO text per row (SQLite stores dates as text); each distinct day is formatted once."""
+    distinct, inverse = np.unique(np.asarray(days, dtype=np.int64), return_inverse=True)
+    text = distinct.astype("datetime64[D]").astype(str).astype(object)
+    return text[inverse].tolist()
 
 
 def _sqlite_insert_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, volume: np.ndarray) -> None:
@@ -1047,8 +1060,7 @@ def bulk_load(
         if wipe:
             _wipe(conn)
         if master_list:
-            rows = [_master_row(m) for m in master_list]
-            conn.execute(_upsert(conn, LANES, rows, update=True), rows)
+            _insert_lanes(conn, [_master_row(m) for m in master_list], update=True)
         pg = _is_pg(engine)
         if pg:
             conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")

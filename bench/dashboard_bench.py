@@ -129,7 +129,7 @@ def bench_network(path: Path, base: float) -> None:
     report("switch tab -> Lane operations (cold plan)", timed_run((tab(nav.LANE_OPS)(at), at)[1]),
            base, float("inf"))
     for label in (nav.LANE_OPS, nav.RISK, nav.COOPERATION, nav.FINANCE, nav.WATCHTOWER):
-        report(f"switch tab -> {label} (warm)", median_of(at, [tab(label)] * REPEATS), base)
+        report(f"switch tab -> {label.split(' ', 1)[1]} (warm)", median_of(at, [tab(label)] * REPEATS), base)
     at.session_state[nav.TAB_KEY] = nav.RISK
     timed_run(at)
     report("switch lane, Risk tab (new lane, uncached plan)",

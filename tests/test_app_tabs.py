@@ -174,6 +174,9 @@ def test_service_level_up_raises_safety_stock_and_fill_rate(app: AppTest) -> Non
     assert "units" in metric(app, "Safety stock")
     app.checkbox(key=sidebar.USE_OPTIMAL_KEY).uncheck()
     run(app)
+    # unticking starts the slider at the lane's alpha*, so nothing jumps yet
+    assert app.slider(key=sidebar.SERVICE_LEVEL_KEY).value == pytest.approx(
+        number(metric(app, "Critical ratio α*")), abs=0.051)
     app.slider(key=sidebar.SERVICE_LEVEL_KEY).set_value(90.0)
     run(app)
     low = {k: number(metric(app, k)) for k in ("Safety stock", "Reorder point r", "Fill rate β",
@@ -251,15 +254,15 @@ def test_monte_carlo_and_stress_test_run_from_the_risk_tab(app: AppTest) -> None
     run(app)
     value = metric(app, "Cycle service level: formula vs simulation")
     assert "±" in value and "%" in value
-    assert "EUR/year" in metric(app, "Value at risk (95 %)")
+    assert "EUR/year" in metric(app, "Worst-case profit (VaR 95 %)")
     assert plotly_count(app) == charts_before + 2  # overflow and P&L histograms
     # A rerun (any widget) shows the cached result again without pressing the button.
     run(app)
     metric(app, "Expected profit")
     app.button(key="risk_stress_run").click()
     run(app)
-    assert "days" in metric(app, "Time to survive (median)") or "horizon" in metric(
-        app, "Time to survive (median)")
+    assert re.search(r"day|never", metric(app, "Time to survive (median)"))
+    assert "EUR/year" in metric(app, "Profit change through the shock")
 
 
 # --------------------------------------------------------------------------- edge states

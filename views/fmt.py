@@ -39,10 +39,10 @@ def pct(fraction: float, *, digits: int = 1) -> str:
     return f"{float(fraction) * PERCENT:.{digits}f} %"
 
 
-def days(value: float, *, digits: int = 0) -> str:
-    """A duration in days; infinity reads as "never within the horizon"."""
+def days(value: float, *, digits: int = 0, infinite: str = "beyond horizon") -> str:
+    """A duration in days; infinity reads as ``infinite`` (e.g. "never")."""
     if value is None or math.isnan(float(value)):
         return "n/a"
     if math.isinf(float(value)):
-        return "not within the horizon"
-    return num(value, "days", digits=digits)
+        return infinite
+    return num(value, "day" if round(float(value), digits) == 1 else "days", digits=digits)

@@ -73,8 +73,9 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
               help="Standard deviation of daily demand over the same window "
                    f"(history recorded per {stats.source_period}).")
     c3.metric("Demand pattern", plan.pattern, help=PATTERN_HELP)
-    c4.metric("Forecast method", method_label(plan.forecast.method),
-              help="Chosen per lane by the lowest backtest MASE (table below).")
+    c4.metric("Forecast method", method_label(plan.forecast.method).split(" (")[0],
+              help=f"{method_label(plan.forecast.method)}: chosen per lane by the lowest "
+                   "backtest MASE (table below).")
     c5, c6, c7, c8 = st.columns(4)
     c5.metric("Throughput incl. returns", fmt.num(plan.forecast_workload_mean, "units/day", digits=1),
               help=f"Mean forecast workload over {scenario.horizon_days} days = demand × "

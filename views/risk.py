@@ -23,7 +23,7 @@ SHOCK_LABELS = {
               f"{cached_sim.STRESS_DAYS} days",
     "capacity": f"Capacity outage: internal capacity 0 for {cached_sim.STRESS_DAYS} days",
 }
-DEFAULT_PARTNER_SHARE = 0.5  # partners can take half the internal capacity by default
+DEFAULT_PARTNER_SHARE = 0.5  # partners take the planned overflow + half the internal capacity
 
 MORE_THAN_FORMULA = (
     "**Simulation delivers more than the formula promises.** With random lead times, orders "
@@ -159,7 +159,7 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
     )
     right.metric(
         "Fill rate: formula vs simulation",
-        f"{fmt.pct(plan.fill_rate)} vs {fmt.pct(result.fill_rate)} "
+        f"{fmt.pct(plan.fill_rate, digits=2)} vs {fmt.pct(result.fill_rate, digits=2)} "
         f"± {result.fill_rate_se * 100:.2f} pp",
         help="Share of demand served from stock; ± one standard error [percentage points].",
     )
@@ -176,9 +176,10 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
     c2.metric("Probability of loss", fmt.pct(result.probability_of_loss),
               help="Share of simulated years with negative profit.")
     var = result.value_at_risk_95
-    c3.metric("Value at risk (95 %)", fmt.eur(var, "year"),
-              help="Loss exceeded in only 5 % of simulated years (−5 % quantile of profit); "
-                   "negative = even the worst 5 % still earn this much.")
+    c3.metric("Worst-case profit (VaR 95 %)", fmt.eur(-var, "year"),
+              help="Profit undercut in only 5 % of simulated years (5 % quantile). "
+                   f"Value at risk VaR 95 % = −this = {fmt.eur(var, 'year')}: positive means a "
+                   "loss of that size or worse happens in 1 year out of 20.")
     c4.metric("Stockout days", fmt.num(float(np.mean(result.stockout_days)), "days/year", digits=1),
               help="Mean number of days per year with any shortage.")
     h1, h2 = st.columns(2)
@@ -189,10 +190,13 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
         ),
         key="risk_overflow_hist",
     )
+    pnl_markers = {"VaR 95 %": -var}
+    if float(np.min(result.profit)) <= 0.0:
+        pnl_markers["break-even"] = 0.0  # drawn only when losses occur, else it squashes the bars
     h2.plotly_chart(
         charts.histogram(
             result.profit, title="Profit & loss per simulated year", x_title="EUR/year",
-            markers={"VaR 95 %": -var, "break-even": 0.0},
+            markers=pnl_markers,
         ),
         key="risk_pnl_hist",
     )
@@ -205,9 +209,11 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
                      key="risk_stress_shock")
     partner_capacity = c2.number_input(
         "Partner capacity [units/day]", min_value=0.0,
-        value=float(round(plan.internal_capacity * DEFAULT_PARTNER_SHARE)), step=10.0,
-        key="risk_stress_partner",
-        help="What partner warehouses can take per day; workload beyond it waits (a disruption).",
+        value=float(round(plan.overflow_volume + plan.internal_capacity * DEFAULT_PARTNER_SHARE)),
+        step=10.0, key="risk_stress_partner",
+        help="What partner warehouses can take per day; workload beyond internal + partner "
+             "capacity waits (a disruption). Default: the planned overflow plus half the "
+             "internal capacity as headroom.",
     )
     bootstrap = bool(st.session_state.get("risk_mc_bootstrap", False))
     request = (scenario, shock, float(partner_capacity), bootstrap)
@@ -226,13 +232,16 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
     d1, d2, d3, d4 = st.columns(4)
     d1.metric("Probability of disruption", fmt.pct(out.probability_of_disruption),
               help="Share of replications with a disrupted day at or after the shock start.")
-    d2.metric("Time to survive (median)", fmt.days(out.median_time_to_survive_days),
+    d2.metric("Time to survive (median)",
+              fmt.days(out.median_time_to_survive_days, infinite="never disrupted"),
               help="Days from the shock start until the first disrupted day (TTS, "
                    "Simchi-Levi et al. 2015).")
-    d3.metric("Time to recover (median)", fmt.days(out.median_time_to_recover_days),
+    d3.metric("Time to recover (median)",
+              fmt.days(out.median_time_to_recover_days, infinite="not in horizon"),
               help="Days after the shock ends until that disruption is cleared (TTR).")
-    d4.metric("Profit lost through the shock", fmt.eur(out.extra_loss, "year"),
-              help=f"Mean baseline minus shocked profit; of which extra partner surcharge "
+    d4.metric("Profit change through the shock", f"{-out.extra_loss:+,.0f} EUR/year",
+              help="Mean shocked minus baseline profit over the simulated year (extra demand "
+                   "can earn more than it costs); extra partner surcharge: "
                    f"{fmt.eur(out.extra_overflow_cost, 'year')}.")
     if math.isinf(out.median_time_to_survive_days):
         st.success("Most simulated years ride out this shock without a disruption.")

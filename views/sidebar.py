@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from config import Settings
-from domain import MASTER_DATA_FIELDS, LaneMasterData, Scenario
+from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
+from planning import PlanningError
 from views import state
 
 LANE_KEY = "sb_lane"
@@ -108,6 +109,16 @@ def select_lane(lane: str) -> None:
     st.session_state[LANE_KEY] = lane
 
 
+def _optimal_pct(lane: str, params: LaneMasterData) -> float:
+    """The lane's profit-optimal alpha* in % (one decimal, within the slider's range)."""
+    horizon = int(st.session_state.get(HORIZON_KEY, HORIZON_DEFAULT))
+    try:
+        alpha = state.lane_plan(lane, params, None, horizon).optimal_service_level
+    except (LspError, PlanningError):
+        return SERVICE_LEVEL_DEFAULT_PCT
+    return min(max(round(alpha * PERCENT, 1), SERVICE_LEVEL_MIN_PCT), SERVICE_LEVEL_MAX_PCT)
+
+
 def _params_from_widgets(master: LaneMasterData) -> LaneMasterData:
     overrides = {f.name: float(st.session_state[f.key]) / f.scale for f in FIELDS}
     return master.with_overrides(**overrides)
@@ -139,7 +150,9 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
     if use_optimal:
         sb.caption("Target α = α* (critical ratio), shown on the Risk & resilience tab.")
     else:
-        st.session_state.setdefault(SERVICE_LEVEL_KEY, SERVICE_LEVEL_DEFAULT_PCT)
+        if SERVICE_LEVEL_KEY not in st.session_state:
+            # Start the slider at the lane's optimum, so unticking changes nothing yet.
+            st.session_state[SERVICE_LEVEL_KEY] = _optimal_pct(lane, _params_from_widgets(master))
         pct = sb.slider(
             "Target cycle service level α [%]", SERVICE_LEVEL_MIN_PCT, SERVICE_LEVEL_MAX_PCT,
             step=0.1, key=SERVICE_LEVEL_KEY, format="%.1f %%",
