@@ -37,6 +37,12 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import config  # noqa: E402
 from views import nav, sidebar  # noqa: E402
 
+
+def capacity_input(at: AppTest):
+    """The sidebar's internal-capacity widget (its key carries lane and reset generation)."""
+    return next(w for w in at.number_input if (w.key or "").startswith("sb_internal_capacity@"))
+
+
 APP = str(ROOT / "app.py")
 TIMEOUT_S = 600
 REPEATS = 3  # warm interactions are repeated; the median is reported
@@ -110,7 +116,7 @@ def service_level(pct: float) -> Callable[[AppTest], None]:
 
 def capacity(value: float) -> Callable[[AppTest], None]:
     def step(at: AppTest) -> None:
-        at.number_input(key="sb_internal_capacity").set_value(value)
+        capacity_input(at).set_value(value)
     return step
 
 

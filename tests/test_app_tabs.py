@@ -26,6 +26,12 @@ import db
 from domain import LaneMasterData
 from views import nav, sidebar, watchtower
 
+
+def capacity_input(at: AppTest):
+    """The sidebar's internal-capacity widget (its key carries lane and reset generation)."""
+    return next(w for w in at.number_input if (w.key or "").startswith("sb_internal_capacity@"))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT_S = 180
@@ -152,7 +158,7 @@ def test_lane_change_loads_the_lanes_master_data_and_reset_restores_it(app: AppT
     run(app)
     app.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")
     run(app)
-    capacity = app.number_input(key="sb_internal_capacity")
+    capacity = capacity_input(app)
     assert capacity.value == pytest.approx(HAM_ROT_CAPACITY)
     capacity.set_value(HAM_ROT_CAPACITY + 100)
     run(app)
@@ -160,10 +166,10 @@ def test_lane_change_loads_the_lanes_master_data_and_reset_restores_it(app: AppT
     reset = [b for b in app.sidebar.button if "Reset to lane defaults" in b.label][0]
     reset.click()
     run(app)
-    assert app.number_input(key="sb_internal_capacity").value == pytest.approx(HAM_ROT_CAPACITY)
+    assert capacity_input(app).value == pytest.approx(HAM_ROT_CAPACITY)
     app.selectbox(key=sidebar.LANE_KEY).select("BER-MUC")
     run(app)
-    assert app.number_input(key="sb_internal_capacity").value == pytest.approx(LANES["BER-MUC"][1])
+    assert capacity_input(app).value == pytest.approx(LANES["BER-MUC"][1])
 
 
 def test_service_level_up_raises_safety_stock_and_fill_rate(app: AppTest) -> None:

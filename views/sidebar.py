@@ -1,10 +1,13 @@
 """Sidebar: lane selector and what-if parameters -> one frozen ``domain.Scenario``.
 
-Every parameter widget keeps its value in ``st.session_state`` under a key of
-its own.  When the lane changes (in the selector or from the watchtower) the
-widgets are loaded with that lane's stored master data; "Reset to lane
-defaults" writes the stored values back.  Percentages are shown in % and
-converted to fractions here.
+Each parameter widget is keyed by field, lane and a reset generation
+(:func:`param_key`) and takes its initial ``value=`` from the lane's stored
+master data.  Nothing is ever written into a widget's session-state key, so a
+run interrupted half-way (a click during the first load) cannot leave the
+widgets with half-initialised values.  Choosing another lane creates that
+lane's widgets from its master data; "Reset to lane defaults" starts a new
+generation of widgets, again from the stored values.  Percentages are shown
+in % and converted to fractions here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ LANE_KEY = "sb_lane"
 USE_OPTIMAL_KEY = "sb_use_optimal"
 SERVICE_LEVEL_KEY = "sb_service_level_pct"
 HORIZON_KEY = "sb_horizon_days"
-_LOADED_FOR_KEY = "_sb_params_loaded_for"  # lane whose master data the widgets hold
+_GENERATION_KEY = "_sb_generation"  # bumped by "Reset to lane defaults"
 
 PERCENT = 100.0
 SERVICE_LEVEL_MIN_PCT = 50.0
@@ -42,10 +45,6 @@ class ParamField:
     step: float
     scale: float = 1.0  # display value = stored value x scale (100 for %)
     fmt: str = "%.2f"
-
-    @property
-    def key(self) -> str:
-        return f"sb_{self.name}"
 
     @property
     def bounds(self) -> tuple[float, float | None]:
@@ -88,19 +87,16 @@ GROUPS: dict[str, tuple[ParamField, ...]] = {
 FIELDS: tuple[ParamField, ...] = tuple(f for group in GROUPS.values() for f in group)
 
 
-def _load_master(lane: str) -> None:
-    """Write ``lane``'s stored master data into the widgets' session state."""
-    master = state.lane_master(lane)
-    for field in FIELDS:
-        st.session_state[field.key] = float(getattr(master, field.name)) * field.scale
-    st.session_state[_LOADED_FOR_KEY] = lane
+def param_key(name: str, lane: str) -> str:
+    """Session-state key of the what-if widget for field ``name`` of ``lane``."""
+    return f"sb_{name}@{lane}#{st.session_state.get(_GENERATION_KEY, 0)}"
 
 
 def reset_to_lane_defaults() -> None:
-    """Button callback: stored master data back into the widgets (before the rerun)."""
+    """Button callback: fresh widgets, initialised from the stored master data."""
+    st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
     lane = st.session_state.get(LANE_KEY)
     if lane is not None:
-        _load_master(lane)
         state.flash("info", f"What-if parameters reset to the stored master data of {lane}.")
 
 
@@ -120,7 +116,11 @@ def _optimal_pct(lane: str, params: LaneMasterData) -> float:
 
 
 def _params_from_widgets(master: LaneMasterData) -> LaneMasterData:
-    overrides = {f.name: float(st.session_state[f.key]) / f.scale for f in FIELDS}
+    """Master data with the what-if widgets' values (stored values where none drawn yet)."""
+    overrides = {}
+    for f in FIELDS:
+        shown = st.session_state.get(param_key(f.name, master.code))
+        overrides[f.name] = getattr(master, f.name) if shown is None else float(shown) / f.scale
     return master.with_overrides(**overrides)
 
 
@@ -134,10 +134,6 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
         "Service lane", lanes, key=LANE_KEY,
         help="Pick the lane to plan. You can also open a lane from the Network watchtower.",
     )
-    if st.session_state.get(_LOADED_FOR_KEY) != lane or any(
-        f.key not in st.session_state for f in FIELDS
-    ):
-        _load_master(lane)
     master = state.lane_master(lane)
 
     sb.subheader("Service level")
@@ -172,7 +168,8 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
                 low, high = field.bounds
                 st.number_input(
                     field.label, min_value=low, max_value=high, step=field.step,
-                    format=field.fmt, key=field.key, help=field.help,
+                    value=float(getattr(master, field.name)) * field.scale,
+                    format=field.fmt, key=param_key(field.name, lane), help=field.help,
                 )
     params = _params_from_widgets(master)
     changed = [f.label.split(" [")[0] for f in FIELDS if getattr(params, f.name) != getattr(master, f.name)]
