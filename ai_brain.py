@@ -604,12 +604,14 @@ def answer(
     if not key:
         return AssistantResult(offline, MODE_OFFLINE, OFFLINE_LABEL)
     model = settings.gemini_model
+    # the configured budget, never above the 30 s that keeps the page responsive
+    deadline = min(float(getattr(settings, "gemini_timeout_s", DEADLINE_SECONDS)), DEADLINE_SECONDS)
     try:
         if client is None:
-            client = make_client(key)
+            client = make_client(key, timeout_seconds=deadline)
         text = ask_gemini(
             build_prompt(question, plan, network, history), model=model, client=client,
-            sleep=sleep, clock=clock, secret=key,
+            sleep=sleep, clock=clock, secret=key, deadline_seconds=deadline,
         )
     except AssistantError as exc:
         return AssistantResult(offline, MODE_OFFLINE, OFFLINE_LABEL, ok=False, error=str(exc))

@@ -7,9 +7,6 @@ runs), heavy work is cached in ``views.state``/``views.cached_sim``.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import streamlit as st
 
 import access
@@ -19,10 +16,13 @@ from domain import LspError, Scenario
 from planning import PlanningError
 from views import (
     admin,
+    assistant,
     cooperation_tab,
+    data_tab,
     finance,
     lane_ops,
     nav,
+    report_tab,
     risk,
     sidebar,
     state,
@@ -30,13 +30,9 @@ from views import (
 )
 
 st.set_page_config(page_title="LSP Capacity Twin", page_icon="🚛", layout="wide")
-
-
-def _optional_view(name: str):
-    """A colleague's view module, or None while it does not exist yet."""
-    if importlib.util.find_spec(f"views.{name}") is None:
-        return None
-    return importlib.import_module(f"views.{name}")
+# Metric values carry their unit ("12,000 EUR/year"); Streamlit's default size cuts them
+# off in four-column rows on a laptop screen.
+METRIC_VALUE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.55rem;}</style>"
 
 
 def _empty_state(settings: Settings) -> None:
@@ -83,27 +79,19 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
             elif label == nav.FINANCE:
                 finance.render(scenario, _lane_plan(scenario))
             elif label == nav.DATA:
-                data_tab = _optional_view("data_tab")
-                if data_tab is None:
-                    st.info("The Data tab is being installed.")
-                else:
-                    data_tab.render(scenario, settings)
+                data_tab.render(scenario, settings)
             elif label == nav.ANALYST:
                 _analyst(scenario, settings)
 
 
 def _analyst(scenario: Scenario, settings: Settings) -> None:
     plan, network = _lane_plan(scenario), state.network_plan()
-    assistant, report_tab = _optional_view("assistant"), _optional_view("report_tab")
-    if report_tab is not None:
-        report_tab.render(plan, network, settings)
-    if assistant is not None:
-        assistant.render(plan, network, settings)
-    if assistant is None and report_tab is None:
-        st.info("The analyst assistant and the PDF report are not installed yet.")
+    report_tab.render(plan, network, settings)
+    assistant.render(plan, network, settings)
 
 
 def main() -> None:
+    st.html(METRIC_VALUE_CSS)
     try:
         settings = get_settings()
         db.ping()

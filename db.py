@@ -39,8 +39,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import operator
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -176,7 +178,7 @@ _UQ_NAME = "uq_demand_lane_id_date"
 # --------------------------------------------------------------------------- engines
 
 _ENGINES: dict[str, Engine] = {}
-_SCHEMA_READY: set[int] = set()
+_SCHEMA_READY: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose schema exists
 _LOCK = threading.Lock()
 
 
@@ -260,11 +262,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _ensure_schema(engine: Engine) -> None:
-    if id(engine) in _SCHEMA_READY:
+    if engine in _SCHEMA_READY:
         return
     with _translate(engine, "Creating the schema"):
         Base.metadata.create_all(engine)
-    _SCHEMA_READY.add(id(engine))
+    _SCHEMA_READY.add(engine)
 
 
 def _resolve(engine: Engine | None) -> Engine:
@@ -617,11 +619,12 @@ def _demand_frame(
     rank[order] = np.arange(len(codes))
     position = np.searchsorted(unique_ids, lane_ids)
     row_order = np.lexsort((days, rank[position]))
-    code_array = np.array(codes, dtype=object)
+    # Take from the small array of distinct codes (no per-row Python string objects).
+    lane_column = pd.Series(codes, dtype=str).take(position[row_order]).reset_index(drop=True)
     return pd.DataFrame(
         {
             "date": days[row_order].astype("datetime64[D]").astype("datetime64[ns]"),
-            "lane": code_array[position[row_order]],
+            "lane": lane_column,
             "demand": volume[row_order].astype(np.float64),
         }
     )
@@ -653,31 +656,44 @@ def _pg_read_demand(conn: Connection, lane_id: int | None):
 
 
 def _sqlite_read_demand(conn: Connection, lane_id: int | None):
+    """Columns of the demand table without building one Python tuple per row.
+
+    Lane ids and dates come back as two comma-joined strings parsed by NumPy;
+    volumes (exact doubles) through one single-column cursor pass.  Both
+    queries read in ``id`` order, so the columns line up.
+    """
+    where = "" if lane_id is None else f" WHERE lane_id = {int(lane_id)}"
     raw = conn.connection.dbapi_connection
     cursor = raw.cursor()
     try:
-        if lane_id is None:
-            cursor.execute("SELECT lane_id, date, volume FROM demand")
-        else:
-            cursor.execute("SELECT lane_id, date, volume FROM demand WHERE lane_id = ?", (lane_id,))
-        rows = cursor.fetchall()
+        lanes_text, dates_text, count = cursor.execute(
+            "SELECT group_concat(lane_id), group_concat(date), count(*) FROM "
+            f"(SELECT lane_id, date FROM demand{where} ORDER BY id)"
+        ).fetchone()
+        if not count:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        cursor.execute(f"SELECT volume FROM demand{where} ORDER BY id")
+        volume = np.fromiter(
+            map(operator.itemgetter(0), cursor), dtype=np.float64, count=int(count)
+        )
     finally:
         cursor.close()
-    if not rows:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-    ids, dates, volume = zip(*rows, strict=True)
-    # Dates are ISO text in SQLite; parse each distinct day once.
-    codes, distinct = pd.factorize(pd.Index(dates, dtype=object))
-    distinct_days = (
-        np.array(distinct, dtype="datetime64[D]").astype(np.int64)
-        if len(distinct)
-        else np.empty(0, np.int64)
-    )
-    return (
-        np.fromiter(ids, dtype=np.int64, count=len(ids)),
-        distinct_days[codes],
-        np.fromiter(volume, dtype=np.float64, count=len(volume)),
-    )
+    lane_ids = np.array(lanes_text.split(","), dtype=np.int64)
+    return lane_ids, _parse_iso_days(dates_text, int(count)), volume
+
+
+_ISO_WIDTH = len("YYYY-MM-DD")
+
+
+def _parse_iso_days(text: str, count: int) -> np.ndarray:
+    """Comma-joined ISO dates -> days since 1970-01-01 (fixed width: a NumPy reshape)."""
+    data = (text + ",").encode("ascii")
+    if len(data) == count * (_ISO_WIDTH + 1):
+        fixed = np.frombuffer(data, dtype=np.uint8).reshape(count, _ISO_WIDTH + 1)
+        as_text = fixed[:, :_ISO_WIDTH].copy().view(f"S{_ISO_WIDTH}").ravel()
+        return as_text.astype("datetime64[D]").astype(np.int64)
+    parsed = pd.to_datetime(pd.Series(text.split(",")), format="ISO8601")
+    return parsed.to_numpy(dtype="datetime64[D]").astype(np.int64)
 
 
 def export_csv(lane: str | None = None, *, engine: Engine | None = None) -> bytes:
@@ -1142,5 +1158,5 @@ def dispose_engine(url: str | URL) -> None:
     with _LOCK:
         engine = _ENGINES.pop(key, None)
     if engine is not None:
-        _SCHEMA_READY.discard(id(engine))
+        _SCHEMA_READY.discard(engine)
         engine.dispose()
