@@ -44,6 +44,10 @@ INDUSTRIAL_CV = 0.07
 SHOCK_PROBABILITY = 0.008  # rare: about 3 shock days per year
 SHOCK_MULTIPLIER = (4.0, 10.0)  # a shock day brings 4-10x the usual volume
 INTERMITTENT_PROBABILITY = 0.18  # share of days with any demand at all
+# Internal capacity of synthetic lanes as a multiple of their level [units/day per unit/day]:
+# seasonal lanes must absorb Q4 peaks and weekday swings, stable ones run close to the
+# limit, shock lanes keep room for spikes, intermittent levels are order sizes.
+CAPACITY_HEADROOM = {"seasonal": 2.6, "stable": 1.2, "shock": 3.2, "intermittent": 2.2}
 
 SCENARIO_MASTER = (
     LaneMasterData(
@@ -180,10 +184,15 @@ def _synthetic_params(seed: int, lanes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def synthetic_masters(seed: int, lanes: int) -> list[LaneMasterData]:
-    """Master data of ``SYN-0001``...: capacity near the mean level, pattern-typical costs."""
+    """Master data of ``SYN-0001``...: capacity sized to the pattern, pattern-typical costs.
+
+    Capacity = level x the pattern's usual headroom x U(0.8, 1.3), so that, as in a
+    real network, most lanes cope in-house and some need partners on busy days.
+    """
     pattern, level = _synthetic_params(seed, lanes)
     rng = np.random.default_rng([seed, 2])
-    capacity = np.round(level * rng.uniform(0.8, 1.5, size=lanes))
+    headroom = np.array([CAPACITY_HEADROOM[name] for name in PATTERNS])[pattern]
+    capacity = np.round(level * headroom * rng.uniform(0.8, 1.3, size=lanes))
     masters = []
     for i in range(lanes):
         template = SCENARIO_MASTER[int(pattern[i])]
