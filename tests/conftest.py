@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from sqlalchemy import Engine
 
 import db
 
@@ -59,7 +58,7 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+def sqlite_engine(tmp_path: Path) -> Iterator[db.Engine]:
     """A clean SQLite file database for one test."""
     url = f"sqlite:///{tmp_path / 'lsp_test.sqlite'}"
     engine = db.get_engine(url)
@@ -69,7 +68,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def pg_engine(pg_url: str) -> Iterator[Engine]:
+def pg_engine(pg_url: str) -> Iterator[db.Engine]:
     """The session's PostgreSQL database, wiped (ids restarted) for one test."""
     engine = db.get_engine(pg_url)
     db.reset_database(engine=engine)
@@ -79,7 +78,7 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
-def engine(request: pytest.FixtureRequest) -> Engine:
+def engine(request: pytest.FixtureRequest) -> db.Engine:
     """A clean engine per test, once on SQLite and once on PostgreSQL."""
     fixture = {"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param]
     return request.getfixturevalue(fixture)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from app_support import demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -27,28 +28,6 @@ TIMEOUT_S = 120
 START = dt.date(2024, 1, 1)
 SEED_DAYS = 20
 SEED_LANES = ("AAA-BBB", "Köln-Łódź")
-
-
-def demand_csv(lanes: tuple[str, ...], days: int, *, start: dt.date = START, base: float = 10.0) -> bytes:
-    """A valid import file: one row per lane and day."""
-    rows = ["date,lane,demand"]
-    for k, lane in enumerate(lanes):
-        for d in range(days):
-            rows.append(f"{start + dt.timedelta(days=d):%Y-%m-%d},{lane},{base + k + d % 7}")
-    return ("\n".join(rows) + "\n").encode("utf-8")
-
-
-def use_database(monkeypatch: pytest.MonkeyPatch, path: Path, **env: str) -> None:
-    """Point config (and so db) at ``path`` with the given extra environment."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    for name in ("APP_MODE", "ADMIN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

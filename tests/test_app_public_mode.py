@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from app_support import demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
 import access
@@ -25,26 +25,6 @@ APP = ROOT / "app.py"
 TIMEOUT_S = 120
 SEED_DAYS = 20
 SEED_LANES = ("AAA-BBB", "Köln-Łódź")
-
-
-def demand_csv(lanes: tuple[str, ...], days: int, *, start: dt.date = dt.date(2024, 1, 1)) -> bytes:
-    rows = ["date,lane,demand"]
-    for k, lane in enumerate(lanes):
-        for d in range(days):
-            rows.append(f"{start + dt.timedelta(days=d):%Y-%m-%d},{lane},{10 + k + d % 7}")
-    return ("\n".join(rows) + "\n").encode("utf-8")
-
-
-def use_database(monkeypatch: pytest.MonkeyPatch, path: Path, **env: str) -> None:
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    for name in ("APP_MODE", "ADMIN_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def texts(elements) -> str:

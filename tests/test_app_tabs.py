@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
+from app_support import use_database
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -53,23 +54,12 @@ def _history_csv() -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def _point_at(monkeypatch: pytest.MonkeyPatch, path: Path, **env: str) -> None:
-    for name in ("DATABASE_URL", "APP_MODE", "ADMIN_PASSWORD", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture(scope="session")
 def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with three lanes of ~14 months and their master data."""
     path = tmp_path_factory.mktemp("app_tabs") / "tabs.sqlite"
     with pytest.MonkeyPatch.context() as mp:
-        _point_at(mp, path)
+        use_database(mp, path)
         report = db.import_csv(io.BytesIO(_history_csv()))
         assert report.ok, report.errors[:3]
         for lane, (_mean, capacity) in LANES.items():
@@ -81,7 +71,7 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    _point_at(monkeypatch, seeded_path)
+    use_database(monkeypatch, seeded_path)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     yield at
     config.get_settings.cache_clear()
@@ -276,7 +266,7 @@ def test_monte_carlo_and_stress_test_run_from_the_risk_tab(app: AppTest) -> None
 
 def test_empty_database_offers_demo_data_and_loads_it(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    _point_at(monkeypatch, tmp_path / "empty.sqlite")
+    use_database(monkeypatch, tmp_path / "empty.sqlite")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     run(at)
     buttons = [b for b in at.button if "Load demo data" in b.label]
@@ -290,7 +280,7 @@ def test_empty_database_offers_demo_data_and_loads_it(tmp_path: Path,
 
 def test_public_mode_empty_database_locks_the_demo_button(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    _point_at(monkeypatch, tmp_path / "empty_public.sqlite", APP_MODE="public")
+    use_database(monkeypatch, tmp_path / "empty_public.sqlite", APP_MODE="public")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     run(at)
     buttons = [b for b in at.button if "Load demo data" in b.label]
@@ -304,7 +294,7 @@ def test_public_mode_empty_database_locks_the_demo_button(tmp_path: Path,
 def test_unreachable_database_shows_a_banner_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
-    _point_at(monkeypatch, tmp_path / "unused.sqlite", DATABASE_URL=url)
+    use_database(monkeypatch, tmp_path / "unused.sqlite", DATABASE_URL=url)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     run(at)
     assert at.error and "cannot" in at.error[0].value.lower()
