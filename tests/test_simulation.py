@@ -338,6 +338,28 @@ def test_capacity_outage_absorbed_by_partners_or_backlogged():
     assert limited.median_time_to_recover_days > 0.0
 
 
+def test_stress_test_fills_in_simulation_defaults():
+    # Regression: only the lane and plan are given; policy, review_period,
+    # warmup_days, partner_capacity, ... must take simulate_policy's defaults
+    # (a TypeError was reported when they were left out).
+    minimal = dict(
+        demand_mean=MU, demand_std=SIGMA, lead_time_mean=3.0, reorder_point=400.0,
+        order_quantity=500.0, days=60, replications=20, seed=13,
+    )
+    short = stress_test(shock_start_day=10, shock_days=5, **minimal)
+    explicit = stress_test(
+        shock_start_day=10, shock_days=5, **minimal, policy="rQ", review_period=1,
+        warmup_days=None, lead_time_std=0.0, partner_capacity=math.inf, rng=None,
+        initial_inventory=None, demand_history=None,
+    )
+    np.testing.assert_array_equal(short.time_to_survive_days, explicit.time_to_survive_days)
+    np.testing.assert_array_equal(short.shocked.profit, explicit.shocked.profit)
+    # and with every stress parameter left at its default too
+    defaulted = stress_test(**minimal)
+    assert defaulted.shock == "demand" and defaulted.shock_days > 0
+    assert defaulted.baseline.replications == 20
+
+
 # --------------------------------------------------------------------------- validation
 
 
