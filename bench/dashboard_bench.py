@@ -30,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# AppTest runs outside a server; Streamlit warns about that on every cached call.
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402

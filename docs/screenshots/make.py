@@ -1,0 +1,96 @@
+"""Take the README screenshots: seed a demo database, start the app, click through it.
+
+Run: python docs/screenshots/make.py   (needs Debian's /usr/bin/chromium and playwright)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1440, "height": 1000}
+MAX_HEIGHT = 3200  # px; Streamlit scrolls inside its main container, so grow the viewport
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_idle(page) -> None:
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.getAttribute('data-test-script-state') !== 'running'
+                     && !document.querySelector('[data-stale="true"]')
+                     && !document.querySelector('[data-testid="stSkeleton"]'); }""",
+        timeout=120_000,
+    )
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from views import nav
+
+    shots = {nav.WATCHTOWER: "watchtower.png", nav.LANE_OPS: "lane_operations.png",
+             nav.RISK: "risk_simulation.png", nav.COOPERATION: "cooperation.png",
+             nav.FINANCE: "finance.png"}
+    workdir = Path(tempfile.mkdtemp())
+    env = {**os.environ, "LSP_SQLITE_PATH": str(workdir / "demo.sqlite")}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "seed_data.py", "--yes", "--lanes", "20"], cwd=ROOT,
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port)], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(f"http://127.0.0.1:{port}")
+            page.get_by_role("tab").first.wait_for(timeout=120_000)
+            _wait_idle(page)
+            for label, name in shots.items():
+                page.set_viewport_size(VIEWPORT)
+                page.get_by_role("tab", name=label).click()
+                _wait_idle(page)
+                if name == "risk_simulation.png":
+                    page.get_by_role("button", name="Run simulation").click()
+                    _wait_idle(page)
+                height = page.evaluate(
+                    "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                page.set_viewport_size({"width": VIEWPORT["width"],
+                                        "height": min(max(height, VIEWPORT["height"]), MAX_HEIGHT)})
+                page.wait_for_timeout(600)  # charts re-layout to the new size
+                page.screenshot(path=str(OUT / name), full_page=True)
+                print("wrote", OUT / name)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()
