@@ -584,6 +584,7 @@ def plan_lane(
     *,
     service_level: float | None = None,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
+    as_of: pd.Timestamp | None = None,
 ) -> LanePlan:
     """Plan one lane: statistics, buffer, capacity, cooperation, resilience, forecast.
 
@@ -599,6 +600,10 @@ def plan_lane(
         critical ratio.  Clipped to [0.5, 0.999].
     horizon_days : int
         Forecast horizon [days], 1..730.
+    as_of : Timestamp, optional
+        The network's last day of data.  A daily history that stops earlier is
+        extended with zero-volume days up to it, exactly as :func:`plan_network`
+        sees the lane (a lane that went quiet shows Low Velocity in both).
 
     Raises
     ------
@@ -611,6 +616,8 @@ def plan_lane(
         raise PlanningError(f"service_level must be in (0, 1), got {service_level}")
     raw = _history_frame(history)
     period = inventory_math.detect_period(raw.index) if len(raw) >= 2 else "day"
+    if period == "day" and as_of is not None and pd.Timestamp(as_of) > raw.index[-1]:
+        raw = pd.concat([raw, pd.Series([0.0], index=pd.DatetimeIndex([pd.Timestamp(as_of)]))])
     series = _regular(raw, period)
     stats = _demand_statistics(series, period, params.return_rate)
     period_days = _period_days(period)

@@ -22,7 +22,6 @@ from domain import LaneMasterData, ValidationError
 from views import nav
 
 ROOT = Path(__file__).resolve().parent.parent
-HARNESS = ROOT / "tests" / "apps" / "data_tab_app.py"
 APP = ROOT / "app.py"
 TIMEOUT_S = 120
 START = dt.date(2024, 1, 1)
@@ -50,8 +49,8 @@ def _bytes_source(data: bytes):
 
 
 def page(target: Path | None = None) -> AppTest:
-    """The app (or, before app.py exists, the harness) with the Data tab open."""
-    target = target or (APP if APP.exists() else HARNESS)
+    """The app with the Data tab open."""
+    target = target or APP
     at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
     at.run()
@@ -305,8 +304,6 @@ def test_delete_lane_needs_its_code(seeded: Path) -> None:
 
 
 def test_full_app_data_tab_imports_without_exception(seeded: Path) -> None:
-    if not APP.exists():
-        pytest.skip("app.py not written yet")
     at = page(APP)
     assert at.file_uploader(key="data_import_file") is not None
     new = demand_csv(("APP-LANE",), 4)

@@ -20,7 +20,6 @@ import db
 from views import data_tab, nav
 
 ROOT = Path(__file__).resolve().parent.parent
-HARNESS = ROOT / "tests" / "apps" / "data_tab_app.py"
 APP = ROOT / "app.py"
 TIMEOUT_S = 120
 SEED_DAYS = 20
@@ -56,8 +55,8 @@ def _source(data: bytes):
 
 
 def _page(target: Path | None = None) -> AppTest:
-    """The app (or, before app.py exists, the harness) with the Data tab open."""
-    target = target or (APP if APP.exists() else HARNESS)
+    """The app with the Data tab open."""
+    target = target or APP
     at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
     at.run()
@@ -177,8 +176,6 @@ def test_admin_password_refuses_unauthenticated_writes_server_side(
 def test_full_app_public_mode_has_no_write_widgets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not APP.exists():
-        pytest.skip("app.py not written yet")
     _fresh_db(tmp_path, monkeypatch, APP_MODE="public")
     at = _page(APP)
     assert not at.file_uploader

@@ -205,3 +205,17 @@ def test_network_rows_equal_lane_plans(stable_lane):
 def test_empty_network():
     network = planning.plan_network(pd.DataFrame(columns=["date", "lane", "demand"]), {})
     assert network.table.empty and network.as_of is None
+
+
+def test_lane_that_went_quiet_is_planned_up_to_the_network_day(stable_lane):
+    history, params = stable_lane
+    quiet = history.iloc[:-30]  # the lane's records stop a month before the others
+    other = history.assign(lane="OTHER")
+    demand = pd.concat([quiet.assign(lane="QUIET"), other], ignore_index=True)
+    network = planning.plan_network(demand, {"QUIET": params.with_overrides(code="QUIET")})
+    row = network.table.set_index("lane").loc["QUIET"]
+    plan = planning.plan_lane(quiet, params.with_overrides(code="QUIET"), as_of=network.as_of)
+    assert plan.status == row["status"] == planning.STATUS_LOW
+    assert plan.stats.demand_mean == pytest.approx(row["demand_mean"])
+    assert plan.safety_stock == pytest.approx(row["safety_stock"])
+    assert plan.forecast.dates[0] == network.as_of + pd.Timedelta(days=1)

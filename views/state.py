@@ -50,8 +50,17 @@ def lane_plan(
 ) -> planning.LanePlan:
     """The full plan of one lane under one scenario (immutable, shared)."""
     return planning.plan_lane(
-        load_demand(lane), params, service_level=service_level, horizon_days=horizon_days
+        load_demand(lane), params, service_level=service_level, horizon_days=horizon_days,
+        as_of=data_as_of(),
     )
+
+
+@st.cache_data(show_spinner=False)
+def data_as_of() -> pd.Timestamp | None:
+    """Last day with data in any lane: the network's "today" (lanes that went quiet
+    are planned up to it, as the watchtower sees them)."""
+    demand = load_demand(None)
+    return None if demand.empty else pd.Timestamp(demand["date"].max())
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
