@@ -483,7 +483,12 @@ def cost_curve(
     *, demand_mean: float, demand_std: float, params: LaneMasterData, order_quantity: float,
     optimum_service_level: float,
 ) -> CostCurve:
-    """Annual holding vs shortage-penalty cost over alpha in [0.5, 0.999] [EUR/year]."""
+    """Annual holding vs shortage-penalty cost over alpha in [0.5, 0.999] [EUR/year].
+
+    ``inventory_math.cost_convexity_curve`` on a grid that contains alpha*
+    itself, so the marked minimum is exactly the critical ratio (Hadley &
+    Whitin 1963; Silver, Pyke & Thomas 2017, sec. 7.4).
+    """
     grid = np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS)
     grid = np.unique(np.append(grid, optimum_service_level))
     kwargs = dict(
@@ -510,6 +515,11 @@ def profit_landscape(
     the pure inventory trade-off) - holding - ordering - SLA penalties.  For
     every sigma_L the best alpha is the critical ratio; the sweet spot is the
     grid maximum.
+
+    References
+    ----------
+    Hadley & Whitin (1963), sec. 4.7: the annual cost is minimised at
+    F(r) = p / (p + h Q / D) whatever sigma_L, so each column peaks at alpha*.
     """
     top = max(3.0 * params.lead_time_std, 0.5 * params.lead_time_mean, 1.0)
     stds = np.unique(np.append(np.linspace(0.0, top, LEAD_TIME_STD_GRID_POINTS), params.lead_time_std))
@@ -609,6 +619,13 @@ def plan_lane(
     ------
     PlanningError
         Empty or negative history, or parameters out of range.
+
+    References
+    ----------
+    Silver, Pyke & Thomas (2017), Inventory and Production Management in Supply
+    Chains, 4th ed., ch. 6-7 (safety stock, fill rate, B2 shortage cost);
+    Hadley & Whitin (1963) (annual cost and its minimiser); the seed product's
+    cooperation formula; docs/METHODS.md, section "Planning layer".
     """
     if not 1 <= int(horizon_days) <= 730:
         raise PlanningError(f"horizon_days must be between 1 and 730, got {horizon_days}")
@@ -680,7 +697,12 @@ def plan_lane(
 
 
 def unit_economics(figures: dict[str, float], params: LaneMasterData) -> UnitEconomics:
-    """Per-unit economics [EUR/unit delivered] consistent with the expected annual profit."""
+    """Per-unit economics [EUR/unit delivered] consistent with the expected annual profit.
+
+    Each annual cost component [EUR/year] divided by the annual demand D
+    [units/year]; handling counts returns, H (1 + r) [EUR/unit].  margin x D
+    equals ``LanePlan.expected_profit_per_year``.
+    """
     d = figures["annual_demand"]
     if d <= 0:
         zero = 0.0

@@ -219,3 +219,10 @@ def test_lane_that_went_quiet_is_planned_up_to_the_network_day(stable_lane):
     assert plan.stats.demand_mean == pytest.approx(row["demand_mean"])
     assert plan.safety_stock == pytest.approx(row["safety_stock"])
     assert plan.forecast.dates[0] == network.as_of + pd.Timedelta(days=1)
+
+
+def test_unit_economics_add_up_to_the_expected_profit(stable_plan):
+    econ = stable_plan.unit_economics
+    parts = econ.handling + econ.holding + econ.partner_surcharge + econ.ordering + econ.penalty
+    assert econ.margin == pytest.approx(econ.revenue - parts)
+    assert econ.margin * stable_plan.annual_demand == pytest.approx(stable_plan.expected_profit_per_year)
