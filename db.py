@@ -1107,8 +1107,16 @@ def bulk_load(
     return total
 
 
-def seed_demo(*, engine: Engine | None = None, seed: int = 42, end: dt.date | None = None) -> int:
-    """Load the demo scenario lanes into an EMPTY database; returns rows written.
+DEMO_SYNTHETIC_LANES = 20  # synthetic lanes next to the four scenarios: a network to rank
+
+
+def seed_demo(
+    *, engine: Engine | None = None, seed: int = 42, end: dt.date | None = None,
+    synthetic_lanes: int = DEMO_SYNTHETIC_LANES,
+) -> int:
+    """Load the demo network (4 scenario lanes + synthetic lanes) into an EMPTY database.
+
+    Returns the number of demand rows written.
 
     Raises :class:`ValidationError` if the database already holds demand.
     """
@@ -1121,8 +1129,12 @@ def seed_demo(*, engine: Engine | None = None, seed: int = 42, end: dt.date | No
         raise ValidationError(
             "The database already holds demand history; the demo data needs an empty database."
         )
+    end = end or seed_data.default_end()
     frame, masters = seed_data.generate_scenarios(seed=seed, end=end)
-    return bulk_load([frame], masters, engine=engine, expected_rows=len(frame))
+    masters = [*masters, *seed_data.synthetic_masters(seed, synthetic_lanes)]
+    chunks = [frame, *seed_data.iter_synthetic(seed, end, seed_data.DEFAULT_DAYS, synthetic_lanes)]
+    return bulk_load(chunks, masters, engine=engine,
+                     expected_rows=len(frame) + synthetic_lanes * seed_data.DEFAULT_DAYS)
 
 
 # --------------------------------------------------------------------------- reset

@@ -216,7 +216,9 @@ def test_export_round_trips_through_import(engine) -> None:
 def test_seed_demo_fills_an_empty_database_only(engine) -> None:
     rows = db.seed_demo(engine=engine, seed=7, end=dt.date(2024, 12, 31))
     assert rows == db.count_records(engine=engine) > 0
-    assert {"BER-MUC", "HAM-ROT", "FRA-PAR", "MUC-VIE"} <= set(db.list_lanes(engine=engine))
+    lanes = db.list_lanes(engine=engine)
+    assert {"BER-MUC", "HAM-ROT", "FRA-PAR", "MUC-VIE"} <= set(lanes)
+    assert len(lanes) == 4 + db.DEMO_SYNTHETIC_LANES
     assert db.get_lane_master("HAM-ROT", engine=engine).internal_capacity == 150.0
     with pytest.raises(ValidationError, match="empty"):
         db.seed_demo(engine=engine)

@@ -46,3 +46,8 @@ def days(value: float, *, digits: int = 0, infinite: str = "beyond horizon") -> 
     if math.isinf(float(value)):
         return infinite
     return num(value, "day" if round(float(value), digits) == 1 else "days", digits=digits)
+
+
+def count(n: int, noun: str) -> str:
+    """``1 lane``, ``3 lanes``: a count with its noun in the right number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -142,10 +142,10 @@ def _totals(network: NetworkPlan) -> None:
     c5, c6, c7, c8 = st.columns(4)
     counts = network.status_counts
     c5.metric(f"{STATUS_ICONS[planning.STATUS_SURGE]} Surge alerts",
-              f"{counts.get(planning.STATUS_SURGE, 0)} lanes",
+              fmt.count(counts.get(planning.STATUS_SURGE, 0), "lane"),
               help="Last 7 days ≥ 1.5 × the lane's own level (84 days before).")
     c6.metric(f"{STATUS_ICONS[planning.STATUS_LOW]} Low velocity",
-              f"{counts.get(planning.STATUS_LOW, 0)} lanes",
+              fmt.count(counts.get(planning.STATUS_LOW, 0), "lane"),
               help="Last 7 days ≤ 0.5 × the lane's own level.")
     c7.metric("Expected SLA penalties", fmt.eur(network.total_penalty_cost_per_year, "year"),
               help="Σ p × expected units short per year, each lane at its α*.")
