@@ -698,11 +698,13 @@ def _count(n: int, noun: str) -> str:
 def _capacity(plan: Any) -> str:
     fc = plan.forecast
     text = (
-        f"Required capacity is {fmt_qty(plan.required_capacity, 'units/day')} (forecast workload "
-        f"incl. returns {fmt_qty(plan.forecast_workload_mean, 'units/day')} plus the buffer for "
-        f"the {fmt_pct(plan.service_level, decimals=2)} service level) against an internal "
+        f"Required capacity is {fmt_qty(plan.required_capacity, 'units/day')} (mean workload "
+        f"incl. returns over the last year {fmt_qty(plan.stats.workload_mean, 'units/day')} "
+        f"plus z = {plan.z:.2f} standard deviations of daily workload for the "
+        f"{fmt_pct(plan.service_level, decimals=2)} service level) against an internal "
         f"capacity of {fmt_qty(plan.internal_capacity, 'units/day')}: utilisation "
-        f"{fmt_pct(plan.utilisation)}."
+        f"{fmt_pct(plan.utilisation)}. The forecast workload averages "
+        f"{fmt_qty(plan.forecast_workload_mean, 'units/day')} over the next {len(fc.dates)} days."
     )
     horizon = f"{len(fc.dates)}-day horizon"
     if fc.first_breach_date is not None:

@@ -81,7 +81,9 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
               help=f"Mean forecast workload over {scenario.horizon_days} days = demand × "
                    f"(1 + return rate {fmt.pct(plan.params.return_rate)}).")
     c6.metric("Required capacity", fmt.num(plan.required_capacity, "units/day", digits=1),
-              help="C_req = μ_W + z(α)·σ_W: daily handling flow covered on α of the days.")
+              help="C_req = μ_W + z(α)·σ_W: the daily handling flow that covers the workload on "
+                   "a share α of days; μ_W and σ_W are the workload incl. returns over the last "
+                   "365 days (the same figure as the watchtower).")
     c7.metric("Internal capacity", fmt.num(plan.internal_capacity, "units/day"),
               help="C_max from the what-if parameters in the sidebar.")
     c8.metric("Utilisation", fmt.pct(plan.utilisation, digits=0),

@@ -8,8 +8,6 @@ Flash messages survive the ``st.rerun()`` that follows a write.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import streamlit as st
 
@@ -85,7 +83,3 @@ def show_flashes() -> None:
     for kind, text in st.session_state.pop(_FLASH_KEY, []):
         getattr(st, kind)(text)
 
-
-def masters_by_lane(lanes: list[str], masters: Mapping[str, LaneMasterData]) -> dict[str, LaneMasterData]:
-    """Master data for each lane, defaults where a lane has none stored."""
-    return {lane: masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes}
