@@ -780,6 +780,12 @@ def _service(plan: Any) -> str:
         f"{fmt_pct(plan.fill_rate, decimals=2)}, expected SLA penalties "
         f"{fmt_qty(plan.penalty_cost_per_year, 'EUR/year')}."
     )
+    if plan.daily_review_service_level < plan.service_level - 0.01:
+        text += (
+            f" Caution: if stock is checked only once a day, this reorder point delivers about "
+            f"{fmt_pct(plan.daily_review_service_level, decimals=1)} (undershoot); a reorder point "
+            f"of {fmt_qty(plan.daily_review_reorder_point, 'units')} keeps the target."
+        )
     return text
 
 

@@ -178,7 +178,9 @@ class LanePlan:
     lead_time_demand_mean: float  # units over the lead time
     lead_time_demand_std: float  # sigma_LTD [units]
     safety_stock: float  # units
-    reorder_point: float  # units
+    reorder_point: float  # units (textbook, continuous review)
+    daily_review_service_level: float  # alpha the textbook r achieves if stock is reviewed daily
+    daily_review_reorder_point: float  # units: r reaching alpha with daily review (undershoot)
     fill_rate: float  # beta [fraction]
     expected_shortage_per_cycle: float  # units/cycle
     orders_per_year: float  # 1/year
@@ -679,6 +681,7 @@ def plan_lane(
         service_level_is_optimal=service_level is None, z=one["z"],
         lead_time_demand_mean=one["ltd_mean"], lead_time_demand_std=one["ltd_std"],
         safety_stock=one["safety_stock"], reorder_point=one["reorder_point"],
+        **_daily_review(one, stats, params),
         fill_rate=one["fill_rate"], expected_shortage_per_cycle=one["esc"],
         orders_per_year=one["orders_per_year"], expected_shortage_per_year=one["shortage_per_year"],
         holding_cost_per_year=one["holding_per_year"], ordering_cost_per_year=one["ordering_per_year"],
@@ -694,6 +697,26 @@ def plan_lane(
         resilience=score, forecast=fview, cost_curve=curve, profit_landscape=landscape,
         unit_economics=economics, expected_profit_per_year=one["profit_per_year"], notes=notes,
     )
+
+
+def _daily_review(
+    one: dict[str, float], stats: DemandStatistics, params: LaneMasterData
+) -> dict[str, float]:
+    """The (r, Q) plan as it behaves when stock is reviewed once a day (undershoot).
+
+    See ``inventory_math.daily_review_cycle_service_level``; the textbook figures
+    above stay the planning basis, these two show what daily review costs.
+    """
+    kwargs = dict(demand_mean=stats.demand_mean, demand_std=stats.demand_std,
+                  lead_time_mean=params.lead_time_mean, lead_time_std=params.lead_time_std)
+    return {
+        "daily_review_service_level": float(
+            inventory_math.daily_review_cycle_service_level(one["reorder_point"], **kwargs)
+        ),
+        "daily_review_reorder_point": float(
+            inventory_math.daily_review_reorder_point(one["service_level"], **kwargs)
+        ),
+    }
 
 
 def unit_economics(figures: dict[str, float], params: LaneMasterData) -> UnitEconomics:
