@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -377,7 +378,7 @@ def _kernel(
     tail_risk: np.ndarray,
     p: dict[str, np.ndarray],
     service_level: np.ndarray | None,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Any]:
     """All per-lane planning figures, vectorised over lanes (1-D arrays).
 
     Shared by :func:`plan_lane` and :func:`plan_network`, so the watchtower
@@ -467,6 +468,7 @@ def _kernel(
         "coverage": np.asarray(score.coverage, dtype=float),
         "independence": np.asarray(score.independence, dtype=float),
         "profit_per_year": profit_year,
+        "resilience_score": score,  # the components, for the lane view
     }
 
 
@@ -654,12 +656,14 @@ def plan_lane(
         tail_risk=np.array([tail]), p=_param_arrays([params]),
         service_level=None if service_level is None else np.array([float(service_level)]),
     )
-    one = {name: float(v[0]) for name, v in k.items()}
+    one = {name: float(v[0]) for name, v in k.items() if isinstance(v, np.ndarray)}
     fview = _forecast_view(series, period, int(horizon_days), params)
     pattern = forecast.classify_demand_pattern(window)
-    score = resilience.resilience_index(
-        safety_stock=max(one["safety_stock"], 0.0), tail_risk=tail,
-        dependency_ratio=one["dependency_ratio"],
+    kernel_score = k["resilience_score"]
+    score = resilience.ResilienceScore(
+        score=float(kernel_score.score[0]), coverage=float(kernel_score.coverage[0]),
+        independence=float(kernel_score.independence[0]), tail_risk=tail,
+        weights=kernel_score.weights,
     )
     curve = cost_curve(
         demand_mean=stats.demand_mean, demand_std=stats.demand_std, params=params,
