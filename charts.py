@@ -142,7 +142,8 @@ def cost_curve(plan: LanePlan) -> go.Figure:
     for values, name, color in (
         (curve.holding, "Holding cost", COLOR_HOLDING),
         (curve.penalty, "SLA penalty cost", COLOR_PENALTY),
-        (curve.total, "Total cost", COLOR_TOTAL),
+        (curve.ordering, "Ordering cost", COLOR_HOLDING),
+        (curve.total, "Total inventory cost", COLOR_TOTAL),
     ):
         fig.add_trace(
             go.Scatter(

@@ -375,3 +375,165 @@ def network_cooperation(lanes: Mapping[str, Any]) -> NetworkCooperation:
         total_cost_per_year=total * DAYS_PER_YEAR,
         network_dependency=partner_volume / total_required if total_required > 0 else 0.0,
     )
+
+
+# --------------------------------------------------------------------------- time-phased flow
+
+
+def _normal_loss(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """G(z) = phi(z) - z (1 - Phi(z)), evaluated stably in both tails."""
+    from inventory_math import standard_normal_loss
+
+    return np.asarray(standard_normal_loss(np.clip(z, -1e6, 1e6)), dtype=float)
+
+
+def expected_overflow(
+    workload_mean: ArrayLike, workload_std: ArrayLike, capacity: ArrayLike
+) -> FloatOrArray:
+    """Expected workload above capacity on one day, ``E[(W - C)^+]`` [units/day].
+
+    For a normal daily workload ``W ~ N(mu_W, sigma_W^2)`` [units/day] and a
+    capacity ``C`` [units/day]:
+
+    ``E[(W - C)^+] = sigma_W * G((C - mu_W) / sigma_W)``
+
+    with ``G`` the standard normal loss function; ``sigma_W = 0`` gives
+    ``max(mu_W - C, 0)``.  Summed over the days of a horizon it is the expected
+    volume sent to partners -- a flow, never the alpha-quantile charged every day.
+
+    Parameters
+    ----------
+    workload_mean : float or array
+        mu_W, mean daily workload incl. returns [units/day], >= 0.
+    workload_std : float or array
+        sigma_W, standard deviation of the daily workload [units/day], >= 0.
+    capacity : float or array
+        C, internal (plus reserved) capacity that day [units/day], >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        Expected overflow [units/day].
+
+    References
+    ----------
+    Silver, Pyke & Thomas (2017), eq. (6.11) / appendix III (expected shortage
+    ``sigma G(k)`` of a normal variable beyond ``mu + k sigma``), applied to the
+    capacity instead of the reorder point.
+
+    Examples
+    --------
+    mu = 100, sigma = 30, C = 110 units/day: 30 G(1/3) = 7.63 units/day, i.e.
+    about 2,786 units/year:
+
+    >>> round(float(expected_overflow(100, 30, 110)), 2)
+    7.63
+    >>> float(expected_overflow(120, 0, 100))
+    20.0
+    """
+    mu = _checked("workload_mean", workload_mean, low=0.0, unit="units/day")
+    sd = _checked("workload_std", workload_std, low=0.0, unit="units/day")
+    cap = _checked("capacity", capacity, low=0.0, unit="units/day")
+    mu, sd, cap = np.broadcast_arrays(mu, sd, cap)
+    safe = np.where(sd > 0, sd, 1.0)
+    normal = sd * _normal_loss((cap - mu) / safe)
+    return _out(np.where(sd > 0, normal, np.maximum(mu - cap, 0.0)))
+
+
+def partner_capacity_to_reserve(
+    workload_mean: ArrayLike, workload_std: ArrayLike, internal_capacity: ArrayLike,
+    coverage_level: ArrayLike,
+) -> FloatOrArray:
+    """Partner capacity to reserve so internal + reserved covers the workload on a share gamma of days.
+
+    ``K_gamma = max(0, mu_W + z(gamma) sigma_W - C)`` [units/day]
+
+    This is the seed's ``C_req - C_max`` named for what it is: ``C_req`` is the
+    gamma-quantile of the daily workload, a *capacity to hold ready*, not a
+    volume that is sent to partners every day.
+
+    Parameters
+    ----------
+    workload_mean, workload_std : float or array
+        mu_W, sigma_W [units/day].
+    internal_capacity : float or array
+        C [units/day].
+    coverage_level : float or array
+        gamma, share of days covered [fraction, 0 < gamma < 1].
+
+    Returns
+    -------
+    float or ndarray
+        K_gamma [units/day].
+
+    References
+    ----------
+    Normal quantile sizing of a capacity buffer, e.g. Silver, Pyke & Thomas
+    (2017), sec. 6.7.2 (the same k-factor rule as a safety stock).
+
+    Examples
+    --------
+    >>> round(float(partner_capacity_to_reserve(100, 30, 110, 0.95)), 2)
+    39.35
+    """
+    mu = _checked("workload_mean", workload_mean, low=0.0, unit="units/day")
+    sd = _checked("workload_std", workload_std, low=0.0, unit="units/day")
+    cap = _checked("internal_capacity", internal_capacity, low=0.0, unit="units/day")
+    gamma = _service_level(coverage_level, "coverage_level")
+    return _out(np.maximum(mu + ndtri(gamma) * sd - cap, 0.0))
+
+
+def cost_optimal_reservation(
+    workload_mean: ArrayLike, workload_std: ArrayLike, internal_capacity: ArrayLike, *,
+    reservation_fee: ArrayLike, spot_premium: ArrayLike,
+) -> FloatOrArray:
+    """Cost-optimal partner reservation K* [units/day] (capacity newsvendor).
+
+    Reserving one more unit of daily partner capacity costs the fee ``f``
+    every day and saves the spot premium ``s`` on the days it is used, so the
+    daily cost ``f K + s E[(W - C - K)^+]`` is minimal where
+
+    ``P(W > C + K*) = f / s``  =>  ``K* = max(0, mu_W + sigma_W Phi^-1(1 - f/s) - C)``.
+
+    No reservation pays when ``f >= s`` or ``s = 0``; ``f = 0 < s`` would
+    reserve without limit and is reported as 0 (no contract priced).
+
+    Parameters
+    ----------
+    workload_mean, workload_std : float or array
+        mu_W, sigma_W of the daily workload [units/day].
+    internal_capacity : float or array
+        C [units/day].
+    reservation_fee : float or array
+        f [EUR per reserved unit per day].
+    spot_premium : float or array
+        s [EUR/unit sent beyond the reservation].
+
+    Returns
+    -------
+    float or ndarray
+        K* [units/day].
+
+    References
+    ----------
+    Newsvendor critical fractile (Arrow, Harris & Marschak 1951; Silver, Pyke &
+    Thomas 2017, eq. 11.3) with underage cost s and overage cost f, as in
+    capacity-reservation contracts (Serel, Dada & Moskowitz 2001, EJOR 131).
+
+    Examples
+    --------
+    f = 0.5 EUR/unit/day, s = 5 EUR/unit: reserve up to the 90 % quantile,
+    100 + 1.2816 x 30 - 110 = 28.4 units/day:
+
+    >>> round(float(cost_optimal_reservation(100, 30, 110, reservation_fee=0.5, spot_premium=5)), 1)
+    28.4
+    """
+    mu = _checked("workload_mean", workload_mean, low=0.0, unit="units/day")
+    sd = _checked("workload_std", workload_std, low=0.0, unit="units/day")
+    cap = _checked("internal_capacity", internal_capacity, low=0.0, unit="units/day")
+    fee = _checked("reservation_fee", reservation_fee, low=0.0, unit="EUR per reserved unit per day")
+    premium = _checked("spot_premium", spot_premium, low=0.0, unit="EUR/unit")
+    priced = (fee > 0) & (premium > fee)
+    ratio = np.where(priced, fee / np.where(premium > 0, premium, 1.0), 0.5)
+    k = np.maximum(mu + ndtri(1.0 - ratio) * sd - cap, 0.0)
+    return _out(np.where(priced, k, 0.0))

@@ -66,6 +66,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     insert,
     select,
     update,
@@ -150,6 +151,15 @@ class Lane(Base):
     return_rate: Mapped[float] = mapped_column(Double)  # fraction
     lead_time_mean: Mapped[float] = mapped_column(Double)  # days
     lead_time_std: Mapped[float] = mapped_column(Double)  # days
+    # added with the time-phased capacity plan; defaults keep older files valid
+    review_period_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # days
+    capacity_coverage_level: Mapped[float] = mapped_column(
+        Double, default=0.95, server_default="0.95")  # fraction
+    reservation_fee: Mapped[float] = mapped_column(
+        Double, default=0.0, server_default="0")  # EUR per reserved unit per day
+    spot_premium: Mapped[float] = mapped_column(Double, default=0.0, server_default="0")  # EUR/unit
+    weekday_capacity: Mapped[str] = mapped_column(
+        Text, default="", server_default="")  # "Mon,...,Sun" units/day; "" = flat
 
 
 class DemandRecord(Base):
@@ -261,11 +271,30 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _add_missing_lane_columns(engine: Engine) -> None:
+    """Bring a lanes table written by an older release up to the current columns.
+
+    Each added column carries its server default, so existing lanes keep
+    their meaning (daily review, 95 % coverage, no reservation contract).
+    """
+    present = {c["name"] for c in inspect(engine).get_columns(LANES.name)}
+    missing = [c for c in LANES.columns if c.name not in present]
+    if not missing:
+        return
+    with engine.begin() as conn:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            default = column.server_default.arg if column.server_default is not None else None
+            clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
+            conn.exec_driver_sql(f'ALTER TABLE {LANES.name} ADD COLUMN "{column.name}" {kind}{clause}')
+
+
 def _ensure_schema(engine: Engine) -> None:
     if engine in _SCHEMA_READY:
         return
     with _translate(engine, "Creating the schema"):
         Base.metadata.create_all(engine)
+        _add_missing_lane_columns(engine)
     _SCHEMA_READY.add(engine)
 
 
@@ -386,14 +415,25 @@ def _clean_date(value: Any) -> dt.date:
 def _master_row(data: LaneMasterData) -> dict[str, Any]:
     row = data.as_dict()
     row["code"] = _clean_lane(row["code"])
+    weekday = row["weekday_capacity"]
+    row["weekday_capacity"] = "" if weekday is None else ",".join(repr(float(v)) for v in weekday)
     return {k: row[k] for k in MASTER_FIELDS}
+
+
+def _master_value(name: str, value: Any) -> Any:
+    if name in ("code", "name"):
+        return value
+    if name == "review_period_days":
+        return int(value)
+    if name == "weekday_capacity":
+        text = (value or "").strip()
+        return tuple(float(v) for v in text.split(",")) if text else None
+    return float(value)
 
 
 def _master_from_row(row: Any) -> LaneMasterData:
     values = row._mapping
-    return LaneMasterData(
-        **{k: (values[k] if k in ("code", "name") else float(values[k])) for k in MASTER_FIELDS}
-    )
+    return LaneMasterData(**{k: _master_value(k, values[k]) for k in MASTER_FIELDS})
 
 
 # --------------------------------------------------------------------------- lanes

@@ -61,6 +61,24 @@ class LaneMasterData:
         L, mean replenishment lead time [days].
     lead_time_std : float
         sigma_L, standard deviation of the lead time [days].
+    review_period_days : int
+        R, how often stock is reviewed [days]: 0 = continuous review (an order
+        goes out the moment the inventory position reaches r), 1 = once a day
+        (default; (r, Q) with undershoot), 2..90 = every R days, order up to S.
+    capacity_coverage_level : float
+        gamma, share of days on which internal plus reserved partner capacity
+        should cover the workload [fraction, 0.5..0.999].  Sizes the partner
+        capacity to reserve; independent of the inventory service level alpha.
+    reservation_fee : float
+        f, fee per unit of partner capacity reserved per day, used or not
+        [EUR/(unit/day)/day, i.e. EUR per reserved unit per day].  0 = no contract.
+    spot_premium : float
+        s_spot, extra cost per unit sent to partners beyond the reservation (spot
+        market) on top of handling + surcharge [EUR/unit].  0 = no contract.
+    weekday_capacity : tuple of 7 floats, optional
+        Internal capacity Monday..Sunday [units/day]; ``None`` = flat
+        ``internal_capacity`` every day (e.g. ``(320,)*5 + (160, 0)`` for a
+        lane without a Sunday shift).
     """
 
     code: str
@@ -75,11 +93,19 @@ class LaneMasterData:
     return_rate: float = 0.05
     lead_time_mean: float = 5.0
     lead_time_std: float = 1.5
+    review_period_days: int = 1
+    capacity_coverage_level: float = 0.95
+    reservation_fee: float = 0.0
+    spot_premium: float = 0.0
+    weekday_capacity: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.weekday_capacity is not None and not isinstance(self.weekday_capacity, tuple):
+            object.__setattr__(self, "weekday_capacity", tuple(self.weekday_capacity))
         problems = validate_master_data(self)
         if problems:
             raise ValidationError("; ".join(problems))
+        object.__setattr__(self, "review_period_days", int(self.review_period_days))
 
     def with_overrides(self, **changes: Any) -> LaneMasterData:
         """Return a copy with some fields changed (what-if scenario)."""
@@ -87,6 +113,12 @@ class LaneMasterData:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def capacity_by_weekday(self) -> tuple[float, ...]:
+        """Internal capacity Monday..Sunday [units/day] (flat when not set)."""
+        if self.weekday_capacity is None:
+            return (float(self.internal_capacity),) * 7
+        return tuple(float(c) for c in self.weekday_capacity)
 
 
 # (field, lower bound, upper bound or None, unit) -- used for validation and UI help text.
@@ -101,7 +133,12 @@ MASTER_DATA_FIELDS: dict[str, tuple[float, float | None, str]] = {
     "return_rate": (0.0, 0.95, "fraction"),
     "lead_time_mean": (0.0, 365.0, "days"),
     "lead_time_std": (0.0, 365.0, "days"),
+    "review_period_days": (0.0, 90.0, "days"),
+    "capacity_coverage_level": (0.5, 0.999, "fraction"),
+    "reservation_fee": (0.0, None, "EUR per reserved unit per day"),
+    "spot_premium": (0.0, None, "EUR/unit"),
 }
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def validate_master_data(data: LaneMasterData) -> list[str]:
@@ -121,6 +158,20 @@ def validate_master_data(data: LaneMasterData) -> list[str]:
         elif number < low or (high is not None and number > high):
             bound = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
             problems.append(f"{name} must be {bound} [{unit}], got {number:g}")
+    period = getattr(data, "review_period_days", 1)
+    if isinstance(period, float) and period == period and not period.is_integer():
+        problems.append(f"review_period_days must be a whole number of days, got {period:g}")
+    weekday = data.weekday_capacity
+    if weekday is not None:
+        try:
+            values = [float(v) for v in weekday]
+        except (TypeError, ValueError):
+            values = []
+        if len(values) != 7 or any(v != v or v < 0 or v == float("inf") for v in values):
+            problems.append(
+                "weekday_capacity must be 7 finite numbers >= 0 (Monday..Sunday) [units/day], "
+                f"got {weekday!r}"
+            )
     return problems
 
 

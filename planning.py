@@ -30,7 +30,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +39,7 @@ import cooperation
 import forecast
 import inventory_math
 import resilience
+import review_cycle
 from domain import DAYS_PER_YEAR, LaneMasterData
 
 STATS_WINDOW_DAYS = 365  # window of recent history used for mean and sigma [days]
@@ -57,6 +57,9 @@ LEAD_TIME_STD_GRID_POINTS = 25
 STATUS_NORMAL = "Normal"
 STATUS_SURGE = "Surge Alert"
 STATUS_LOW = "Low Velocity"
+STATUS_NO_DATA = "No recent data"
+STALE_PERIODS = 1.5  # a lane is stale when its last record is older than 1.5 periods
+SURGE_NOISE_SIGMAS = 2.0  # a surge/low status must also exceed 2 standard errors of the recent mean
 
 
 class PlanningError(ValueError):
@@ -89,7 +92,8 @@ class CostCurve:
     """Annual inventory cost over cycle service levels (U-shaped).
 
     service_levels : cycle service levels alpha (fraction).
-    holding, penalty, total : EUR/year at each alpha.
+    holding, penalty, ordering, total : EUR/year at each alpha; total = holding + penalty
+        + ordering, the "total inventory cost" of the plan.
     optimum_service_level : alpha* (fraction), the analytic minimum.
     optimum_total : EUR/year at alpha*.
     """
@@ -97,6 +101,7 @@ class CostCurve:
     service_levels: np.ndarray
     holding: np.ndarray
     penalty: np.ndarray
+    ordering: np.ndarray
     total: np.ndarray
     optimum_service_level: float
     optimum_total: float
@@ -150,6 +155,14 @@ class ForecastView:
     workload_mean: np.ndarray  # units/day incl. returns
     first_breach_date: pd.Timestamp | None  # first day mean workload > internal capacity
     first_breach_date_upper: pd.Timestamp | None  # same for the upper bound (risk view)
+    capacity: np.ndarray  # internal capacity on each forecast day [units/day]
+    workload_std: np.ndarray  # spread of the daily workload forecast [units/day]
+    expected_overflow: np.ndarray  # E[(W_t - C_t)^+] per forecast day [units/day]
+
+    @property
+    def expected_overflow_total(self) -> float:
+        """Expected units sent to partners over the whole horizon [units]."""
+        return float(np.sum(self.expected_overflow))
 
 
 @dataclass(frozen=True)
@@ -167,41 +180,55 @@ class LanePlan:
     status: str  # Normal / Surge Alert / Low Velocity
     recent_mean: float  # units/day over the last RECENT_WINDOW_DAYS
     baseline_mean: float  # units/day over the BASELINE_WINDOW_DAYS before that
-    # inventory
+    # inventory (on the lane's review cycle, master data review_period_days)
     annual_demand: float  # units/year
-    order_quantity: float  # EOQ [units/order]
-    optimal_service_level: float  # alpha* (critical ratio) [fraction]
+    order_quantity: float  # Q [units/order]; mean order D R for order-up-to lanes
+    optimal_service_level: float  # alpha* = p / (p + h T) [fraction]
     underage_cost: float  # Cu = SLA penalty [EUR/unit short]
-    overage_cost: float  # Co = h * Q / D [EUR/unit per replenishment cycle]
+    overage_cost: float  # Co = h T [EUR/unit per replenishment cycle]
     service_level: float  # target cycle service level alpha used [fraction]
     service_level_is_optimal: bool
     z: float  # safety factor z(alpha)
+    review_period_days: int  # R: 0 continuous, 1 daily (r, Q), >= 2 order up to S every R days
     lead_time_demand_mean: float  # units over the lead time
     lead_time_demand_std: float  # sigma_LTD [units]
-    safety_stock: float  # units
-    reorder_point: float  # units (textbook, continuous review)
-    daily_review_service_level: float  # alpha the textbook r achieves if stock is reviewed daily
+    protection_demand_mean: float  # E[X]: lead time (+ undershoot) or R + L [units]
+    protection_demand_std: float  # sigma of X [units]
+    safety_stock: float  # r - E[X]: expected net stock when a replenishment arrives [units]
+    reorder_point: float  # THE reorder point r (or order-up-to level S) for the review cycle [units]
+    textbook_reorder_point: float  # D L + z sigma_LTD (continuous review), comparison only [units]
+    cycle_service_level: float  # alpha the plan achieves on its review cycle [fraction]
+    daily_review_service_level: float  # alpha the textbook r would achieve reviewed daily [fraction]
     daily_review_reorder_point: float  # units: r reaching alpha with daily review (undershoot)
-    fill_rate: float  # beta [fraction]
+    fill_rate: float  # beta on the review cycle [fraction]
     expected_shortage_per_cycle: float  # units/cycle
-    orders_per_year: float  # 1/year
+    orders_per_year: float  # replenishment cycles per year [1/year]
     expected_shortage_per_year: float  # units/year
-    holding_cost_per_year: float  # EUR/year (buffer + cycle stock)
+    holding_cost_per_year: float  # EUR/year
     ordering_cost_per_year: float  # EUR/year
     penalty_cost_per_year: float  # EUR/year (SLA penalties)
     inventory_cost_per_year: float  # EUR/year (holding + ordering + penalty)
-    # capacity & cooperation
+    # capacity & cooperation (flows; money on expected volumes)
     forecast_workload_mean: float  # units/day, mean over the horizon
-    required_capacity: float  # units/day
-    internal_capacity: float  # units/day
-    utilisation: float  # required / internal [fraction; >1 means overflow]
-    overflow_volume: float  # units/day to partners
-    dependency_ratio: float  # overflow / required [fraction]
+    required_capacity: float  # gamma-quantile of daily workload [units/day]
+    capacity_coverage_level: float  # gamma [fraction]
+    internal_capacity: float  # mean internal capacity over the week [units/day]
+    utilisation: float  # mean workload / mean internal capacity [fraction]
+    partner_capacity_to_reserve: float  # units/day so internal + reserved covers gamma of days
+    cost_optimal_reservation: float  # K* with P(W > C + K) = fee / premium [units/day]
+    expected_workload_per_year: float  # units/year
+    expected_overflow_per_year: float  # units/year sent to partners (expected)
+    expected_internal_per_year: float  # units/year handled in-house (expected)
+    overflow_volume: float  # expected units/day to partners (= per year / 365)
+    overflow_last_year: float  # units over the last 365 days, replayed at today's capacity
+    dependency_ratio: float  # expected partner volume / expected workload [fraction]
     internal_cost_per_day: float  # EUR/day
-    partner_cost_per_day: float  # EUR/day (handling + surcharge of overflow)
+    partner_cost_per_day: float  # EUR/day (handling + surcharge of the expected overflow)
     surcharge_cost_per_day: float  # EUR/day (the surcharge part only)
+    reservation_cost_per_year: float  # EUR/year (reservation fees + spot premium)
     cooperation_cost_per_day: float  # EUR/day total
     cooperation_cost_per_year: float  # EUR/year total
+    money_at_stake_per_year: float  # EUR/year: surcharge + fees + premium + SLA penalties
     # resilience
     resilience: resilience.ResilienceScore
     # forecast, charts
@@ -210,30 +237,41 @@ class LanePlan:
     profit_landscape: ProfitLandscape
     unit_economics: UnitEconomics
     expected_profit_per_year: float  # EUR/year at the target service level
+    last_date: pd.Timestamp | None = None  # last day with data
+    stale_since: pd.Timestamp | None = None  # set when the lane has no data up to the network's today
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats worth showing
 
 
 NETWORK_COLUMNS: dict[str, str] = {
     "lane": "lane code",
-    "status": "Normal / Surge Alert / Low Velocity",
+    "status": "Normal / Surge Alert / Low Velocity / No recent data",
     "pattern": "smooth / erratic / intermittent / lumpy",
-    "latest_volume": "units/day on the last day of data",
+    "period": "day / week / month: how the history is recorded",
+    "last_date": "last day with data",
+    "latest_volume": "units/day in the last recorded period",
     "recent_mean": f"units/day, mean of the last {RECENT_WINDOW_DAYS} days",
     "baseline_mean": f"units/day, mean of the {BASELINE_WINDOW_DAYS} days before that",
-    "demand_mean": f"units/day over the last {STATS_WINDOW_DAYS} days",
+    "demand_mean": f"units/day over the lane's last {STATS_WINDOW_DAYS} days",
     "demand_std": "units/day",
     "service_level": "target cycle service level alpha [fraction]",
+    "review_period_days": "days between stock reviews (0 = continuous)",
     "safety_stock": "units",
-    "required_capacity": "units/day",
-    "internal_capacity": "units/day",
-    "utilisation": "required / internal capacity [fraction]",
-    "overflow_volume": "units/day to partners",
-    "dependency_ratio": "overflow / required [fraction]",
-    "cooperation_cost_per_year": "EUR/year",
+    "reorder_point": "units (for the lane's review cycle)",
+    "fill_rate": "fraction of demand served from stock",
+    "required_capacity": "units/day (coverage-level quantile of workload)",
+    "internal_capacity": "units/day (mean over the week)",
+    "utilisation": "mean workload / internal capacity [fraction]",
+    "partner_capacity_to_reserve": "units/day",
+    "expected_overflow_per_year": "units/year expected to go to partners",
+    "overflow_last_year": "units sent to partners in the last 365 days at today's capacity",
+    "overflow_volume": "expected units/day to partners",
+    "dependency_ratio": "expected partner volume / workload [fraction]",
+    "cooperation_cost_per_year": "EUR/year internal + partner handling + reservation",
     "surcharge_cost_per_year": "EUR/year (surcharge part)",
     "penalty_cost_per_year": "EUR/year expected SLA penalties",
+    "expected_profit_per_year": "EUR/year",
     "resilience": "index 0-100",
-    "impact_per_year": "EUR/year at stake: surcharge + expected SLA penalties",
+    "impact_per_year": "EUR/year at stake: partner surcharge, fees, premium + SLA penalties",
 }
 
 
@@ -258,6 +296,11 @@ class NetworkPlan:
     total_penalty_cost_per_year: float  # EUR/year
     network_dependency_ratio: float  # fraction
     status_counts: dict[str, int]
+    total_expected_overflow_per_year: float = 0.0  # units/year
+    total_overflow_last_year: float = 0.0  # units over the last 365 days (replay)
+    total_partner_capacity_to_reserve: float = 0.0  # units/day
+    total_money_at_stake_per_year: float = 0.0  # EUR/year
+    total_expected_profit_per_year: float = 0.0  # EUR/year
 
 
 # --------------------------------------------------------------------------- history
@@ -317,13 +360,18 @@ def _demand_statistics(series: pd.Series, period: str, return_rate: float) -> De
     )
 
 
-def velocity_status(recent_mean: np.ndarray, baseline_mean: np.ndarray) -> np.ndarray:
+def velocity_status(
+    recent_mean: np.ndarray, baseline_mean: np.ndarray, noise: np.ndarray | None = None
+) -> np.ndarray:
     """Watchtower status from recent volume against the lane's own level.
 
     Surge Alert when ``recent >= SURGE_FACTOR x baseline``, Low Velocity when
     ``recent <= LOW_VELOCITY_FACTOR x baseline`` (thresholds of the seed, applied
     to a ``RECENT_WINDOW_DAYS`` mean instead of one noisy day), else Normal.  A
     lane with no baseline volume is in surge if anything moves now, else low.
+    ``noise`` [units/day], when given, is the standard error of the recent mean
+    (sigma_D / sqrt(recent days)); the change must also exceed
+    ``SURGE_NOISE_SIGMAS`` of it, so a quiet lane's chance wobble is Normal.
 
     >>> velocity_status(np.array([160.0, 40.0, 100.0, 0.0]), np.array([100.0, 100.0, 100.0, 0.0]))
     array(['Surge Alert', 'Low Velocity', 'Normal', 'Low Velocity'], dtype='<U12')
@@ -332,6 +380,10 @@ def velocity_status(recent_mean: np.ndarray, baseline_mean: np.ndarray) -> np.nd
     base = np.asarray(baseline_mean, dtype=float)
     surge = np.where(base > 0, recent >= SURGE_FACTOR * base, recent > 0)
     low = np.where(base > 0, recent <= LOW_VELOCITY_FACTOR * base, recent <= 0)
+    if noise is not None:
+        margin = SURGE_NOISE_SIGMAS * np.asarray(noise, dtype=float)
+        surge &= recent - base > margin
+        low &= base - recent > margin
     return np.where(surge, STATUS_SURGE, np.where(low, STATUS_LOW, STATUS_NORMAL))
 
 
@@ -349,6 +401,83 @@ def _recent_and_baseline(per_day: np.ndarray, period_days: float) -> tuple[np.nd
 
 
 # --------------------------------------------------------------------------- the kernel
+
+
+@dataclass(frozen=True)
+class KernelInputs:
+    """Per-lane inputs of the planning kernel (1-D arrays, one entry per lane).
+
+    demand_mean, demand_std : D, sigma_D [units/day] over the statistics window.
+    tail_risk : 99 % lead-time demand excursion [units].
+    weekday_capacity : (lanes, 7) internal capacity Monday..Sunday [units/day].
+    p : master-data arrays by field name (units as in ``domain.LaneMasterData``).
+    """
+
+    demand_mean: np.ndarray
+    demand_std: np.ndarray
+    tail_risk: np.ndarray
+    weekday_capacity: np.ndarray
+    p: dict[str, np.ndarray]
+
+    def repeat(self, n: int) -> KernelInputs:
+        """The same single lane, ``n`` times (for grids over alpha or sigma_L)."""
+        return KernelInputs(
+            np.repeat(self.demand_mean, n), np.repeat(self.demand_std, n),
+            np.repeat(self.tail_risk, n), np.repeat(self.weekday_capacity, n, axis=0),
+            {k: np.repeat(v, n) for k, v in self.p.items()},
+        )
+
+
+@dataclass(frozen=True)
+class KernelFigures:
+    """Every per-lane planning figure, vectorised over lanes (1-D arrays).
+
+    Flows are [units/day] unless named ``*_per_year`` [units/year]; stocks
+    [units]; money [EUR/year].
+    """
+
+    annual_demand: np.ndarray  # units/year
+    order_quantity: np.ndarray  # units/order (Q, or D R for order-up-to)
+    eoq: np.ndarray  # units/order
+    overage_cost: np.ndarray  # h T [EUR/unit per cycle]
+    optimal_service_level_raw: np.ndarray  # p / (p + h T) before clipping
+    optimal_service_level: np.ndarray  # alpha* clipped to the grid bounds
+    service_level: np.ndarray  # alpha used
+    z: np.ndarray
+    policy: review_cycle.ReviewCyclePolicy
+    holding_per_year: np.ndarray
+    penalty_per_year: np.ndarray
+    ordering_per_year: np.ndarray
+    workload_mean: np.ndarray  # units/day
+    workload_std: np.ndarray  # units/day
+    required_capacity: np.ndarray  # gamma-quantile of daily workload [units/day]
+    internal_capacity_mean: np.ndarray  # mean over the week [units/day]
+    utilisation: np.ndarray  # mean workload / mean internal capacity
+    partner_capacity_to_reserve: np.ndarray  # units/day (coverage level)
+    cost_optimal_reservation: np.ndarray  # units/day (fee / premium newsvendor)
+    expected_workload_per_year: np.ndarray  # units/year
+    expected_overflow_per_year: np.ndarray  # units/year
+    expected_internal_per_year: np.ndarray  # units/year
+    expected_spot_per_year: np.ndarray  # units/year beyond the reservation
+    dependency_ratio: np.ndarray  # expected partner volume / expected workload
+    internal_handling_per_year: np.ndarray  # EUR/year
+    partner_cost_per_year: np.ndarray  # EUR/year (handling + surcharge of overflow)
+    surcharge_per_year: np.ndarray  # EUR/year (surcharge part)
+    reservation_per_year: np.ndarray  # EUR/year (fees + spot premium)
+    cooperation_cost_per_year: np.ndarray  # EUR/year: internal + partner + reservation
+    revenue_per_year: np.ndarray  # EUR/year
+    profit_per_year: np.ndarray  # EUR/year
+    resilience_score: resilience.ResilienceScore
+
+    @property
+    def inventory_cost_per_year(self) -> np.ndarray:
+        """Holding + ordering + SLA penalties [EUR/year] -- "total inventory cost" everywhere."""
+        return self.holding_per_year + self.ordering_per_year + self.penalty_per_year
+
+    @property
+    def money_at_stake_per_year(self) -> np.ndarray:
+        """Partner extra cost (surcharge, fees, spot premium) + SLA penalties [EUR/year]."""
+        return self.surcharge_per_year + self.reservation_per_year + self.penalty_per_year
 
 
 def _clip_service_level(alpha: np.ndarray) -> np.ndarray:
@@ -371,189 +500,258 @@ def _order_quantity(annual_demand: np.ndarray, order_cost: np.ndarray, holding_c
     return np.maximum(q, annual_demand / DAYS_PER_YEAR)
 
 
-def _kernel(
-    *,
-    demand_mean: np.ndarray,
-    demand_std: np.ndarray,
-    tail_risk: np.ndarray,
-    p: dict[str, np.ndarray],
-    service_level: np.ndarray | None,
-) -> dict[str, Any]:
-    """All per-lane planning figures, vectorised over lanes (1-D arrays).
+def weekly_overflow(
+    workload_mean: np.ndarray, workload_std: np.ndarray, weekday_capacity: np.ndarray
+) -> np.ndarray:
+    """Expected overflow per year [units/year] of a stationary daily workload.
 
-    Shared by :func:`plan_lane` and :func:`plan_network`, so the watchtower
-    and the lane tabs always show the same numbers for the same lane.
+    ``365/7 x sum over weekdays of E[(W - C_weekday)^+]`` with
+    ``E[(W - C)^+] = sigma_W G((C - mu_W)/sigma_W)`` (cooperation.expected_overflow).
     """
+    per_day = cooperation.expected_overflow(
+        workload_mean[:, None], workload_std[:, None], weekday_capacity
+    )
+    return np.asarray(per_day, dtype=float).mean(axis=1) * DAYS_PER_YEAR
+
+
+def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigures:
+    """All per-lane planning figures, vectorised over lanes.
+
+    Shared by :func:`plan_lane`, :func:`plan_network`, the cost curve and the
+    profit landscape, so every view shows the same numbers for the same lane.
+    alpha only moves the inventory terms; capacity is sized by the lane's own
+    capacity coverage level gamma, so alpha* = p / (p + h T) maximises the
+    expected profit exactly (review_cycle module docstring).
+    """
+    p = inputs.p
+    mu, sd = inputs.demand_mean, inputs.demand_std
     h, k, pen = p["holding_cost"], p["order_cost"], p["penalty_cost"]
-    lt, lt_std = p["lead_time_mean"], p["lead_time_std"]
-    annual_demand = demand_mean * DAYS_PER_YEAR
-    q = _order_quantity(annual_demand, k, h)
-    has_demand = annual_demand > 0
-    safe_q = np.where(q > 0, q, 1.0)
-    safe_d = np.where(has_demand, annual_demand, 1.0)
-    overage = np.where(has_demand, h * safe_q / safe_d, h)  # EUR/unit per replenishment cycle
-    # critical ratio Cu / (Cu + Co) = inventory_math.optimal_service_level, guarded for
-    # lanes without demand or costs (Cu = Co = 0 -> indifferent, 0.5)
-    both_zero = (pen <= 0) & (overage <= 0)
-    alpha_opt_raw = np.where(both_zero, 0.5, pen / np.where(both_zero, 1.0, pen + overage))
-    alpha_opt = _clip_service_level(alpha_opt_raw)
+    period = p["review_period_days"].astype(np.int64)
+    annual_demand = mu * DAYS_PER_YEAR
+    eoq = _order_quantity(annual_demand, k, h)
+    cycle_years = review_cycle.cycle_length_years(
+        review_period_days=period, order_quantity=eoq, annual_demand=annual_demand)
+    overage = h * cycle_years
+    alpha_raw = review_cycle.critical_ratio_for_cycle(
+        penalty_cost=pen, holding_cost=h, cycle_years=cycle_years)
+    alpha_opt = _clip_service_level(alpha_raw)
     alpha = alpha_opt if service_level is None else _clip_service_level(service_level)
-    z = norm.ppf(alpha)
-    ltd_std = np.asarray(inventory_math.lead_time_demand_std(demand_mean, demand_std, lt, lt_std), dtype=float)
-    ss = np.asarray(inventory_math.safety_stock(alpha, demand_mean, demand_std, lt, lt_std), dtype=float)
-    ltd_mean = demand_mean * lt
-    esc = np.asarray(inventory_math.expected_shortage_per_cycle(alpha, ltd_std), dtype=float)
-    beta = np.where(
-        has_demand, np.asarray(inventory_math.fill_rate(alpha, ltd_std, safe_q), dtype=float), 1.0
-    )
-    orders = np.where(has_demand, annual_demand / safe_q, 0.0)
-    shortage_year = esc * orders
-    holding_year = h * (ss + esc + q / 2.0)
-    ordering_year = k * orders
-    penalty_year = pen * shortage_year
-    # capacity: a flow in units/day, never mixed with stock
-    w_mean = np.asarray(cooperation.workload(demand_mean, p["return_rate"]), dtype=float)
-    w_std = np.asarray(cooperation.workload(demand_std, p["return_rate"]), dtype=float)
-    required = np.asarray(cooperation.required_capacity(w_mean, w_std, alpha), dtype=float)
-    cap = p["internal_capacity"]
-    coop = cooperation.cooperation_cost(required, cap, p["handling_cost"], p["partner_surcharge"])
-    overflow = np.asarray(cooperation.overflow_volume(required, cap), dtype=float)
-    dependency = np.asarray(cooperation.dependency_ratio(required, cap), dtype=float)
+    policy = review_cycle.review_cycle_policy(
+        alpha, review_period_days=period, demand_mean=mu, demand_std=sd,
+        lead_time_mean=p["lead_time_mean"], lead_time_std=p["lead_time_std"], order_quantity=eoq)
+    holding, penalty, ordering = review_cycle.annual_inventory_cost(
+        policy, holding_cost=h, penalty_cost=pen, order_cost=k)
+    # capacity: flows in units/day, money on expected volumes (never on quantiles)
+    factor = 1.0 + p["return_rate"]
+    w_mean, w_std = mu * factor, sd * factor
+    caps = inputs.weekday_capacity
+    cap_mean = caps.mean(axis=1)
+    gamma = p["capacity_coverage_level"]
+    required = w_mean + norm.ppf(gamma) * w_std
+    reserve = np.maximum(required[:, None] - caps, 0.0).max(axis=1)
+    k_opt = np.asarray(cooperation.cost_optimal_reservation(
+        w_mean[:, None], w_std[:, None], caps, reservation_fee=p["reservation_fee"][:, None],
+        spot_premium=p["spot_premium"][:, None]), dtype=float).max(axis=1)
+    workload_year = w_mean * DAYS_PER_YEAR
+    overflow_year = weekly_overflow(w_mean, w_std, caps)
+    contract = (p["reservation_fee"] > 0) | (p["spot_premium"] > 0)
+    reserved = np.where(contract, reserve, 0.0)
+    spot_year = np.where(contract, weekly_overflow(w_mean, w_std, caps + reserved[:, None]), 0.0)
+    internal_year = workload_year - overflow_year
+    dependency = np.where(workload_year > 0, overflow_year / np.where(workload_year > 0, workload_year, 1.0), 0.0)
+    handling = p["handling_cost"]
+    internal_cost = handling * internal_year
+    surcharge = p["partner_surcharge"] * overflow_year
+    partner_cost = handling * overflow_year + surcharge
+    reservation = p["reservation_fee"] * reserved * DAYS_PER_YEAR + p["spot_premium"] * spot_year
+    revenue = p["revenue_per_unit"] * annual_demand
+    profit = revenue - internal_cost - partner_cost - reservation - holding - ordering - penalty
+    coverage_dependency = np.clip(dependency, 0.0, 1.0)
     score = resilience.resilience_index(
-        safety_stock=np.maximum(ss, 0.0), tail_risk=tail_risk, dependency_ratio=dependency
+        safety_stock=np.maximum(policy.safety_stock, 0.0), tail_risk=inputs.tail_risk,
+        dependency_ratio=coverage_dependency,
     )
-    utilisation = np.where(cap > 0, required / np.where(cap > 0, cap, 1.0), np.inf)
-    surcharge_year = np.asarray(coop.surcharge_cost, dtype=float) * DAYS_PER_YEAR
-    # expected annual profit at alpha: revenue - handling of the mean workload
-    # - partner surcharge on the planned overflow - inventory costs
-    profit_year = (
-        p["revenue_per_unit"] * annual_demand
-        - p["handling_cost"] * w_mean * DAYS_PER_YEAR
-        - surcharge_year
-        - holding_year
-        - ordering_year
-        - penalty_year
+    return KernelFigures(
+        annual_demand=annual_demand, order_quantity=policy.order_quantity, eoq=eoq,
+        overage_cost=overage, optimal_service_level_raw=alpha_raw, optimal_service_level=alpha_opt,
+        service_level=alpha, z=norm.ppf(alpha), policy=policy, holding_per_year=holding,
+        penalty_per_year=penalty, ordering_per_year=ordering, workload_mean=w_mean,
+        workload_std=w_std, required_capacity=required, internal_capacity_mean=cap_mean,
+        utilisation=np.where(cap_mean > 0, w_mean / np.where(cap_mean > 0, cap_mean, 1.0), np.inf),
+        partner_capacity_to_reserve=reserve, cost_optimal_reservation=k_opt,
+        expected_workload_per_year=workload_year, expected_overflow_per_year=overflow_year,
+        expected_internal_per_year=internal_year, expected_spot_per_year=spot_year,
+        dependency_ratio=dependency, internal_handling_per_year=internal_cost,
+        partner_cost_per_year=partner_cost, surcharge_per_year=surcharge,
+        reservation_per_year=reservation,
+        cooperation_cost_per_year=internal_cost + partner_cost + reservation,
+        revenue_per_year=revenue, profit_per_year=profit, resilience_score=score,
     )
-    return {
-        "annual_demand": annual_demand,
-        "order_quantity": q,
-        "overage_cost": overage,
-        "optimal_service_level": alpha_opt,
-        "optimal_service_level_raw": alpha_opt_raw,
-        "service_level": alpha,
-        "z": z,
-        "ltd_mean": ltd_mean,
-        "ltd_std": ltd_std,
-        "safety_stock": ss,
-        "reorder_point": ltd_mean + ss,
-        "fill_rate": beta,
-        "esc": esc,
-        "orders_per_year": orders,
-        "shortage_per_year": shortage_year,
-        "holding_per_year": holding_year,
-        "ordering_per_year": ordering_year,
-        "penalty_per_year": penalty_year,
-        "workload_mean": w_mean,
-        "workload_std": w_std,
-        "required_capacity": required,
-        "utilisation": utilisation,
-        "overflow_volume": overflow,
-        "dependency_ratio": dependency,
-        "internal_cost_day": np.asarray(coop.internal_cost, dtype=float),
-        "partner_cost_day": np.asarray(coop.partner_cost, dtype=float),
-        "surcharge_cost_day": np.asarray(coop.surcharge_cost, dtype=float),
-        "cooperation_cost_day": np.asarray(coop.total, dtype=float),
-        "surcharge_per_year": surcharge_year,
-        "resilience": np.asarray(score.score, dtype=float),
-        "coverage": np.asarray(score.coverage, dtype=float),
-        "independence": np.asarray(score.independence, dtype=float),
-        "profit_per_year": profit_year,
-        "resilience_score": score,  # the components, for the lane view
-    }
 
 
-def _param_arrays(masters: list[LaneMasterData]) -> dict[str, np.ndarray]:
-    names = [
-        "internal_capacity", "holding_cost", "penalty_cost", "partner_surcharge", "order_cost",
-        "handling_cost", "revenue_per_unit", "return_rate", "lead_time_mean", "lead_time_std",
-    ]
-    return {n: np.array([float(getattr(m, n)) for m in masters], dtype=float) for n in names}
+PARAM_NAMES = (
+    "internal_capacity", "holding_cost", "penalty_cost", "partner_surcharge", "order_cost",
+    "handling_cost", "revenue_per_unit", "return_rate", "lead_time_mean", "lead_time_std",
+    "review_period_days", "capacity_coverage_level", "reservation_fee", "spot_premium",
+)
+
+
+def kernel_inputs(
+    masters: list[LaneMasterData], demand_mean: np.ndarray, demand_std: np.ndarray,
+    tail_risk: np.ndarray,
+) -> KernelInputs:
+    """Stack the lanes' master data into the kernel's arrays."""
+    p = {n: np.array([float(getattr(m, n)) for m in masters], dtype=float) for n in PARAM_NAMES}
+    caps = np.array([m.capacity_by_weekday() for m in masters], dtype=float).reshape(len(masters), 7)
+    return KernelInputs(np.asarray(demand_mean, dtype=float), np.asarray(demand_std, dtype=float),
+                        np.asarray(tail_risk, dtype=float), caps, p)
 
 
 # --------------------------------------------------------------------------- chart data
 
 
-def cost_curve(
-    *, demand_mean: float, demand_std: float, params: LaneMasterData, order_quantity: float,
-    optimum_service_level: float,
-) -> CostCurve:
-    """Annual holding vs shortage-penalty cost over alpha in [0.5, 0.999] [EUR/year].
+def cost_curve(inputs: KernelInputs, figures: KernelFigures) -> CostCurve:
+    """Annual inventory cost over alpha in [0.5, 0.999] [EUR/year] for one lane.
 
-    ``inventory_math.cost_convexity_curve`` on a grid that contains alpha*
-    itself, so the marked minimum is exactly the critical ratio (Hadley &
-    Whitin 1963; Silver, Pyke & Thomas 2017, sec. 7.4).
+    The same kernel as the plan at every grid point (holding, ordering and SLA
+    penalty on the lane's review cycle), on a grid that contains alpha* itself,
+    so the marked minimum is exactly the critical ratio and ``total`` is the
+    "total inventory cost" shown everywhere (Hadley & Whitin 1963, sec. 4.7;
+    Silver, Pyke & Thomas 2017, sec. 7.4).
     """
-    grid = np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS)
-    grid = np.unique(np.append(grid, optimum_service_level))
-    kwargs = dict(
-        demand_mean=demand_mean, demand_std=demand_std, lead_time_mean=params.lead_time_mean,
-        lead_time_std=params.lead_time_std, order_quantity=max(order_quantity, 1e-9),
-        holding_cost=params.holding_cost, penalty_cost=params.penalty_cost,
-    )
-    curve = inventory_math.cost_convexity_curve(grid, **kwargs)
-    at_opt = float(curve.total[np.searchsorted(grid, optimum_service_level)])
+    alpha_opt = float(figures.optimal_service_level[0])
+    grid = np.unique(np.append(
+        np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS), alpha_opt))
+    curve = kernel(inputs.repeat(grid.size), grid)
+    total = curve.inventory_cost_per_year
+    at_opt = float(total[np.searchsorted(grid, alpha_opt)])
     return CostCurve(
-        service_levels=curve.service_level, holding=curve.holding, penalty=curve.penalty,
-        total=curve.total, optimum_service_level=float(optimum_service_level), optimum_total=at_opt,
+        service_levels=grid, holding=curve.holding_per_year,
+        penalty=curve.penalty_per_year, ordering=curve.ordering_per_year, total=total,
+        optimum_service_level=alpha_opt, optimum_total=at_opt,
     )
 
 
-def profit_landscape(
-    *, demand_mean: float, demand_std: float, params: LaneMasterData, tail_risk: float,
-    service_level: float,
-) -> ProfitLandscape:
-    """Expected annual profit [EUR/year] over alpha x sigma_L.
+def profit_landscape(inputs: KernelInputs, figures: KernelFigures) -> ProfitLandscape:
+    """Expected annual profit [EUR/year] over alpha x sigma_L, from the plan's own kernel.
 
-    Profit = revenue - handling of the mean workload - partner surcharge on the
-    planned overflow *at the current target* (held fixed, so the alpha axis shows
-    the pure inventory trade-off) - holding - ordering - SLA penalties.  For
-    every sigma_L the best alpha is the critical ratio; the sweet spot is the
-    grid maximum.
-
-    References
-    ----------
-    Hadley & Whitin (1963), sec. 4.7: the annual cost is minimised at
-    F(r) = p / (p + h Q / D) whatever sigma_L, so each column peaks at alpha*.
+    Each cell is ``KernelFigures.profit_per_year`` -- the same expected profit the
+    plan reports -- with only alpha and the lead-time spread changed.  Capacity
+    costs do not depend on alpha, so each column peaks at the critical ratio
+    and the sweet spot at the current sigma_L is the plan's alpha*.
     """
-    top = max(3.0 * params.lead_time_std, 0.5 * params.lead_time_mean, 1.0)
-    stds = np.unique(np.append(np.linspace(0.0, top, LEAD_TIME_STD_GRID_POINTS), params.lead_time_std))
-    base = _kernel(
-        demand_mean=np.full(1, demand_mean), demand_std=np.full(1, demand_std),
-        tail_risk=np.full(1, tail_risk), p=_param_arrays([params]),
-        service_level=np.full(1, service_level),
-    )
-    fixed_surcharge = float(base["surcharge_per_year"][0])
-    # the optimum itself is on the grid, so the sweet spot row is exactly alpha*
+    sigma_l = float(inputs.p["lead_time_std"][0])
+    top = max(3.0 * sigma_l, 0.5 * float(inputs.p["lead_time_mean"][0]), 1.0)
+    stds = np.unique(np.append(np.linspace(0.0, top, LEAD_TIME_STD_GRID_POINTS), sigma_l))
+    alpha_opt = float(figures.optimal_service_level[0])
     alphas = np.unique(np.append(
-        np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS // 2),
-        base["optimal_service_level"][0],
-    ))
+        np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS // 2), alpha_opt))
     a_grid, s_grid = np.meshgrid(alphas, stds, indexing="ij")
-    n = a_grid.size
-    arrays = {k: np.full(n, v) for k, v in _param_arrays([params]).items()}
-    arrays["lead_time_std"] = s_grid.ravel()
-    grid = _kernel(
-        demand_mean=np.full(n, demand_mean), demand_std=np.full(n, demand_std),
-        tail_risk=np.full(n, tail_risk), p=arrays, service_level=a_grid.ravel(),
-    )
-    profit = (grid["profit_per_year"] + grid["surcharge_per_year"] - fixed_surcharge).reshape(a_grid.shape)
+    grid_inputs = inputs.repeat(a_grid.size)
+    grid_inputs.p["lead_time_std"] = s_grid.ravel()
+    profit = kernel(grid_inputs, a_grid.ravel()).profit_per_year.reshape(a_grid.shape)
     i, j = np.unravel_index(int(np.argmax(profit)), profit.shape)
     return ProfitLandscape(
         service_levels=alphas, lead_time_stds=stds, profit=profit,
         sweet_spot_service_level=float(alphas[i]), sweet_spot_lead_time_std=float(stds[j]),
-        sweet_spot_profit=float(profit[i, j]),
-        optimum_service_level=float(base["optimal_service_level"][0]),
+        sweet_spot_profit=float(profit[i, j]), optimum_service_level=alpha_opt,
     )
+
+
+# --------------------------------------------------------------------------- lane history
+
+
+@dataclass(frozen=True)
+class LaneHistory:
+    """A lane's own history, prepared once for the plan (every view uses this).
+
+    series : demand per recorded period [units/period], regular within the lane's own span.
+    window : the statistics window of ``series`` (last STATS_WINDOW_DAYS) [units/period].
+    tail_risk : 99 % lead-time demand excursion [units], window = the lead time.
+    """
+
+    period: str
+    series: pd.Series
+    window: np.ndarray
+    stats: DemandStatistics
+    tail_risk: float
+    recent_mean: float  # units/day
+    baseline_mean: float  # units/day
+    status: str
+    pattern: str
+    last_date: pd.Timestamp
+    stale_since: pd.Timestamp | None
+
+    @property
+    def period_days(self) -> float:
+        return _period_days(self.period)
+
+    @property
+    def daily(self) -> pd.Series:
+        """Demand [units/day] per recorded period (native volume / period length)."""
+        return self.series / self.period_days
+
+
+def _tail_risk(window: np.ndarray, period: str, lead_time_days: float) -> float:
+    """Tail risk over one lead time [units] from the lane's native periods.
+
+    Rolling sums of round(L / period) periods; when the lead time is shorter
+    than one period the one-period excursion is scaled by sqrt(L / period)
+    (square-root-of-time rule, independent days).
+    """
+    periods = lead_time_days / _period_days(period)
+    if periods >= 1.0 or period == "day":
+        return float(resilience.empirical_tail_risk(window, max(periods, 1.0), quantile=TAIL_QUANTILE))
+    one = float(resilience.empirical_tail_risk(window, 1.0, quantile=TAIL_QUANTILE))
+    return one * float(np.sqrt(periods))
+
+
+def lane_history(
+    history: pd.DataFrame | pd.Series, params: LaneMasterData, *, as_of: pd.Timestamp | None = None
+) -> LaneHistory:
+    """Prepare one lane's history: period, statistics, tail risk, status, pattern.
+
+    Statistics use the lane's own span (its last STATS_WINDOW_DAYS up to its own
+    last record); a lane whose data ends before the network's ``as_of`` is not
+    zero-filled, it is flagged ``stale_since``.
+    """
+    raw = _history_frame(history)
+    period = inventory_math.detect_period(raw.index) if len(raw) >= 2 else "day"
+    series = _regular(raw, period)
+    period_days = _period_days(period)
+    window_periods = max(2, int(round(STATS_WINDOW_DAYS / period_days)))
+    window = series.iloc[-window_periods:].to_numpy(dtype=float)
+    stats = _demand_statistics(series, period, params.return_rate)
+    tail = _tail_risk(window, period, params.lead_time_mean)
+    per_day = (series.to_numpy(dtype=float) / period_days)[None, :]
+    recent, baseline = _recent_and_baseline(per_day, period_days)
+    recent_days = max(1, int(round(RECENT_WINDOW_DAYS / period_days))) * period_days
+    noise = np.array([stats.demand_std / np.sqrt(recent_days)])
+    status = str(velocity_status(recent, baseline, noise)[0])
+    last = pd.Timestamp(series.index[-1])
+    stale = None
+    if as_of is not None and (pd.Timestamp(as_of) - last).days > STALE_PERIODS * period_days:
+        stale, status = last, STATUS_NO_DATA
+    return LaneHistory(
+        period=period, series=series, window=window, stats=stats, tail_risk=tail,
+        recent_mean=float(recent[0]), baseline_mean=float(baseline[0]), status=status,
+        pattern=forecast.classify_demand_pattern(window), last_date=last, stale_since=stale,
+    )
+
+
+def replay_overflow(lane: LaneHistory, params: LaneMasterData) -> float:
+    """Units the lane's own last 365 days would have sent to partners at today's capacity.
+
+    ``sum_t (D_t (1 + return rate) - C_t)^+`` over the last STATS_WINDOW_DAYS
+    [units]; daily histories use each day's weekday capacity, weekly/monthly
+    histories compare each period's workload with the capacity of its days
+    (so within-period peaks are invisible: a lower bound).
+    """
+    caps = np.asarray(params.capacity_by_weekday(), dtype=float)
+    work = lane.window * (1.0 + params.return_rate)
+    dates = lane.series.index[-lane.window.size:]
+    capacity = caps[dates.weekday] if lane.period == "day" else caps.mean() * lane.period_days
+    return float(np.maximum(work - capacity, 0.0).sum())
 
 
 # --------------------------------------------------------------------------- lane
@@ -562,12 +760,11 @@ def profit_landscape(
 def _forecast_view(
     series: pd.Series, period: str, horizon_days: int, params: LaneMasterData
 ) -> ForecastView:
-    """Forecast per day with dates, workload incl. returns and the first capacity breach."""
+    """Forecast per day with dates, workload incl. returns, expected overflow and first breach."""
     values = series.to_numpy(dtype=float)
     if period == "day":
         fc = forecast.forecast_daily_history(values, horizon_days=horizon_days)
         mean, lower, upper = fc.mean, fc.lower, fc.upper
-        dates = pd.date_range(series.index[-1] + pd.Timedelta(days=1), periods=horizon_days, freq="D")
     else:
         # forecast native periods, then express each period's forecast per day
         period_days = _period_days(period)
@@ -578,17 +775,25 @@ def _forecast_view(
         mean = np.repeat(fc.mean / period_days, repeat)[:horizon_days]
         lower = np.repeat(fc.lower / period_days, repeat)[:horizon_days]
         upper = np.repeat(fc.upper / period_days, repeat)[:horizon_days]
-        dates = pd.date_range(series.index[-1] + pd.Timedelta(days=1), periods=horizon_days, freq="D")
+    dates = pd.date_range(series.index[-1] + pd.Timedelta(days=1), periods=horizon_days, freq="D")
     factor = 1.0 + params.return_rate
-    workload_mean = mean * factor
-    breach = np.flatnonzero(workload_mean > params.internal_capacity)
-    breach_upper = np.flatnonzero(upper * factor > params.internal_capacity)
+    workload_mean = np.asarray(mean, dtype=float) * factor
+    # spread of one day's workload from the forecast interval (normal, two-sided)
+    z_interval = float(norm.ppf(0.5 + fc.interval_level / 2.0))
+    spread = np.maximum(np.asarray(upper, dtype=float) - np.asarray(mean, dtype=float), 0.0)
+    workload_std = spread / z_interval * factor
+    capacity = np.asarray(params.capacity_by_weekday(), dtype=float)[dates.weekday]
+    overflow = np.asarray(cooperation.expected_overflow(
+        np.maximum(workload_mean, 0.0), workload_std, capacity), dtype=float)
+    breach = np.flatnonzero(workload_mean > capacity)
+    breach_upper = np.flatnonzero(np.asarray(upper) * factor > capacity)
     return ForecastView(
         dates=dates, mean=np.asarray(mean), lower=np.asarray(lower), upper=np.asarray(upper),
         interval_level=fc.interval_level, method=fc.method, backtest_mase=dict(fc.backtest_mase),
         workload_mean=workload_mean,
         first_breach_date=dates[breach[0]] if breach.size else None,
         first_breach_date_upper=dates[breach_upper[0]] if breach_upper.size else None,
+        capacity=capacity, workload_std=workload_std, expected_overflow=overflow,
     )
 
 
@@ -615,9 +820,9 @@ def plan_lane(
     horizon_days : int
         Forecast horizon [days], 1..730.
     as_of : Timestamp, optional
-        The network's last day of data.  A daily history that stops earlier is
-        extended with zero-volume days up to it, exactly as :func:`plan_network`
-        sees the lane (a lane that went quiet shows Low Velocity in both).
+        The network's last day of data.  A lane whose records stop earlier is
+        planned on its own span and flagged "No recent data" (never zero-filled),
+        exactly as :func:`plan_network` shows it.
 
     Raises
     ------
@@ -627,119 +832,109 @@ def plan_lane(
     References
     ----------
     Silver, Pyke & Thomas (2017), Inventory and Production Management in Supply
-    Chains, 4th ed., ch. 6-7 (safety stock, fill rate, B2 shortage cost);
-    Hadley & Whitin (1963) (annual cost and its minimiser); the seed product's
-    cooperation formula; docs/METHODS.md, section "Planning layer".
+    Chains, 4th ed., ch. 6-8 (safety stock, fill rate, periodic review);
+    Hadley & Whitin (1963) (annual cost and its minimiser; undershoot);
+    capacity-reservation newsvendor (cooperation module); docs/METHODS.md.
     """
     if not 1 <= int(horizon_days) <= 730:
         raise PlanningError(f"horizon_days must be between 1 and 730, got {horizon_days}")
     if service_level is not None and not 0.0 < float(service_level) < 1.0:
         raise PlanningError(f"service_level must be in (0, 1), got {service_level}")
-    raw = _history_frame(history)
-    period = inventory_math.detect_period(raw.index) if len(raw) >= 2 else "day"
-    if period == "day" and as_of is not None and pd.Timestamp(as_of) > raw.index[-1]:
-        raw = pd.concat([raw, pd.Series([0.0], index=pd.DatetimeIndex([pd.Timestamp(as_of)]))])
-    series = _regular(raw, period)
-    stats = _demand_statistics(series, period, params.return_rate)
-    period_days = _period_days(period)
-    window = series.iloc[-max(2, int(round(STATS_WINDOW_DAYS / period_days))):].to_numpy(dtype=float)
-    tail = float(
-        resilience.empirical_tail_risk(
-            window, max(params.lead_time_mean / period_days, 1.0), quantile=TAIL_QUANTILE
-        )
-    )
-    per_day = (series.to_numpy(dtype=float) / period_days)[None, :]
-    recent, baseline = _recent_and_baseline(per_day, period_days)
-    status = str(velocity_status(recent, baseline)[0])
-    k = _kernel(
-        demand_mean=np.array([stats.demand_mean]), demand_std=np.array([stats.demand_std]),
-        tail_risk=np.array([tail]), p=_param_arrays([params]),
-        service_level=None if service_level is None else np.array([float(service_level)]),
-    )
-    one = {name: float(v[0]) for name, v in k.items() if isinstance(v, np.ndarray)}
-    fview = _forecast_view(series, period, int(horizon_days), params)
-    pattern = forecast.classify_demand_pattern(window)
-    kernel_score = k["resilience_score"]
+    try:
+        lane = lane_history(history, params, as_of=as_of)
+    except ValueError as exc:
+        if isinstance(exc, PlanningError):
+            raise
+        raise PlanningError(str(exc)) from None
+    stats = lane.stats
+    inputs = kernel_inputs([params], np.array([stats.demand_mean]), np.array([stats.demand_std]),
+                           np.array([lane.tail_risk]))
+    k = kernel(inputs, None if service_level is None else np.array([float(service_level)]))
+    fview = _forecast_view(lane.series, lane.period, int(horizon_days), params)
+    kernel_score = k.resilience_score
     score = resilience.ResilienceScore(
         score=float(kernel_score.score[0]), coverage=float(kernel_score.coverage[0]),
-        independence=float(kernel_score.independence[0]), tail_risk=tail,
+        independence=float(kernel_score.independence[0]), tail_risk=lane.tail_risk,
         weights=kernel_score.weights,
     )
-    curve = cost_curve(
-        demand_mean=stats.demand_mean, demand_std=stats.demand_std, params=params,
-        order_quantity=one["order_quantity"], optimum_service_level=one["optimal_service_level"],
-    )
-    landscape = profit_landscape(
-        demand_mean=stats.demand_mean, demand_std=stats.demand_std, params=params,
-        tail_risk=tail, service_level=one["service_level"],
-    )
-    economics = unit_economics(one, params)
-    notes = _notes(one, stats, params, pattern, period)
-    history_daily = series if period == "day" else series / period_days
+    pol = k.policy
+    daily_kw = dict(demand_mean=stats.demand_mean, demand_std=stats.demand_std,
+                    lead_time_mean=params.lead_time_mean, lead_time_std=params.lead_time_std)
+    textbook_r = float(pol.textbook_reorder_point[0])
+
+    def one(values: np.ndarray) -> float:
+        return float(values[0])
+
     return LanePlan(
-        lane=params.code, params=params, history=history_daily, stats=stats, pattern=pattern,
-        status=status, recent_mean=float(recent[0]), baseline_mean=float(baseline[0]),
-        annual_demand=one["annual_demand"], order_quantity=one["order_quantity"],
-        optimal_service_level=one["optimal_service_level"], underage_cost=params.penalty_cost,
-        overage_cost=one["overage_cost"], service_level=one["service_level"],
-        service_level_is_optimal=service_level is None, z=one["z"],
-        lead_time_demand_mean=one["ltd_mean"], lead_time_demand_std=one["ltd_std"],
-        safety_stock=one["safety_stock"], reorder_point=one["reorder_point"],
-        **_daily_review(one, stats, params),
-        fill_rate=one["fill_rate"], expected_shortage_per_cycle=one["esc"],
-        orders_per_year=one["orders_per_year"], expected_shortage_per_year=one["shortage_per_year"],
-        holding_cost_per_year=one["holding_per_year"], ordering_cost_per_year=one["ordering_per_year"],
-        penalty_cost_per_year=one["penalty_per_year"],
-        inventory_cost_per_year=one["holding_per_year"] + one["ordering_per_year"] + one["penalty_per_year"],
+        lane=params.code, params=params, history=lane.daily, stats=stats, pattern=lane.pattern,
+        status=lane.status, recent_mean=lane.recent_mean, baseline_mean=lane.baseline_mean,
+        annual_demand=one(k.annual_demand), order_quantity=one(k.order_quantity),
+        optimal_service_level=one(k.optimal_service_level), underage_cost=params.penalty_cost,
+        overage_cost=one(k.overage_cost), service_level=one(k.service_level),
+        service_level_is_optimal=service_level is None, z=one(k.z),
+        review_period_days=int(params.review_period_days),
+        lead_time_demand_mean=stats.demand_mean * params.lead_time_mean,
+        lead_time_demand_std=float(inventory_math.lead_time_demand_std(
+            stats.demand_mean, stats.demand_std, params.lead_time_mean, params.lead_time_std)),
+        protection_demand_mean=one(pol.protection_mean),
+        protection_demand_std=one(pol.protection_std),
+        safety_stock=one(pol.safety_stock), reorder_point=one(pol.reorder_point),
+        textbook_reorder_point=textbook_r, cycle_service_level=one(pol.cycle_service_level),
+        daily_review_service_level=float(
+            inventory_math.daily_review_cycle_service_level(textbook_r, **daily_kw)),
+        daily_review_reorder_point=float(
+            inventory_math.daily_review_reorder_point(one(k.service_level), **daily_kw)),
+        fill_rate=one(pol.fill_rate), expected_shortage_per_cycle=one(pol.expected_shortage_per_cycle),
+        orders_per_year=one(pol.cycles_per_year),
+        expected_shortage_per_year=one(pol.expected_shortage_per_year),
+        holding_cost_per_year=one(k.holding_per_year), ordering_cost_per_year=one(k.ordering_per_year),
+        penalty_cost_per_year=one(k.penalty_per_year),
+        inventory_cost_per_year=one(k.inventory_cost_per_year),
         forecast_workload_mean=float(np.mean(fview.workload_mean)),
-        required_capacity=one["required_capacity"], internal_capacity=params.internal_capacity,
-        utilisation=one["utilisation"], overflow_volume=one["overflow_volume"],
-        dependency_ratio=one["dependency_ratio"], internal_cost_per_day=one["internal_cost_day"],
-        partner_cost_per_day=one["partner_cost_day"], surcharge_cost_per_day=one["surcharge_cost_day"],
-        cooperation_cost_per_day=one["cooperation_cost_day"],
-        cooperation_cost_per_year=one["cooperation_cost_day"] * DAYS_PER_YEAR,
-        resilience=score, forecast=fview, cost_curve=curve, profit_landscape=landscape,
-        unit_economics=economics, expected_profit_per_year=one["profit_per_year"], notes=notes,
+        required_capacity=one(k.required_capacity),
+        capacity_coverage_level=params.capacity_coverage_level,
+        internal_capacity=one(k.internal_capacity_mean), utilisation=one(k.utilisation),
+        partner_capacity_to_reserve=one(k.partner_capacity_to_reserve),
+        cost_optimal_reservation=one(k.cost_optimal_reservation),
+        expected_workload_per_year=one(k.expected_workload_per_year),
+        expected_overflow_per_year=one(k.expected_overflow_per_year),
+        expected_internal_per_year=one(k.expected_internal_per_year),
+        overflow_volume=one(k.expected_overflow_per_year) / DAYS_PER_YEAR,
+        overflow_last_year=replay_overflow(lane, params),
+        dependency_ratio=one(k.dependency_ratio),
+        internal_cost_per_day=one(k.internal_handling_per_year) / DAYS_PER_YEAR,
+        partner_cost_per_day=one(k.partner_cost_per_year) / DAYS_PER_YEAR,
+        surcharge_cost_per_day=one(k.surcharge_per_year) / DAYS_PER_YEAR,
+        reservation_cost_per_year=one(k.reservation_per_year),
+        cooperation_cost_per_day=one(k.cooperation_cost_per_year) / DAYS_PER_YEAR,
+        cooperation_cost_per_year=one(k.cooperation_cost_per_year),
+        money_at_stake_per_year=one(k.money_at_stake_per_year),
+        resilience=score, forecast=fview, cost_curve=cost_curve(inputs, k),
+        profit_landscape=profit_landscape(inputs, k), unit_economics=unit_economics(k, params),
+        expected_profit_per_year=one(k.profit_per_year),
+        notes=_notes(k, stats, params, lane), last_date=lane.last_date, stale_since=lane.stale_since,
     )
 
 
-def _daily_review(
-    one: dict[str, float], stats: DemandStatistics, params: LaneMasterData
-) -> dict[str, float]:
-    """The (r, Q) plan as it behaves when stock is reviewed once a day (undershoot).
-
-    See ``inventory_math.daily_review_cycle_service_level``; the textbook figures
-    above stay the planning basis, these two show what daily review costs.
-    """
-    kwargs = dict(demand_mean=stats.demand_mean, demand_std=stats.demand_std,
-                  lead_time_mean=params.lead_time_mean, lead_time_std=params.lead_time_std)
-    return {
-        "daily_review_service_level": float(
-            inventory_math.daily_review_cycle_service_level(one["reorder_point"], **kwargs)
-        ),
-        "daily_review_reorder_point": float(
-            inventory_math.daily_review_reorder_point(one["service_level"], **kwargs)
-        ),
-    }
-
-
-def unit_economics(figures: dict[str, float], params: LaneMasterData) -> UnitEconomics:
+def unit_economics(figures: KernelFigures, params: LaneMasterData) -> UnitEconomics:
     """Per-unit economics [EUR/unit delivered] consistent with the expected annual profit.
 
-    Each annual cost component [EUR/year] divided by the annual demand D
-    [units/year]; handling counts returns, H (1 + r) [EUR/unit].  margin x D
-    equals ``LanePlan.expected_profit_per_year``.
+    Each annual figure [EUR/year] of the first lane of ``figures`` divided by
+    the annual demand D [units/year]; ``handling`` is internal + partner
+    handling of the expected volumes (returns included), ``partner_surcharge``
+    the surcharge plus reservation fees and spot premium.  margin x D equals
+    ``LanePlan.expected_profit_per_year``.
     """
-    d = figures["annual_demand"]
+    d = float(figures.annual_demand[0])
     if d <= 0:
         zero = 0.0
         return UnitEconomics(params.revenue_per_unit, zero, zero, zero, zero, zero,
                              params.revenue_per_unit, 100.0 if params.revenue_per_unit else 0.0)
-    handling = params.handling_cost * (1.0 + params.return_rate)
-    holding = figures["holding_per_year"] / d
-    surcharge = figures["surcharge_per_year"] / d
-    ordering = figures["ordering_per_year"] / d
-    penalty = figures["penalty_per_year"] / d
+    handling = params.handling_cost * float(figures.expected_workload_per_year[0]) / d
+    holding = float(figures.holding_per_year[0]) / d
+    surcharge = float(figures.surcharge_per_year[0] + figures.reservation_per_year[0]) / d
+    ordering = float(figures.ordering_per_year[0]) / d
+    penalty = float(figures.penalty_per_year[0]) / d
     margin = params.revenue_per_unit - handling - holding - surcharge - ordering - penalty
     pct = 100.0 * margin / params.revenue_per_unit if params.revenue_per_unit > 0 else float("nan")
     return UnitEconomics(params.revenue_per_unit, handling, holding, surcharge, ordering, penalty,
@@ -747,15 +942,20 @@ def unit_economics(figures: dict[str, float], params: LaneMasterData) -> UnitEco
 
 
 def _notes(
-    one: dict[str, float], stats: DemandStatistics, params: LaneMasterData, pattern: str, period: str
+    k: KernelFigures, stats: DemandStatistics, params: LaneMasterData, lane: LaneHistory
 ) -> tuple[str, ...]:
     notes: list[str] = []
-    if period != "day":
+    if lane.period != "day":
         notes.append(
-            f"History is recorded per {period}; statistics were converted to per-day figures "
+            f"History is recorded per {lane.period}; statistics were converted to per-day figures "
             "(mean x 1/period length, standard deviation x 1/sqrt(period length))."
         )
-    raw = one["optimal_service_level_raw"]
+    if lane.stale_since is not None:
+        notes.append(
+            f"No data since {lane.stale_since:%Y-%m-%d}: the plan uses the lane's own history up to "
+            "that day; days after it are not counted as zero demand."
+        )
+    raw = float(k.optimal_service_level_raw[0])
     if raw < MIN_SERVICE_LEVEL:
         notes.append(
             f"The critical ratio is {raw:.1%}: the SLA penalty is too low for any buffer to pay; "
@@ -763,9 +963,9 @@ def _notes(
         )
     elif raw > MAX_SERVICE_LEVEL:
         notes.append(f"The critical ratio is {raw:.2%}; planned at the ceiling of {MAX_SERVICE_LEVEL:.1%}.")
-    if pattern in ("intermittent", "lumpy"):
+    if lane.pattern in ("intermittent", "lumpy"):
         notes.append(
-            f"Demand is {pattern}: the normal approximation behind the safety stock is rough; "
+            f"Demand is {lane.pattern}: the normal approximation behind the safety stock is rough; "
             "check the Monte Carlo twin in the risk tab."
         )
     if params.holding_cost <= 0:
@@ -794,6 +994,110 @@ def demand_matrix(demand: pd.DataFrame) -> tuple[list[str], pd.DatetimeIndex, np
     return [str(lane) for lane in lanes], days, matrix
 
 
+@dataclass(frozen=True)
+class _NetworkRows:
+    """Per-lane history figures of the network, in lane order."""
+
+    period: list[str]
+    last_date: list[pd.Timestamp]
+    latest: np.ndarray
+    recent: np.ndarray
+    baseline: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    tail: np.ndarray
+    status: np.ndarray
+    pattern: np.ndarray
+    replay: np.ndarray
+
+
+def _daily_full_rows(
+    matrix: np.ndarray, first: np.ndarray, last: np.ndarray, masters: list[LaneMasterData],
+    days: pd.DatetimeIndex,
+) -> dict[str, np.ndarray]:
+    """Vectorised :func:`lane_history` for daily lanes whose span holds a full statistics window.
+
+    Every lane's window is its own last STATS_WINDOW_DAYS up to its own last record,
+    so the figures equal plan_lane's exactly.
+    """
+    n = STATS_WINDOW_DAYS
+    cols = last[:, None] - n + 1 + np.arange(n)[None, :]
+    window = np.take_along_axis(matrix, cols, axis=1)
+    mean = window.mean(axis=1)
+    std = window.std(axis=1, ddof=1)
+    lead = np.array([m.lead_time_mean for m in masters], dtype=float)
+    tail = np.asarray(resilience.empirical_tail_risk_matrix(window, np.maximum(lead, 1.0),
+                                                            quantile=TAIL_QUANTILE), dtype=float)
+    recent_n, base_n = RECENT_WINDOW_DAYS, BASELINE_WINDOW_DAYS
+    recent_cols = last[:, None] - recent_n + 1 + np.arange(recent_n)[None, :]
+    recent = np.take_along_axis(matrix, recent_cols, axis=1).mean(axis=1)
+    base_cols = last[:, None] - recent_n - base_n + 1 + np.arange(base_n)[None, :]
+    baseline = np.take_along_axis(matrix, base_cols, axis=1).mean(axis=1)
+    status = velocity_status(recent, baseline, std / np.sqrt(recent_n))
+    caps = np.array([m.capacity_by_weekday() for m in masters], dtype=float)
+    factor = np.array([1.0 + m.return_rate for m in masters])
+    weekday = np.asarray(days.weekday)[cols]
+    capacity = np.take_along_axis(caps, weekday, axis=1)
+    replay = np.maximum(window * factor[:, None] - capacity, 0.0).sum(axis=1)
+    return {
+        "window": window, "mean": mean, "std": std, "tail": tail, "recent": recent,
+        "baseline": baseline, "status": status, "replay": replay,
+        "latest": matrix[np.arange(len(last)), last],
+        "pattern": np.asarray(forecast.classify_demand_patterns(window)),
+    }
+
+
+def _network_rows(
+    demand: pd.DataFrame, lanes: list[str], days: pd.DatetimeIndex, matrix: np.ndarray,
+    masters: list[LaneMasterData],
+) -> _NetworkRows:
+    """History figures per lane: vectorised where possible, else exactly plan_lane's path."""
+    recorded = np.zeros(matrix.shape, dtype=bool)
+    codes = pd.Categorical(demand["lane"], categories=lanes).codes
+    day_numbers = demand["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    recorded[codes, day_numbers - day_numbers.min()] = True
+    first = np.argmax(recorded, axis=1)
+    last = matrix.shape[1] - 1 - np.argmax(recorded[:, ::-1], axis=1)
+    spacing = demand.assign(day=day_numbers).sort_values(["lane", "day"]).groupby("lane", sort=True)["day"]
+    median_gap = spacing.apply(lambda d: float(np.median(np.diff(np.unique(d)))) if d.nunique() > 1 else 1.0)
+    daily = np.array([median_gap[lane] < 2.6458 for lane in lanes])  # detect_period's day boundary
+    full = daily & (last - first + 1 >= STATS_WINDOW_DAYS) & (last - STATS_WINDOW_DAYS - BASELINE_WINDOW_DAYS - RECENT_WINDOW_DAYS + 1 >= 0)
+    n = len(lanes)
+    rows = _NetworkRows(
+        period=["day"] * n, last_date=[days[i] for i in last], latest=np.zeros(n), recent=np.zeros(n),
+        baseline=np.zeros(n), mean=np.zeros(n), std=np.zeros(n), tail=np.zeros(n),
+        status=np.full(n, STATUS_NORMAL, dtype=object), pattern=np.full(n, "smooth", dtype=object),
+        replay=np.zeros(n),
+    )
+    idx = np.flatnonzero(full)
+    if idx.size:
+        fast = _daily_full_rows(matrix[idx], first[idx], last[idx], [masters[i] for i in idx], days)
+        for name in ("latest", "recent", "baseline", "mean", "std", "tail", "replay"):
+            getattr(rows, name)[idx] = fast[name]
+        rows.status[idx] = fast["status"]
+        rows.pattern[idx] = fast["pattern"]
+    as_of = days[-1]
+    by_lane = None
+    for i in np.flatnonzero(~full):
+        if by_lane is None:
+            by_lane = dict(tuple(demand.groupby("lane", sort=False)))
+        frame = by_lane[lanes[i]]
+        lane = lane_history(frame[["date", "demand"]], masters[i])
+        rows.period[i] = lane.period
+        rows.last_date[i] = lane.last_date
+        rows.latest[i] = float(lane.daily.iloc[-1])
+        rows.recent[i], rows.baseline[i] = lane.recent_mean, lane.baseline_mean
+        rows.mean[i], rows.std[i] = lane.stats.demand_mean, lane.stats.demand_std
+        rows.tail[i], rows.status[i], rows.pattern[i] = lane.tail_risk, lane.status, lane.pattern
+        rows.replay[i] = replay_overflow(lane, masters[i])
+    # a lane whose records stop before the network's today: flagged, never zero-filled
+    for i in range(n):
+        period_days = _period_days(rows.period[i])
+        if (as_of - rows.last_date[i]).days > STALE_PERIODS * period_days:
+            rows.status[i] = STATUS_NO_DATA
+    return rows
+
+
 def plan_network(
     demand: pd.DataFrame,
     masters: Mapping[str, LaneMasterData],
@@ -802,14 +1106,13 @@ def plan_network(
 ) -> NetworkPlan:
     """The watchtower: every lane planned at once (vectorised over lanes).
 
-    Each lane is planned exactly as :func:`plan_lane` does (same kernel), at
-    its own profit-optimal service level unless ``service_level`` is given.
-    The network's "today" is the last day with data in any lane; histories
-    are treated as daily.
+    Each lane is planned exactly as :func:`plan_lane` plans it (same history
+    preparation, same kernel): daily, weekly and monthly lanes alike, each on its
+    own span.  The network's "today" is the last day with data in any lane.
 
     Parameters
     ----------
-    demand : DataFrame with columns date, lane, demand [units/day].
+    demand : DataFrame with columns date, lane, demand [units per recorded period].
     masters : lane code -> master data; lanes without an entry get defaults.
     """
     lanes, days, matrix = demand_matrix(demand)
@@ -817,64 +1120,62 @@ def plan_network(
         empty = pd.DataFrame(columns=list(NETWORK_COLUMNS))
         return NetworkPlan(empty, None, 0.0, 0.0, 0.0, (), 0.0, 0.0, 0.0, 0.0, {})
     params = [masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes]
-    p = _param_arrays(params)
-    # each lane's window starts at its first record (a young lane is not padded with zeros)
-    first_day = np.argmax(matrix > 0, axis=1)
-    window = matrix[:, -STATS_WINDOW_DAYS:]
-    start_in_window = np.clip(first_day - (matrix.shape[1] - window.shape[1]), 0, None)
-    valid = np.arange(window.shape[1])[None, :] >= start_in_window[:, None]
-    counts = valid.sum(axis=1)
-    sums = np.where(valid, window, 0.0).sum(axis=1)
-    mean = sums / np.maximum(counts, 1)
-    sq = np.where(valid, (window - mean[:, None]) ** 2, 0.0).sum(axis=1)
-    std = np.sqrt(sq / np.maximum(counts - 1, 1))
-    tail = resilience.empirical_tail_risk_matrix(
-        np.where(valid, window, np.nan), np.maximum(p["lead_time_mean"], 1.0), quantile=TAIL_QUANTILE
-    )
-    tail = np.nan_to_num(np.asarray(tail, dtype=float), nan=0.0)  # lane younger than its lead time
-    recent, baseline = _recent_and_baseline(matrix, 1.0)
-    status = velocity_status(recent, baseline)
-    patterns = forecast.classify_demand_patterns(window)
-    k = _kernel(
-        demand_mean=mean, demand_std=std, tail_risk=np.asarray(tail, dtype=float), p=p,
-        service_level=None if service_level is None else np.full(len(lanes), float(service_level)),
-    )
+    rows = _network_rows(demand, lanes, days, matrix, params)
+    k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail),
+               None if service_level is None else np.full(len(lanes), float(service_level)))
     table = pd.DataFrame({
         "lane": lanes,
-        "status": status,
-        "pattern": patterns,
-        "latest_volume": matrix[:, -1],
-        "recent_mean": recent,
-        "baseline_mean": baseline,
-        "demand_mean": mean,
-        "demand_std": std,
-        "service_level": k["service_level"],
-        "safety_stock": k["safety_stock"],
-        "required_capacity": k["required_capacity"],
-        "internal_capacity": p["internal_capacity"],
-        "utilisation": k["utilisation"],
-        "overflow_volume": k["overflow_volume"],
-        "dependency_ratio": k["dependency_ratio"],
-        "cooperation_cost_per_year": k["cooperation_cost_day"] * DAYS_PER_YEAR,
-        "surcharge_cost_per_year": k["surcharge_per_year"],
-        "penalty_cost_per_year": k["penalty_per_year"],
-        "resilience": k["resilience"],
-        "impact_per_year": k["surcharge_per_year"] + k["penalty_per_year"],
+        "status": rows.status.astype(str),
+        "pattern": rows.pattern.astype(str),
+        "period": rows.period,
+        "last_date": pd.DatetimeIndex(rows.last_date),
+        "latest_volume": rows.latest,
+        "recent_mean": rows.recent,
+        "baseline_mean": rows.baseline,
+        "demand_mean": rows.mean,
+        "demand_std": rows.std,
+        "service_level": k.service_level,
+        "review_period_days": k.policy.review_period_days,
+        "safety_stock": k.policy.safety_stock,
+        "reorder_point": k.policy.reorder_point,
+        "fill_rate": k.policy.fill_rate,
+        "required_capacity": k.required_capacity,
+        "internal_capacity": k.internal_capacity_mean,
+        "utilisation": k.utilisation,
+        "partner_capacity_to_reserve": k.partner_capacity_to_reserve,
+        "expected_overflow_per_year": k.expected_overflow_per_year,
+        "overflow_last_year": rows.replay,
+        "overflow_volume": k.expected_overflow_per_year / DAYS_PER_YEAR,
+        "dependency_ratio": k.dependency_ratio,
+        "cooperation_cost_per_year": k.cooperation_cost_per_year,
+        "surcharge_cost_per_year": k.surcharge_per_year,
+        "penalty_cost_per_year": k.penalty_per_year,
+        "expected_profit_per_year": k.profit_per_year,
+        "resilience": np.asarray(k.resilience_score.score, dtype=float),
+        "impact_per_year": k.money_at_stake_per_year,
     })
     table = table.sort_values(["impact_per_year", "lane"], ascending=[False, True], ignore_index=True)
-    total_req = float(k["required_capacity"].sum())
-    total_over = float(k["overflow_volume"].sum())
-    counts_by_status = {s: int((status == s).sum()) for s in (STATUS_NORMAL, STATUS_SURGE, STATUS_LOW)}
+    status = table["status"].to_numpy()
+    workload = float(k.expected_workload_per_year.sum())
+    overflow = float(k.expected_overflow_per_year.sum())
+    counts_by_status = {
+        s: int((status == s).sum()) for s in (STATUS_NORMAL, STATUS_SURGE, STATUS_LOW, STATUS_NO_DATA)
+    }
     return NetworkPlan(
         table=table,
         as_of=days[-1],
-        total_required_capacity=total_req,
-        total_internal_capacity=float(p["internal_capacity"].sum()),
-        total_overflow_volume=total_over,
-        lanes_overflowing=tuple(table.loc[table["overflow_volume"] > 0, "lane"]),
+        total_required_capacity=float(k.required_capacity.sum()),
+        total_internal_capacity=float(k.internal_capacity_mean.sum()),
+        total_overflow_volume=overflow / DAYS_PER_YEAR,
+        lanes_overflowing=tuple(table.loc[table["expected_overflow_per_year"] >= 1.0, "lane"]),
         total_cooperation_cost_per_year=float(table["cooperation_cost_per_year"].sum()),
         total_surcharge_cost_per_year=float(table["surcharge_cost_per_year"].sum()),
         total_penalty_cost_per_year=float(table["penalty_cost_per_year"].sum()),
-        network_dependency_ratio=total_over / total_req if total_req > 0 else 0.0,
+        network_dependency_ratio=overflow / workload if workload > 0 else 0.0,
         status_counts=counts_by_status,
+        total_expected_overflow_per_year=overflow,
+        total_overflow_last_year=float(rows.replay.sum()),
+        total_partner_capacity_to_reserve=float(k.partner_capacity_to_reserve.sum()),
+        total_money_at_stake_per_year=float(k.money_at_stake_per_year.sum()),
+        total_expected_profit_per_year=float(k.profit_per_year.sum()),
     )
