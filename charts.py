@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain import DAYS_PER_YEAR
 from planning import LanePlan
 
 PERCENT = 100.0
@@ -239,16 +240,17 @@ def unit_economics_waterfall(plan: LanePlan) -> go.Figure:
 
 
 def capacity_split(plan: LanePlan) -> go.Figure:
-    """Required capacity split into internal handling and partner overflow [units/day].
+    """Expected daily workload split into internal handling and partner overflow [units/day].
 
-    One horizontal stacked bar; the internal capacity is a vertical line across it.
+    One horizontal stacked bar of expected volumes (E[min(W, C)] and E[(W − C)⁺]
+    per day); the internal capacity and the coverage-level quantile are vertical lines.
     """
-    internal = min(plan.required_capacity, plan.internal_capacity)
+    internal = plan.expected_internal_per_year / DAYS_PER_YEAR
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=[0], x=[internal], name="Handled internally", orientation="h",
+    fig.add_trace(go.Bar(y=[0], x=[internal], name="Handled internally (expected)", orientation="h",
                          marker_color=COLOR_TOTAL, width=0.6,
                          hovertemplate="handled internally: %{x:,.1f} units/day<extra></extra>"))
-    fig.add_trace(go.Bar(y=[0], x=[plan.overflow_volume], name="Overflow to partners",
+    fig.add_trace(go.Bar(y=[0], x=[plan.overflow_volume], name="To partners (expected)",
                          orientation="h", marker_color=COLOR_CAPACITY, width=0.6,
                          hovertemplate="overflow: %{x:,.1f} units/day<extra></extra>"))
     fig.add_trace(
@@ -256,7 +258,13 @@ def capacity_split(plan: LanePlan) -> go.Figure:
                    mode="lines", line={"color": COLOR_MARKER, "width": 3, "dash": "dash"},
                    hovertemplate="internal capacity: %{x:,.0f} units/day<extra></extra>")
     )
-    fig = _layout(fig, title=f"{plan.lane}: required capacity vs internal capacity",
+    fig.add_trace(
+        go.Scatter(x=[plan.required_capacity] * 2, y=[-0.45, 0.45],
+                   name=f"Workload on {plan.capacity_coverage_level:.0%} of days",
+                   mode="lines", line={"color": COLOR_PENALTY, "width": 2, "dash": "dot"},
+                   hovertemplate="coverage quantile: %{x:,.0f} units/day<extra></extra>")
+    )
+    fig = _layout(fig, title=f"{plan.lane}: expected workload vs internal capacity",
                   x_title="units/day", y_title="")
     fig.update_layout(barmode="stack", hovermode="closest", height=COMPACT_HEIGHT,
                       legend={"y": -0.6})

@@ -206,12 +206,12 @@ def review_cycle_policy(
     fill = np.where(has_demand, np.clip(1.0 - esc / safe_cycle, 0.0, 1.0), 1.0)
     return ReviewCyclePolicy(
         review_period_days=period,
-        reorder_point=r,
+        reorder_point=np.where(has_demand, r, 0.0),
         textbook_reorder_point=textbook_r,
         order_quantity=per_cycle,
         protection_mean=protection_mean,
         protection_std=protection_std,
-        safety_stock=r - protection_mean,
+        safety_stock=np.where(has_demand, r - protection_mean, 0.0),
         cycle_service_level=np.where(has_demand, achieved, 1.0),
         expected_shortage_per_cycle=esc,
         cycles_per_year=np.where(has_demand, cycles, 0.0),

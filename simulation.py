@@ -308,10 +308,17 @@ class _Plan:
     handling_cost: float
     partner_surcharge: float
     revenue_per_unit: float
+    weekday_capacity: tuple[float, ...] | None = None  # Mon..Sun [units/day]; day 0 is a Monday
 
     @property
     def total_days(self) -> int:
         return self.warmup_days + self.days
+
+    def capacity_by_day(self) -> np.ndarray:
+        """Internal capacity of every simulated day [units/day] (weekday pattern or flat)."""
+        if self.weekday_capacity is None:
+            return np.full(self.total_days, self.internal_capacity)
+        return np.asarray(self.weekday_capacity, dtype=float)[np.arange(self.total_days) % 7]
 
 
 @dataclass(frozen=True)
@@ -353,6 +360,24 @@ def _check_number(name: str, value: Any, *, low: float = 0.0, allow_inf: bool = 
     if number < low:
         raise ValueError(f"{name} must be >= {low:g}, got {number:g}")
     return number
+
+
+def _weekday_capacity(value: Any) -> tuple[float, ...] | None:
+    """A 7-day internal capacity pattern Monday..Sunday, or None for one flat figure."""
+    if np.ndim(value) == 0:
+        return None
+    values = tuple(_check_number("internal_capacity", v) for v in np.asarray(value, dtype=float).ravel())
+    if len(values) != 7:
+        raise ValueError(f"internal_capacity must be one number or 7 (Monday..Sunday), got {len(values)}")
+    return values
+
+
+def _capacity_level(value: Any) -> float:
+    """Mean daily internal capacity [units/day] of a flat figure or a weekday pattern."""
+    pattern = _weekday_capacity(value)
+    if pattern is None:
+        return _check_number("internal_capacity", value, allow_inf=True)
+    return float(np.mean(pattern))
 
 
 def _check_int(name: str, value: Any, *, low: int) -> int:
@@ -428,7 +453,8 @@ def _make_plan(
         days=n_days,
         warmup_days=warmup,
         replications=reps,
-        internal_capacity=_check_number("internal_capacity", internal_capacity, allow_inf=True),
+        internal_capacity=_capacity_level(internal_capacity),
+        weekday_capacity=_weekday_capacity(internal_capacity),
         partner_capacity=_check_number("partner_capacity", partner_capacity, allow_inf=True),
         return_rate=rate,
         holding_cost=_check_number("holding_cost", holding_cost),
@@ -966,7 +992,7 @@ def simulate_policy(
     order_up_to: float | None = None,
     days: int = DEFAULT_DAYS,
     replications: int = DEFAULT_REPLICATIONS,
-    internal_capacity: float = math.inf,
+    internal_capacity: float | tuple[float, ...] = math.inf,
     partner_capacity: float = math.inf,
     return_rate: float = 0.0,
     holding_cost: float = 0.0,
@@ -1003,8 +1029,9 @@ def simulate_policy(
         Measured horizon [days] (after ``warmup_days``).
     replications : int
         Number of independent replications.
-    internal_capacity : float
-        C_max, internal handling capacity [units/day]; ``inf`` = unlimited.
+    internal_capacity : float or sequence of 7 floats
+        C_max, internal handling capacity [units/day]; ``inf`` = unlimited; 7
+        figures = Monday..Sunday (simulated day 0 is a Monday).
     partner_capacity : float
         What partners can take per day [units/day]; ``inf`` (default) means
         all overflow is absorbed the same day.
@@ -1085,7 +1112,7 @@ def simulate_policy(
         revenue_per_unit=revenue_per_unit,
         warmup_days=warmup_days,
     )
-    capacity = np.full(plan.total_days, plan.internal_capacity)
+    capacity = plan.capacity_by_day()
     (totals,) = _run(plan, sampler, start, [_Stress(demand_factor=None, capacity=capacity)])
     return _result(plan, totals)
 
@@ -1155,7 +1182,7 @@ def stress_test(
             f"shock_start_day + shock_days must be <= days ({plan.days}), got {start_day + length}"
         )
     window = slice(plan.warmup_days + start_day, plan.warmup_days + start_day + length)
-    capacity = np.full(plan.total_days, plan.internal_capacity)
+    capacity = plan.capacity_by_day()
     shocked_demand = np.ones(plan.total_days)
     shocked_capacity = capacity.copy()
     if shock == "demand":
@@ -1204,14 +1231,15 @@ def _survive_and_recover(
     return tts, ttr
 
 
-def lane_simulation_kwargs(lane: LaneMasterData) -> dict[str, float]:
+def lane_simulation_kwargs(lane: LaneMasterData) -> dict[str, Any]:
     """Map a lane's master data onto :func:`simulate_policy` keyword arguments.
 
     >>> sorted(lane_simulation_kwargs(LaneMasterData(code="BER-MUC")))[:3]
     ['handling_cost', 'holding_cost', 'internal_capacity']
     """
     return {
-        "internal_capacity": lane.internal_capacity,
+        "internal_capacity": (lane.internal_capacity if lane.weekday_capacity is None
+                              else lane.capacity_by_weekday()),
         "holding_cost": lane.holding_cost,
         "penalty_cost": lane.penalty_cost,
         "partner_surcharge": lane.partner_surcharge,

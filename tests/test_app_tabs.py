@@ -119,8 +119,8 @@ def test_watchtower_lists_every_lane_with_a_status(app: AppTest) -> None:
     # ranked by impact (EUR/year), highest first
     assert list(table["impact_per_year"]) == sorted(table["impact_per_year"], reverse=True)
     assert "1 of 3" in metric(app, "Lanes overflowing")  # HAM-ROT only
-    assert "units/day" in metric(app, "Overflow to partners")
-    assert "EUR/year" in metric(app, "Partner surcharge")
+    assert "units/year" in metric(app, "Expected overflow to partners")
+    assert "EUR/year" in metric(app, "Money at stake")
 
 
 def test_watchtower_filters_narrow_the_table(app: AppTest) -> None:
@@ -228,7 +228,8 @@ def test_cooperation_shows_formula_with_numbers_and_network_table(app: AppTest) 
     run(app)
     app.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")
     open_tab(app, nav.COOPERATION)
-    assert any("C_{max}" in m.value and "EUR/day" in m.value for m in app.latex)
+    assert any("G" in m.value and "units/year" in m.value for m in app.latex)
+    assert any(m.label == "Last 365 days, replayed" for m in app.metric)
     tables = [d.value for d in app.dataframe]
     assert any("HAM-ROT" in list(t.get("lane", [])) for t in tables)
 

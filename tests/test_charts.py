@@ -70,7 +70,7 @@ def test_lane_forecast_marks_the_first_breach(plan) -> None:
 
 def test_cost_curve_marks_the_optimum_at_the_critical_ratio(plan) -> None:
     fig = charts.cost_curve(plan)
-    for prefix in ("Holding cost", "SLA penalty cost", "Total cost"):
+    for prefix in ("Holding cost", "SLA penalty cost", "Ordering cost", "Total inventory cost"):
         trace(fig, prefix)
     optimum = trace(fig, charts.TRACE_OPTIMUM)
     assert optimum.x[0] == pytest.approx(plan.cost_curve.optimum_service_level * 100)
@@ -110,11 +110,11 @@ def test_unit_economics_waterfall_ends_at_the_margin(plan) -> None:
     assert econ.revenue + sum(list(water.y)[1:-1]) == pytest.approx(econ.margin, abs=1e-6)
 
 
-def test_capacity_split_stacks_to_the_required_capacity(plan) -> None:
+def test_capacity_split_stacks_to_the_expected_workload(plan) -> None:
     fig = charts.capacity_split(plan)
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
-    # internal part min(C_req, C_max) + overflow max(0, C_req - C_max) = C_req
-    assert sum(b.x[0] for b in bars) == pytest.approx(plan.required_capacity)
+    # expected internal volume E[min(W, C)] + expected overflow E[(W - C)+] = E[W] per day
+    assert sum(b.x[0] for b in bars) == pytest.approx(plan.stats.workload_mean)
     assert list(trace(fig, charts.TRACE_CAPACITY).x) == [CAPACITY, CAPACITY]
 
 

@@ -39,16 +39,28 @@ def test_statistics_are_per_day_over_the_window(stable_lane, stable_plan):
     assert stable_plan.stats.source_period == "day"
 
 
-def test_buffer_matches_the_textbook_functions(stable_plan):
-    p, s = stable_plan.params, stable_plan.stats
+def test_buffer_matches_the_textbook_functions(stable_lane, stable_plan):
+    """Continuous review: the textbook figures; daily review (default): r with the undershoot."""
+    history, params = stable_lane
+    continuous = planning.plan_lane(history, params.with_overrides(review_period_days=0))
+    p, s = continuous.params, continuous.stats
     expected = inventory_math.safety_stock(
-        stable_plan.service_level, s.demand_mean, s.demand_std, p.lead_time_mean, p.lead_time_std
+        continuous.service_level, s.demand_mean, s.demand_std, p.lead_time_mean, p.lead_time_std
     )
-    assert stable_plan.safety_stock == pytest.approx(expected)
-    assert stable_plan.reorder_point == pytest.approx(s.demand_mean * p.lead_time_mean + expected)
+    assert continuous.safety_stock == pytest.approx(expected)
+    assert continuous.reorder_point == pytest.approx(s.demand_mean * p.lead_time_mean + expected)
+    assert continuous.reorder_point == pytest.approx(continuous.textbook_reorder_point)
     assert stable_plan.order_quantity == pytest.approx(
         inventory_math.eoq(s.demand_mean * DAYS_PER_YEAR, p.order_cost, p.holding_cost)
     )
+    kwargs = dict(demand_mean=s.demand_mean, demand_std=s.demand_std,
+                  lead_time_mean=p.lead_time_mean, lead_time_std=p.lead_time_std)
+    assert stable_plan.review_period_days == 1
+    assert stable_plan.reorder_point == pytest.approx(
+        inventory_math.daily_review_reorder_point(stable_plan.service_level, **kwargs))
+    undershoot = inventory_math.daily_review_undershoot_mean(s.demand_mean, s.demand_std)
+    assert stable_plan.safety_stock == pytest.approx(
+        stable_plan.reorder_point - s.demand_mean * p.lead_time_mean - undershoot)
 
 
 def test_default_target_is_the_critical_ratio_everywhere(stable_plan):
@@ -77,16 +89,24 @@ def test_cost_curve_is_u_shaped(stable_plan):
     assert np.all(np.diff(total[i:]) >= -1e-9)
 
 
-def test_required_capacity_is_a_flow_and_triggers_cooperation(stable_plan):
-    s = stable_plan.stats
-    expected = cooperation.required_capacity(s.workload_mean, s.workload_std, stable_plan.service_level)
-    assert stable_plan.required_capacity == pytest.approx(expected)
-    assert stable_plan.overflow_volume == pytest.approx(expected - 150.0)
-    assert stable_plan.dependency_ratio == pytest.approx((expected - 150.0) / expected)
-    h, sur = stable_plan.params.handling_cost, stable_plan.params.partner_surcharge
-    seed_formula = 150.0 * h + (expected - 150.0) * (h + sur)
-    assert stable_plan.cooperation_cost_per_day == pytest.approx(seed_formula)
-    assert stable_plan.cooperation_cost_per_year == pytest.approx(seed_formula * DAYS_PER_YEAR)
+def test_capacity_is_a_flow_and_money_is_on_expected_volumes(stable_plan):
+    s, p = stable_plan.stats, stable_plan.params
+    gamma = p.capacity_coverage_level
+    quantile = cooperation.required_capacity(s.workload_mean, s.workload_std, gamma)
+    assert stable_plan.required_capacity == pytest.approx(quantile)
+    assert stable_plan.partner_capacity_to_reserve == pytest.approx(quantile - 150.0)
+    overflow_day = cooperation.expected_overflow(s.workload_mean, s.workload_std, 150.0)
+    assert stable_plan.overflow_volume == pytest.approx(overflow_day)
+    assert stable_plan.expected_overflow_per_year == pytest.approx(overflow_day * DAYS_PER_YEAR)
+    # the expected overflow is far below the quantile charged every day (the old error)
+    assert stable_plan.overflow_volume < quantile - 150.0
+    workload = s.workload_mean * DAYS_PER_YEAR
+    assert stable_plan.dependency_ratio == pytest.approx(overflow_day * DAYS_PER_YEAR / workload)
+    h, sur = p.handling_cost, p.partner_surcharge
+    internal = workload - stable_plan.expected_overflow_per_year
+    expected_cost = h * internal + (h + sur) * stable_plan.expected_overflow_per_year
+    assert stable_plan.cooperation_cost_per_year == pytest.approx(expected_cost)
+    assert stable_plan.cooperation_cost_per_day == pytest.approx(expected_cost / DAYS_PER_YEAR)
 
 
 def test_returns_add_workload_not_stock(stable_lane):
@@ -105,7 +125,9 @@ def test_higher_service_level_moves_numbers_the_right_way(stable_lane):
     assert high.safety_stock > low.safety_stock
     assert high.fill_rate > low.fill_rate
     assert high.penalty_cost_per_year < low.penalty_cost_per_year
-    assert high.required_capacity > low.required_capacity
+    # capacity is sized by its own coverage level, not by the inventory alpha
+    assert high.required_capacity == pytest.approx(low.required_capacity)
+    assert high.expected_overflow_per_year == pytest.approx(low.expected_overflow_per_year)
     assert not high.service_level_is_optimal
 
 
@@ -120,7 +142,8 @@ def test_weekly_history_is_converted_to_per_day(stable_lane):
     assert plan.stats.demand_mean == pytest.approx(window.mean() / 7.0)
     assert plan.stats.demand_std == pytest.approx(window.std(ddof=1) / np.sqrt(7.0))
     # the buffer is sized with per-day statistics and a lead time in days
-    assert plan.safety_stock == pytest.approx(
+    continuous = planning.plan_lane(_history(weekly, weeks), LaneMasterData(code="W", review_period_days=0))
+    assert continuous.safety_stock == pytest.approx(
         inventory_math.safety_stock(plan.service_level, plan.stats.demand_mean, plan.stats.demand_std,
                                     5.0, 1.5)
     )
@@ -207,7 +230,7 @@ def test_empty_network():
     assert network.table.empty and network.as_of is None
 
 
-def test_lane_that_went_quiet_is_planned_up_to_the_network_day(stable_lane):
+def test_lane_that_went_quiet_is_flagged_not_zero_filled(stable_lane):
     history, params = stable_lane
     quiet = history.iloc[:-30]  # the lane's records stop a month before the others
     other = history.assign(lane="OTHER")
@@ -215,10 +238,13 @@ def test_lane_that_went_quiet_is_planned_up_to_the_network_day(stable_lane):
     network = planning.plan_network(demand, {"QUIET": params.with_overrides(code="QUIET")})
     row = network.table.set_index("lane").loc["QUIET"]
     plan = planning.plan_lane(quiet, params.with_overrides(code="QUIET"), as_of=network.as_of)
-    assert plan.status == row["status"] == planning.STATUS_LOW
-    assert plan.stats.demand_mean == pytest.approx(row["demand_mean"])
+    assert plan.status == row["status"] == planning.STATUS_NO_DATA
+    assert plan.stale_since == quiet["date"].iloc[-1] == row["last_date"]
+    window = quiet["demand"].to_numpy()[-planning.STATS_WINDOW_DAYS:]
+    assert plan.stats.demand_mean == pytest.approx(window.mean()) == pytest.approx(row["demand_mean"])
     assert plan.safety_stock == pytest.approx(row["safety_stock"])
-    assert plan.forecast.dates[0] == network.as_of + pd.Timedelta(days=1)
+    assert plan.forecast.dates[0] == quiet["date"].iloc[-1] + pd.Timedelta(days=1)
+    assert any("No data since" in note for note in plan.notes)
 
 
 def test_unit_economics_add_up_to_the_expected_profit(stable_plan):
@@ -234,7 +260,8 @@ def test_daily_review_figures(stable_plan):
     kwargs = dict(demand_mean=s.demand_mean, demand_std=s.demand_std,
                   lead_time_mean=p.lead_time_mean, lead_time_std=p.lead_time_std)
     assert stable_plan.daily_review_service_level < stable_plan.service_level
-    assert stable_plan.daily_review_reorder_point > stable_plan.reorder_point
+    assert stable_plan.daily_review_reorder_point == pytest.approx(stable_plan.reorder_point)
+    assert stable_plan.reorder_point > stable_plan.textbook_reorder_point
     assert inventory_math.daily_review_cycle_service_level(
         stable_plan.daily_review_reorder_point, **kwargs
     ) == pytest.approx(stable_plan.service_level, abs=1e-6)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+import reconciliation
 import simulation
 from domain import DAYS_PER_YEAR, Scenario
 from views import state
@@ -28,29 +29,23 @@ OUTAGE_FACTOR = 0.0  # internal capacity during an outage (fraction of normal)
 
 
 def _plan_kwargs(scenario: Scenario, bootstrap: bool) -> dict[str, Any]:
+    """Simulation arguments for exactly the plan's policy, capacity and demand model."""
     plan = state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
                            scenario.horizon_days)
-    history = None
+    kwargs: dict[str, Any] = {**reconciliation.simulation_kwargs(plan), "seed": SIMULATION_SEED,
+                              "days": SIMULATION_DAYS}
     if bootstrap:
-        history = np.asarray(plan.history.to_numpy()[-BOOTSTRAP_WINDOW_DAYS:], dtype=float)
-    kwargs: dict[str, Any] = {
-        **simulation.lane_simulation_kwargs(scenario.params),
-        "demand_mean": None if bootstrap else plan.stats.demand_mean,
-        "demand_std": None if bootstrap else plan.stats.demand_std,
-        "demand_history": history,
-        "reorder_point": plan.reorder_point,
-        "order_quantity": plan.order_quantity,
-        "policy": "rQ",
-        "review_period": 1,
-        "order_up_to": None,
-        "days": SIMULATION_DAYS,
-        "partner_capacity": float("inf"),
-        "initial_inventory": None,
-        "warmup_days": None,
-        "rng": None,
-        "seed": SIMULATION_SEED,
-    }
+        kwargs.update(demand_mean=None, demand_std=None, demand_history=np.asarray(
+            plan.history.to_numpy()[-BOOTSTRAP_WINDOW_DAYS:], dtype=float))
     return kwargs
+
+
+@st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
+def reconcile(scenario: Scenario) -> reconciliation.Reconciliation:
+    """Plan vs last 365 days vs simulation for the scenario's plan (cached per scenario)."""
+    plan = state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
+                           scenario.horizon_days)
+    return reconciliation.reconcile(plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)

@@ -14,43 +14,58 @@ PERCENT = 100.0
 
 
 def formula_latex(plan: LanePlan) -> str:
-    """The seed's cost formula with the lane's numbers plugged in [EUR/day]."""
-    c_req, c_max = plan.required_capacity, plan.internal_capacity
-    h, s = plan.params.handling_cost, plan.params.partner_surcharge
-    total = plan.cooperation_cost_per_day
-    if c_req > c_max:
-        return (
-            r"\text{Cost} = C_{max} \cdot H + (C_{req} - C_{max}) \cdot (H + S) = "
-            rf"{c_max:,.0f} \cdot {h:.2f} + ({c_req:,.1f} - {c_max:,.0f}) \cdot "
-            rf"({h:.2f} + {s:.2f}) = {total:,.0f}\ \text{{EUR/day}}"
-        ).replace(",", "{,}")
+    """Expected partner volume per year from the loss function, with the lane's numbers [units/year]."""
+    mu, sd = plan.stats.workload_mean, plan.stats.workload_std
     return (
-        r"\text{Cost} = C_{req} \cdot H = "
-        rf"{c_req:,.1f} \cdot {h:.2f} = {total:,.0f}\ \text{{EUR/day}}"
-        r"\quad (C_{req} \le C_{max}\text{: no overflow})"
+        r"E[\text{overflow}] = \tfrac{365}{7}\sum_{d=Mon}^{Sun} \sigma_W\, G\!\left(\tfrac{C_d - \mu_W}"
+        r"{\sigma_W}\right) \quad \mu_W = "
+        rf"{mu:,.1f},\ \sigma_W = {sd:,.1f}\ \text{{units/day}} \Rightarrow "
+        rf"{plan.expected_overflow_per_year:,.0f}\ \text{{units/year}}"
     ).replace(",", "{,}")
 
 
 def _lane(plan: LanePlan) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Overflow to partners", fmt.num(plan.overflow_volume, "units/day", digits=1),
-              help="max(0, C_req − C_max): required capacity above the internal capacity.")
-    c2.metric("Dependency ratio", fmt.pct(plan.dependency_ratio),
-              help="Overflow / required capacity: share of the lane's throughput partners handle.")
-    c3.metric("Partner cost", fmt.eur(plan.partner_cost_per_day * DAYS_PER_YEAR, "year"),
-              help="Overflow × (H + S) × 365: handling plus surcharge paid for partner volume.")
-    c4.metric("Surcharge (friction cost)", fmt.eur(plan.surcharge_cost_per_day * DAYS_PER_YEAR, "year"),
-              help="Overflow × S × 365: what cooperation costs on top of in-house handling.")
-    st.markdown("**Outsourcing cost (seed formula)**, per day:")
+    c1.metric("Expected overflow to partners", fmt.num(plan.expected_overflow_per_year, "units/year"),
+              help="Σ over days of E[(W − C)⁺]: expected workload above internal capacity "
+                   f"({fmt.num(plan.overflow_volume, 'units/day', digits=1)} on average). "
+                   "A flow, never the coverage quantile charged every day.")
+    c2.metric("Last 365 days, replayed", fmt.num(plan.overflow_last_year, "units"),
+              help="What the lane's own last 365 days would have sent to partners at today's "
+                   "capacity: Σ (demand × (1 + return rate) − capacity of that weekday)⁺.")
+    c3.metric("Partner capacity to reserve", fmt.num(plan.partner_capacity_to_reserve, "units/day"),
+              help=f"So that internal + reserved capacity covers the workload on "
+                   f"{fmt.pct(plan.capacity_coverage_level)} of days (capacity coverage level γ): "
+                   f"max(0, μ_W + z(γ)·σ_W − C) = {fmt.num(plan.required_capacity, 'units/day', digits=1)}"
+                   f" − capacity. A capacity to hold ready, not a daily volume.")
+    c4.metric("Dependency ratio", fmt.pct(plan.dependency_ratio),
+              help="Expected partner volume / expected workload.")
+    d1, d2, d3, d4 = st.columns(4)
+    d1.metric("Internal handling", fmt.eur(plan.internal_cost_per_day * DAYS_PER_YEAR, "year"),
+              help=f"H × expected internal volume = {plan.params.handling_cost:.2f} EUR/unit × "
+                   f"{plan.expected_internal_per_year:,.0f} units/year.")
+    d2.metric("Partner handling + surcharge", fmt.eur(plan.partner_cost_per_day * DAYS_PER_YEAR, "year"),
+              help=f"(H + S) × expected overflow = ({plan.params.handling_cost:.2f} + "
+                   f"{plan.params.partner_surcharge:.2f}) EUR/unit × "
+                   f"{plan.expected_overflow_per_year:,.0f} units/year.")
+    d3.metric("Reservation fees + spot premium", fmt.eur(plan.reservation_cost_per_year, "year"),
+              help="Fee × reserved capacity × 365 + spot premium × expected volume beyond the "
+                   "reservation; 0 when the lane has no reservation contract in its master data.")
+    d4.metric("Cooperation cost", fmt.eur(plan.cooperation_cost_per_year, "year"),
+              help="Internal + partner handling + surcharge + reservation, per year.")
+    st.markdown("**Expected overflow**, from the normal loss function G per weekday:")
     st.latex(formula_latex(plan))
+    fee, premium = plan.params.reservation_fee, plan.params.spot_premium
+    if fee > 0 and premium > fee:
+        st.info(
+            f"Cost-optimal reservation: **{fmt.num(plan.cost_optimal_reservation, 'units/day')}** "
+            f"(capacity newsvendor: P(W > C + K) = fee / premium = {fee:g} / {premium:g} = "
+            f"{fmt.pct(fee / premium)})."
+        )
     st.caption(
-        f"C_req = required capacity {fmt.num(plan.required_capacity, 'units/day', digits=1)}, "
-        f"C_max = internal capacity {fmt.num(plan.internal_capacity, 'units/day')}, "
-        f"H = handling {plan.params.handling_cost:.2f} EUR/unit, S = surcharge "
-        f"{plan.params.partner_surcharge:.2f} EUR/unit. Per year: "
-        f"{fmt.eur(plan.cooperation_cost_per_year, 'year')} "
-        f"(internal {fmt.eur(plan.internal_cost_per_day * DAYS_PER_YEAR, 'year')}, partner "
-        f"{fmt.eur(plan.partner_cost_per_day * DAYS_PER_YEAR, 'year')})."
+        f"Next {plan.forecast.dates.size} days at the forecast: "
+        f"{fmt.num(plan.forecast.expected_overflow_total, 'units')} expected to partners "
+        "(daily forecast mean and spread against each day's capacity)."
     )
     st.plotly_chart(charts.capacity_split(plan), key="coop_split_chart")
 
@@ -58,14 +73,15 @@ def _lane(plan: LanePlan) -> None:
 def _network(network: NetworkPlan) -> None:
     st.subheader("Network: lanes that overflow")
     c1, c2, c3 = st.columns(3)
-    c1.metric("Network overflow", fmt.num(network.total_overflow_volume, "units/day", digits=1),
-              help="Σ overflow over all lanes, each at its own α*.")
+    c1.metric("Network overflow", fmt.num(network.total_expected_overflow_per_year, "units/year"),
+              help="Σ expected overflow over all lanes (last 365 days replayed: "
+                   f"{network.total_overflow_last_year:,.0f} units).")
     c2.metric("Network surcharge", fmt.eur(network.total_surcharge_cost_per_year, "year"),
               help="Σ overflow × S × 365 over all lanes.")
     c3.metric("Network dependency", fmt.pct(network.network_dependency_ratio),
-              help="Σ overflow / Σ required capacity.")
+              help="Σ expected partner volume / Σ expected workload.")
     table = network.table
-    over = table[table["overflow_volume"] > 0]
+    over = table[table["expected_overflow_per_year"] >= 1.0]
     if over.empty:
         st.success("No lane in the network needs partner capacity at its profit-optimal service level.")
         return
@@ -74,7 +90,8 @@ def _network(network: NetworkPlan) -> None:
             "lane": over["lane"],
             "required_capacity": over["required_capacity"],
             "internal_capacity": over["internal_capacity"],
-            "overflow_volume": over["overflow_volume"],
+            "overflow_volume": over["expected_overflow_per_year"],
+            "overflow_last_year": over["overflow_last_year"],
             "dependency_ratio": over["dependency_ratio"] * PERCENT,
             "surcharge_cost_per_year": over["surcharge_cost_per_year"].round(0),
             "cooperation_cost_per_year": over["cooperation_cost_per_year"].round(0),
@@ -85,11 +102,15 @@ def _network(network: NetworkPlan) -> None:
         column_config={
             "lane": st.column_config.TextColumn("Lane"),
             "required_capacity": st.column_config.NumberColumn(
-                "C_req [units/day]", format="%.1f", help=NETWORK_COLUMNS["required_capacity"]),
+                "Coverage quantile [units/day]", format="%.1f", help=NETWORK_COLUMNS["required_capacity"]),
             "internal_capacity": st.column_config.NumberColumn(
                 "C_max [units/day]", format="%.0f", help=NETWORK_COLUMNS["internal_capacity"]),
             "overflow_volume": st.column_config.NumberColumn(
-                "Overflow [units/day]", format="%.1f", help=NETWORK_COLUMNS["overflow_volume"]),
+                "Expected overflow [units/year]", format="localized",
+                help=NETWORK_COLUMNS["expected_overflow_per_year"]),
+            "overflow_last_year": st.column_config.NumberColumn(
+                "Last 365 days [units]", format="localized",
+                help=NETWORK_COLUMNS["overflow_last_year"]),
             "dependency_ratio": st.column_config.NumberColumn(
                 "Dependency [%]", format="%.1f %%", help=NETWORK_COLUMNS["dependency_ratio"]),
             "surcharge_cost_per_year": st.column_config.NumberColumn(
@@ -97,7 +118,7 @@ def _network(network: NetworkPlan) -> None:
                 help=NETWORK_COLUMNS["surcharge_cost_per_year"]),
             "cooperation_cost_per_year": st.column_config.NumberColumn(
                 "Total handling cost [EUR/year]", format="localized",
-                help="Internal handling + partner handling + surcharge, per year."),
+                help="Internal handling + partner handling + surcharge + reservation, per year."),
         },
     )
 

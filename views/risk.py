@@ -5,15 +5,18 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 import charts
+import reconciliation
 import simulation
 from domain import Scenario
 from planning import LanePlan
 from views import cached_sim, fmt, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)
+REVIEW_LABELS = {0: "continuous review (r, Q)", 1: "reviewed once a day (r, Q)"}
 STRESS_REPLICATIONS = 2_000  # a stress test runs two simulations; 2,000 keep it near 1 s
 MC_REQUEST_KEY = "_risk_mc_request"
 STRESS_REQUEST_KEY = "_risk_stress_request"
@@ -50,35 +53,44 @@ def _service_metrics(plan: LanePlan) -> None:
     )
     c2.metric(
         "Critical ratio α*", fmt.pct(plan.optimal_service_level),
-        help=f"α* = Cu / (Cu + Co) = p / (p + h·Q/D) = {p:g} / ({p:g} + {h:g} × "
-             f"{plan.order_quantity:,.0f} / {plan.annual_demand:,.0f}) — SLA penalty per unit "
-             f"short vs holding cost of a unit for one cycle ({plan.overage_cost:.2f} EUR/unit).",
+        help=f"α* = p / (p + h·T) with T the cycle length in years (Q/D or R/365): "
+             f"{p:g} / ({p:g} + {plan.overage_cost:.3f}). It maximises the expected profit "
+             "exactly: capacity costs do not depend on α.",
     )
     c3.metric("Safety factor z", f"{plan.z:.2f}", help="z = Φ⁻¹(α), standard normal quantile.")
     c4.metric(
         "Fill rate β", fmt.pct(plan.fill_rate, digits=2),
-        help="Share of demand served from stock: β = 1 − σ_LTD·G(z) / Q "
-             "(G = standard normal loss function).",
+        help="Share of demand served from stock on the lane's review cycle: β = 1 − ESC / "
+             "(demand per cycle), ESC = expected units short per cycle.",
     )
+    cycle = REVIEW_LABELS.get(plan.review_period_days, f"order up to S every {plan.review_period_days} days")
     c5, c6, c7, c8 = st.columns(4)
     c5.metric(
         "Safety stock", fmt.num(plan.safety_stock, "units"),
-        help=f"SS = z · σ_LTD = {plan.z:.2f} × {plan.lead_time_demand_std:,.1f} units, with "
-             "σ_LTD = √(L·σ_D² + D²·σ_L²) (root sum of squares).",
+        help=f"Expected net stock when a replenishment arrives: r − E[X] = {plan.reorder_point:,.1f} − "
+             f"{plan.protection_demand_mean:,.1f} units, X = demand over the protection period "
+             f"({cycle}).",
     )
     c6.metric(
-        "Reorder point r", fmt.num(plan.reorder_point, "units"),
-        help=f"r = D·L + SS = {plan.lead_time_demand_mean:,.1f} + {plan.safety_stock:,.1f} units "
-             "(inventory position that triggers an order).",
+        "Order-up-to level S" if plan.review_period_days >= 2 else "Reorder point r",
+        fmt.num(plan.reorder_point, "units"),
+        help=f"The reorder point for this lane's review cycle ({cycle}); it reaches α = "
+             f"{fmt.pct(plan.cycle_service_level)}. For comparison only: the continuous-review "
+             f"textbook r = D·L + z·σ_LTD = {plan.textbook_reorder_point:,.0f} units, which reviewed "
+             f"once a day would deliver α = {fmt.pct(plan.daily_review_service_level)}.",
     )
     c7.metric(
-        "Order quantity (EOQ)", fmt.num(plan.order_quantity, "units/order"),
-        help=f"Q = √(2·D·K / h) with D = {plan.annual_demand:,.0f} units/year, "
-             f"K = {plan.params.order_cost:g} EUR/order, h = {h:g} EUR/unit/year.",
+        "Order quantity" if plan.review_period_days < 2 else "Mean order",
+        fmt.num(plan.order_quantity, "units/order"),
+        help=(f"EOQ Q = √(2·D·K / h) with D = {plan.annual_demand:,.0f} units/year, "
+              f"K = {plan.params.order_cost:g} EUR/order, h = {h:g} EUR/unit/year."
+              if plan.review_period_days < 2 else
+              f"D·R: one review every {plan.review_period_days} days orders what was used."),
     )
     c8.metric(
-        "Lead-time demand σ_LTD", fmt.num(plan.lead_time_demand_std, "units", digits=1),
-        help="√(L·σ_D² + D²·σ_L²): spread of the demand over one lead time.",
+        "Protection demand σ", fmt.num(plan.protection_demand_std, "units", digits=1),
+        help="Spread of the demand the stock must cover until the next replenishment can arrive "
+             "(lead time, plus the review period or the daily undershoot).",
     )
     c9, c10, c11, c12 = st.columns(4)
     c9.metric(
@@ -87,28 +99,14 @@ def _service_metrics(plan: LanePlan) -> None:
              f"{plan.expected_shortage_per_year:,.1f} units/year.",
     )
     c10.metric("Holding cost", fmt.eur(plan.holding_cost_per_year, "year"),
-               help="h × (SS + Q/2): safety stock plus average cycle stock.")
+               help="h × (safety stock + expected backorders + half an order): average stock on hand.")
     c11.metric("Ordering cost", fmt.eur(plan.ordering_cost_per_year, "year"),
-               help=f"K × D/Q = {plan.orders_per_year:,.1f} orders/year.")
+               help=f"K × {plan.orders_per_year:,.1f} orders/year.")
     c12.metric("Total inventory cost", fmt.eur(plan.inventory_cost_per_year, "year"),
-               help="Holding + ordering + SLA penalties.")
-    d1, d2, d3, _ = st.columns(4)
-    d1.metric(
-        "α if reviewed once a day", fmt.pct(plan.daily_review_service_level),
-        help="The formulas above assume an order goes out the moment the inventory position "
-             "touches r. Checked once a day, the position is already below r by part of a "
-             "day's demand (undershoot): α = E[Φ((r − U − D·L) / σ_LTD)] with U distributed "
-             "as the equilibrium excess of daily demand.",
-    )
-    d2.metric(
-        "Reorder point for α, daily review", fmt.num(plan.daily_review_reorder_point, "units"),
-        help="The reorder point that reaches the target α when stock is reviewed once a day.",
-    )
-    d3.metric(
-        "Undershoot allowance",
-        fmt.num(plan.daily_review_reorder_point - plan.reorder_point, "units"),
-        help="Extra stock a once-a-day review needs on top of the textbook reorder point.",
-    )
+               help="Holding + ordering + SLA penalties: the 'Total inventory cost' curve below, "
+                    "minimal at α*.")
+    st.caption(f"Review cycle: **{cycle}** (master data 'review period'). Service figures are "
+               "computed for this cycle, undershoot included.")
 
 
 def _resilience(plan: LanePlan) -> None:
@@ -140,9 +138,10 @@ def gap_explanation(analytic: float, simulated: float) -> str | None:
 def _monte_carlo(scenario: Scenario, plan: LanePlan) -> None:
     st.subheader("🎲 Monte Carlo digital twin")
     st.caption(
-        f"Replays the (r, Q) plan (r = {plan.reorder_point:,.0f} units, Q = "
-        f"{plan.order_quantity:,.0f} units/order) day by day for one year with random demand, "
-        "random lead times (orders may overtake each other), returns and the capacity limit."
+        f"Replays exactly the plan's policy (r or S = {plan.reorder_point:,.0f} units, "
+        f"{REVIEW_LABELS.get(plan.review_period_days, f'every {plan.review_period_days} days')}) "
+        "day by day for one year with random demand, random lead times (orders may overtake each "
+        "other), returns and the capacity of each weekday."
     )
     c1, c2, c3 = st.columns([2, 2, 2], vertical_alignment="bottom")
     replications = c1.selectbox(
@@ -169,7 +168,7 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
     left, right = st.columns(2)
     left.metric(
         "Cycle service level: formula vs simulation",
-        f"{fmt.pct(plan.service_level)} vs {fmt.pct(result.cycle_service_level)} "
+        f"{fmt.pct(plan.cycle_service_level)} vs {fmt.pct(result.cycle_service_level)} "
         f"± {result.cycle_service_level_se * 100:.2f} pp",
         help="Share of replenishment cycles without a stockout just before the order arrives; "
              "± one standard error over replications [percentage points].",
@@ -181,7 +180,7 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
         help="Share of demand served from stock; ± one standard error [percentage points].",
     )
     reasons = {
-        gap_explanation(plan.service_level, result.cycle_service_level),
+        gap_explanation(plan.cycle_service_level, result.cycle_service_level),
         gap_explanation(plan.fill_rate, result.fill_rate),
     } - {None}
     for reason in sorted(reasons):
@@ -232,11 +231,12 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
                      key="risk_stress_shock")
     partner_capacity = c2.number_input(
         "Partner capacity [units/day]", min_value=0.0,
-        value=float(round(plan.overflow_volume + plan.internal_capacity * DEFAULT_PARTNER_SHARE)),
-        step=10.0, key="risk_stress_partner",
+        value=float(round(plan.partner_capacity_to_reserve
+                          + plan.internal_capacity * DEFAULT_PARTNER_SHARE)),
+        step=10.0, key=f"risk_stress_partner_{plan.lane}",
         help="What partner warehouses can take per day; workload beyond internal + partner "
-             "capacity waits (a disruption). Default: the planned overflow plus half the "
-             "internal capacity as headroom.",
+             "capacity waits (a disruption). Default: the partner capacity to reserve plus half "
+             "the internal capacity as headroom.",
     )
     bootstrap = bool(st.session_state.get("risk_mc_bootstrap", False))
     request = (scenario, shock, float(partner_capacity), bootstrap)
@@ -270,6 +270,44 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
         st.success("Most simulated years ride out this shock without a disruption.")
 
 
+def _reconciliation(scenario: Scenario, plan: LanePlan) -> None:
+    st.subheader("Plan vs last 365 days vs simulation")
+    st.caption(
+        "Every money and service figure with its two witnesses: a day-by-day replay of the plan's "
+        "policy and capacity on the lane's actual last 365 days, and the Monte Carlo twin driven by "
+        f"exactly the plan's policy and capacity ({reconciliation.DEFAULT_REPLICATIONS:,} simulated "
+        "years, ± one standard error)."
+    )
+    with st.spinner("Replaying the history and simulating…"):
+        rec = cached_sim.reconcile(scenario)
+    st.dataframe(reconciliation_table(rec), hide_index=True, key="risk_reconciliation")
+    for sentence in rec.explanations:
+        st.info(sentence)
+
+
+def reconciliation_table(rec: reconciliation.Reconciliation) -> pd.DataFrame:
+    """The reconciliation as display rows: figures formatted with their unit."""
+    def show(value: float | None, unit: str) -> str:
+        if value is None or value != value:
+            return "—"
+        return fmt.pct(value, digits=2) if unit == "fraction" else f"{value:,.1f} {unit}" \
+            if unit == "days/year" else f"{value:,.0f} {unit}"
+
+    return pd.DataFrame([
+        {
+            "Figure": row.figure,
+            "Plan": show(row.plan, row.unit),
+            "Last 365 days": show(row.history, row.unit),
+            "Simulation": show(row.simulation, row.unit),
+            "± SE": ("" if row.unit == "fraction" and row.simulation_se == 0 else
+                     f"{row.simulation_se * 100:.2f} pp" if row.unit == "fraction"
+                     else f"{row.simulation_se:,.1f}"),
+            "Plan vs simulation": "agree" if row.agrees else "differ (see below)",
+        }
+        for row in rec.rows
+    ])
+
+
 def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the risk & resilience tab for ``scenario``."""
     st.subheader(f"Risk & resilience: {plan.lane}")
@@ -277,6 +315,8 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
     _resilience(plan)
     st.plotly_chart(charts.cost_curve(plan), key="risk_cost_curve")
     methods.render("risk")
+    st.divider()
+    _reconciliation(scenario, plan)
     st.divider()
     _monte_carlo(scenario, plan)
     _stress_test(scenario, plan)

@@ -27,6 +27,7 @@ STATUS_ICONS = {
     planning.STATUS_NORMAL: "🟢",
     planning.STATUS_SURGE: "🔴",
     planning.STATUS_LOW: "🟡",
+    planning.STATUS_NO_DATA: "⚪",
 }
 PERCENT = 100.0
 TABLE_HEIGHT_PX = 560  # ~15 rows visible; the rest scrolls inside the table
@@ -78,10 +79,12 @@ def _display_table(table: pd.DataFrame) -> pd.DataFrame:
             # whole euros: the "localized" format then shows thousands separators only
             "impact_per_year": table["impact_per_year"].round(0),
             "utilisation": table["utilisation"] * PERCENT,
-            "overflow_volume": table["overflow_volume"],
+            "overflow_volume": table["expected_overflow_per_year"].round(0),
+            "overflow_last_year": table["overflow_last_year"].round(0),
             "resilience": table["resilience"],
-            "latest_volume": table["latest_volume"],
+            "last_date": pd.to_datetime(table["last_date"]).dt.date,
             "recent_mean": table["recent_mean"],
+            "baseline_mean": table["baseline_mean"],
             "demand_mean": table["demand_mean"],
             "pattern": table["pattern"],
             "dependency_ratio": table["dependency_ratio"] * PERCENT,
@@ -97,8 +100,10 @@ COLUMN_CONFIG = {
     "pattern": st.column_config.TextColumn("Demand pattern", help=NETWORK_COLUMNS["pattern"]),
     "impact_per_year": st.column_config.NumberColumn(
         "Impact [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
-    "latest_volume": st.column_config.NumberColumn(
-        "Latest [units/day]", format="%.0f", help=NETWORK_COLUMNS["latest_volume"]),
+    "last_date": st.column_config.DateColumn("Data up to", help=NETWORK_COLUMNS["last_date"]),
+    "baseline_mean": st.column_config.NumberColumn(
+        f"Own level {planning.BASELINE_WINDOW_DAYS} d [units/day]", format="%.1f",
+        help=NETWORK_COLUMNS["baseline_mean"] + "; the status compares the last 7 days with it."),
     "recent_mean": st.column_config.NumberColumn(
         f"Last {planning.RECENT_WINDOW_DAYS} d [units/day]", format="%.1f",
         help=NETWORK_COLUMNS["recent_mean"]),
@@ -106,9 +111,12 @@ COLUMN_CONFIG = {
         "Mean [units/day]", format="%.1f", help=NETWORK_COLUMNS["demand_mean"]),
     "utilisation": st.column_config.NumberColumn(
         "Utilisation [%]", format="%.0f %%",
-        help="Required capacity (forecast workload incl. returns at α*) / internal capacity."),
+        help=NETWORK_COLUMNS["utilisation"]),
     "overflow_volume": st.column_config.NumberColumn(
-        "Overflow [units/day]", format="%.1f", help=NETWORK_COLUMNS["overflow_volume"]),
+        "Expected overflow [units/year]", format="localized",
+        help=NETWORK_COLUMNS["expected_overflow_per_year"]),
+    "overflow_last_year": st.column_config.NumberColumn(
+        "Last 365 d overflow [units]", format="localized", help=NETWORK_COLUMNS["overflow_last_year"]),
     "dependency_ratio": st.column_config.NumberColumn(
         "Dependency [%]", format="%.1f %%", help=NETWORK_COLUMNS["dependency_ratio"]),
     "resilience": st.column_config.ProgressColumn(
@@ -123,21 +131,23 @@ def _totals(network: NetworkPlan) -> None:
     n_lanes = len(network.table)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(
-        "Overflow to partners", fmt.num(network.total_overflow_volume, "units/day", digits=1),
-        help="Σ over lanes of max(0, C_req − C_max): daily volume handed to partner warehouses.",
+        "Expected overflow to partners", fmt.num(network.total_expected_overflow_per_year, "units/year"),
+        help="Σ over lanes of the expected workload above internal capacity, E[(W − C)⁺] per day "
+             f"× 365. The last 365 days, replayed at today's capacity: "
+             f"{network.total_overflow_last_year:,.0f} units.",
     )
     c2.metric(
-        "Partner surcharge", fmt.eur(network.total_surcharge_cost_per_year, "year"),
-        help="Σ overflow × surcharge S × 365: what horizontal cooperation costs on top of "
-             "in-house handling.",
+        "Money at stake", fmt.eur(network.total_money_at_stake_per_year, "year"),
+        help="Σ partner surcharge on the expected overflow + reservation fees + spot premium + "
+             "expected SLA penalties: what the ranking below sorts by.",
     )
     c3.metric(
         "Lanes overflowing", f"{len(network.lanes_overflowing)} of {n_lanes}",
-        help="Lanes whose required capacity exceeds internal capacity.",
+        help="Lanes expected to send at least 1 unit/year to partners.",
     )
     c4.metric(
         "Network dependency", fmt.pct(network.network_dependency_ratio),
-        help="Σ overflow / Σ required capacity: share of network throughput handled by partners.",
+        help="Σ expected partner volume / Σ expected workload.",
     )
     c5, c6, c7, c8 = st.columns(4)
     counts = network.status_counts
@@ -149,10 +159,10 @@ def _totals(network: NetworkPlan) -> None:
               help="Last 7 days ≤ 0.5 × the lane's own level.")
     c7.metric("Expected SLA penalties", fmt.eur(network.total_penalty_cost_per_year, "year"),
               help="Σ p × expected units short per year, each lane at its α*.")
-    c8.metric("Capacity in use",
-              fmt.pct(network.total_required_capacity / network.total_internal_capacity
-                      if network.total_internal_capacity > 0 else float("nan"), digits=0),
-              help="Σ required capacity / Σ internal capacity [units/day ÷ units/day].")
+    c8.metric("Partner capacity to reserve",
+              fmt.num(network.total_partner_capacity_to_reserve, "units/day"),
+              help="Σ over lanes of the partner capacity that makes internal + reserved capacity "
+                   "cover the workload on each lane's capacity coverage level of days.")
 
 
 def render(network: NetworkPlan) -> None:
@@ -187,7 +197,8 @@ def render(network: NetworkPlan) -> None:
         st.session_state[_APPLIED_KEY] = _selected_rows()
         st.session_state[_VISIBLE_KEY] = visible
     st.caption(
-        f"{len(shown)} of {len(table)} lanes, ranked by impact (partner surcharge + expected SLA "
+        f"{len(shown)} of {len(table)} lanes, ranked by money at stake (partner surcharge, fees "
+        "and premium + expected SLA "
         "penalties, EUR/year). **Click a row to open the lane** in the lane tabs."
     )
     st.dataframe(
