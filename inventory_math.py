@@ -64,6 +64,7 @@ PERIOD_DAYS: dict[str, float] = {
 # detect_period: boundaries between day/week/month spacing are geometric
 # midpoints, so a spacing is assigned to the period it is closest to in ratio.
 _DAY_WEEK_BOUNDARY = float(np.sqrt(1.0 * DAYS_PER_WEEK))
+DAY_WEEK_BOUNDARY = _DAY_WEEK_BOUNDARY  # [days] median spacing below this is a daily history
 _WEEK_MONTH_BOUNDARY = float(np.sqrt(DAYS_PER_WEEK * DAYS_PER_MONTH))
 _MONTH_UPPER_BOUNDARY = 2.0 * DAYS_PER_MONTH  # beyond this the history is not daily/weekly/monthly
 

@@ -52,13 +52,16 @@ MIN_SERVICE_LEVEL = 0.5  # cost curve / landscape grid bounds (cycle service lev
 MAX_SERVICE_LEVEL = 0.999
 TAIL_QUANTILE = 0.99  # resilience: tail risk = 99 % quantile of lead-time demand minus its mean
 SERVICE_GRID_POINTS = 100
-LEAD_TIME_STD_GRID_POINTS = 25
+LEAD_TIME_STD_GRID_POINTS = 16
+LANDSCAPE_SERVICE_POINTS = 40
 
 STATUS_NORMAL = "Normal"
 STATUS_SURGE = "Surge Alert"
 STATUS_LOW = "Low Velocity"
 STATUS_NO_DATA = "No recent data"
 STALE_PERIODS = 1.5  # a lane is stale when its last record is older than 1.5 periods
+NORMAL_SKEW_LIMIT = 2.0  # daily demand skewness above this: overflow from the lane's own days
+NORMAL_CV_LIMIT = 1.0  # coefficient of variation above this: same
 SURGE_NOISE_SIGMAS = 2.0  # a surge/low status must also exceed 2 standard errors of the recent mean
 
 
@@ -237,6 +240,7 @@ class LanePlan:
     profit_landscape: ProfitLandscape
     unit_economics: UnitEconomics
     expected_profit_per_year: float  # EUR/year at the target service level
+    overflow_model: str = "normal"  # "normal" loss function or "empirical" (the lane's own days)
     last_date: pd.Timestamp | None = None  # last day with data
     stale_since: pd.Timestamp | None = None  # set when the lane has no data up to the network's today
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats worth showing
@@ -418,6 +422,10 @@ class KernelInputs:
     tail_risk: np.ndarray
     weekday_capacity: np.ndarray
     p: dict[str, np.ndarray]
+    # daily demand of the statistics window (lanes, days) [units/day], NaN where a lane has
+    # no day; used for the overflow where the normal model is poor (``empirical``)
+    window: np.ndarray | None = None
+    empirical: np.ndarray | None = None  # bool per lane
 
     def repeat(self, n: int) -> KernelInputs:
         """The same single lane, ``n`` times (for grids over alpha or sigma_L)."""
@@ -425,6 +433,8 @@ class KernelInputs:
             np.repeat(self.demand_mean, n), np.repeat(self.demand_std, n),
             np.repeat(self.tail_risk, n), np.repeat(self.weekday_capacity, n, axis=0),
             {k: np.repeat(v, n) for k, v in self.p.items()},
+            None if self.window is None else np.repeat(self.window, n, axis=0),
+            None if self.empirical is None else np.repeat(self.empirical, n),
         )
 
 
@@ -514,6 +524,38 @@ def weekly_overflow(
     return np.asarray(per_day, dtype=float).mean(axis=1) * DAYS_PER_YEAR
 
 
+def empirical_overflow(
+    daily_demand: np.ndarray, return_rate: np.ndarray, weekday_capacity: np.ndarray
+) -> np.ndarray:
+    """Expected overflow per year [units/year] from the lane's own days (no normal assumption).
+
+    ``365/7 x sum over weekdays of mean_d (D_d (1 + return rate) - C_weekday)^+`` over
+    the statistics window: each past day is an equally likely next day
+    (the twin's bootstrap), set against every weekday's capacity.
+    """
+    work = daily_demand * (1.0 + return_rate)[:, None]
+    per_weekday = np.stack(
+        [np.nanmean(np.maximum(work - weekday_capacity[:, d : d + 1], 0.0), axis=1) for d in range(7)],
+        axis=1,
+    )
+    return np.nan_to_num(per_weekday).mean(axis=1) * DAYS_PER_YEAR
+
+
+def normal_is_poor(daily_demand: np.ndarray) -> np.ndarray:
+    """Lanes whose daily demand is too skewed or too variable for the normal loss function.
+
+    Skewness above NORMAL_SKEW_LIMIT or coefficient of variation above NORMAL_CV_LIMIT
+    (a normal day would then often be negative); rows are lanes, NaN = no day.
+    """
+    mean = np.nanmean(daily_demand, axis=1)
+    std = np.nanstd(daily_demand, axis=1)
+    centred = daily_demand - mean[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        skew = np.nanmean(centred**3, axis=1) / std**3
+        cv = std / mean
+    return (np.nan_to_num(skew) > NORMAL_SKEW_LIMIT) | (np.nan_to_num(cv) > NORMAL_CV_LIMIT)
+
+
 def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigures:
     """All per-lane planning figures, vectorised over lanes.
 
@@ -538,7 +580,8 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
     alpha = alpha_opt if service_level is None else _clip_service_level(service_level)
     policy = review_cycle.review_cycle_policy(
         alpha, review_period_days=period, demand_mean=mu, demand_std=sd,
-        lead_time_mean=p["lead_time_mean"], lead_time_std=p["lead_time_std"], order_quantity=eoq)
+        lead_time_mean=p["lead_time_mean"], lead_time_std=p["lead_time_std"], order_quantity=eoq,
+        daily_demand=inputs.window, empirical=inputs.empirical)
     holding, penalty, ordering = review_cycle.annual_inventory_cost(
         policy, holding_cost=h, penalty_cost=pen, order_cost=k)
     # capacity: flows in units/day, money on expected volumes (never on quantiles)
@@ -553,10 +596,16 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
         w_mean[:, None], w_std[:, None], caps, reservation_fee=p["reservation_fee"][:, None],
         spot_premium=p["spot_premium"][:, None]), dtype=float).max(axis=1)
     workload_year = w_mean * DAYS_PER_YEAR
-    overflow_year = weekly_overflow(w_mean, w_std, caps)
     contract = (p["reservation_fee"] > 0) | (p["spot_premium"] > 0)
     reserved = np.where(contract, reserve, 0.0)
-    spot_year = np.where(contract, weekly_overflow(w_mean, w_std, caps + reserved[:, None]), 0.0)
+    overflow_year = weekly_overflow(w_mean, w_std, caps)
+    spot_year = weekly_overflow(w_mean, w_std, caps + reserved[:, None])
+    if inputs.empirical is not None and inputs.window is not None and inputs.empirical.any():
+        rows = np.flatnonzero(inputs.empirical)
+        rate = p["return_rate"][rows]
+        overflow_year[rows] = empirical_overflow(inputs.window[rows], rate, caps[rows])
+        spot_year[rows] = empirical_overflow(inputs.window[rows], rate, caps[rows] + reserved[rows, None])
+    spot_year = np.where(contract, spot_year, 0.0)
     internal_year = workload_year - overflow_year
     dependency = np.where(workload_year > 0, overflow_year / np.where(workload_year > 0, workload_year, 1.0), 0.0)
     handling = p["handling_cost"]
@@ -598,13 +647,22 @@ PARAM_NAMES = (
 
 def kernel_inputs(
     masters: list[LaneMasterData], demand_mean: np.ndarray, demand_std: np.ndarray,
-    tail_risk: np.ndarray,
+    tail_risk: np.ndarray, daily_window: np.ndarray | None = None,
 ) -> KernelInputs:
-    """Stack the lanes' master data into the kernel's arrays."""
+    """Stack the lanes' master data into the kernel's arrays.
+
+    ``daily_window`` (lanes, days) [units/day], NaN where a lane has no daily
+    history (weekly/monthly lanes): lanes whose days are too skewed for the
+    normal model take their overflow from these days instead.
+    """
     p = {n: np.array([float(getattr(m, n)) for m in masters], dtype=float) for n in PARAM_NAMES}
     caps = np.array([m.capacity_by_weekday() for m in masters], dtype=float).reshape(len(masters), 7)
+    empirical = None
+    if daily_window is not None:
+        has_days = np.isfinite(daily_window).sum(axis=1) >= 2
+        empirical = has_days & normal_is_poor(np.where(has_days[:, None], daily_window, 1.0))
     return KernelInputs(np.asarray(demand_mean, dtype=float), np.asarray(demand_std, dtype=float),
-                        np.asarray(tail_risk, dtype=float), caps, p)
+                        np.asarray(tail_risk, dtype=float), caps, p, daily_window, empirical)
 
 
 # --------------------------------------------------------------------------- chart data
@@ -645,7 +703,7 @@ def profit_landscape(inputs: KernelInputs, figures: KernelFigures) -> ProfitLand
     stds = np.unique(np.append(np.linspace(0.0, top, LEAD_TIME_STD_GRID_POINTS), sigma_l))
     alpha_opt = float(figures.optimal_service_level[0])
     alphas = np.unique(np.append(
-        np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, SERVICE_GRID_POINTS // 2), alpha_opt))
+        np.linspace(MIN_SERVICE_LEVEL, MAX_SERVICE_LEVEL, LANDSCAPE_SERVICE_POINTS), alpha_opt))
     a_grid, s_grid = np.meshgrid(alphas, stds, indexing="ij")
     grid_inputs = inputs.repeat(a_grid.size)
     grid_inputs.p["lead_time_std"] = s_grid.ravel()
@@ -847,8 +905,9 @@ def plan_lane(
             raise
         raise PlanningError(str(exc)) from None
     stats = lane.stats
+    window = lane.window[None, :] if lane.period == "day" else np.full((1, 2), np.nan)
     inputs = kernel_inputs([params], np.array([stats.demand_mean]), np.array([stats.demand_std]),
-                           np.array([lane.tail_risk]))
+                           np.array([lane.tail_risk]), window)
     k = kernel(inputs, None if service_level is None else np.array([float(service_level)]))
     fview = _forecast_view(lane.series, lane.period, int(horizon_days), params)
     kernel_score = k.resilience_score
@@ -912,6 +971,8 @@ def plan_lane(
         resilience=score, forecast=fview, cost_curve=cost_curve(inputs, k),
         profit_landscape=profit_landscape(inputs, k), unit_economics=unit_economics(k, params),
         expected_profit_per_year=one(k.profit_per_year),
+        overflow_model="empirical" if bool(inputs.empirical is not None and inputs.empirical[0])
+        else "normal",
         notes=_notes(k, stats, params, lane), last_date=lane.last_date, stale_since=lane.stale_since,
     )
 
@@ -1009,6 +1070,7 @@ class _NetworkRows:
     status: np.ndarray
     pattern: np.ndarray
     replay: np.ndarray
+    window: np.ndarray  # (lanes, STATS_WINDOW_DAYS) daily demand, NaN-padded / NaN for non-daily
 
 
 def _daily_full_rows(
@@ -1047,6 +1109,28 @@ def _daily_full_rows(
     }
 
 
+def _median_spacing(recorded: np.ndarray) -> np.ndarray:
+    """Median spacing [days] between a lane's recorded days, per lane (as detect_period measures it).
+
+    Vectorised over lanes: the gaps of all lanes sorted within each lane, the middle
+    one (or the mean of the middle two) picked by position; a lane with one day gets 1.
+    """
+    lane, day = np.nonzero(recorded)
+    same = lane[1:] == lane[:-1]
+    gaps = (day[1:] - day[:-1])[same].astype(float)
+    owner = lane[1:][same]
+    order = np.lexsort((gaps, owner))
+    gaps, owner = gaps[order], owner[order]
+    counts = np.bincount(owner, minlength=recorded.shape[0])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    has = counts > 0
+    lo = starts + np.maximum(counts - 1, 0) // 2
+    hi = starts + counts // 2
+    median = np.ones(recorded.shape[0])
+    median[has] = (gaps[lo[has]] + gaps[np.minimum(hi[has], gaps.size - 1)]) / 2.0
+    return median
+
+
 def _network_rows(
     demand: pd.DataFrame, lanes: list[str], days: pd.DatetimeIndex, matrix: np.ndarray,
     masters: list[LaneMasterData],
@@ -1058,16 +1142,14 @@ def _network_rows(
     recorded[codes, day_numbers - day_numbers.min()] = True
     first = np.argmax(recorded, axis=1)
     last = matrix.shape[1] - 1 - np.argmax(recorded[:, ::-1], axis=1)
-    spacing = demand.assign(day=day_numbers).sort_values(["lane", "day"]).groupby("lane", sort=True)["day"]
-    median_gap = spacing.apply(lambda d: float(np.median(np.diff(np.unique(d)))) if d.nunique() > 1 else 1.0)
-    daily = np.array([median_gap[lane] < 2.6458 for lane in lanes])  # detect_period's day boundary
+    daily = _median_spacing(recorded) < inventory_math.DAY_WEEK_BOUNDARY
     full = daily & (last - first + 1 >= STATS_WINDOW_DAYS) & (last - STATS_WINDOW_DAYS - BASELINE_WINDOW_DAYS - RECENT_WINDOW_DAYS + 1 >= 0)
     n = len(lanes)
     rows = _NetworkRows(
         period=["day"] * n, last_date=[days[i] for i in last], latest=np.zeros(n), recent=np.zeros(n),
         baseline=np.zeros(n), mean=np.zeros(n), std=np.zeros(n), tail=np.zeros(n),
         status=np.full(n, STATUS_NORMAL, dtype=object), pattern=np.full(n, "smooth", dtype=object),
-        replay=np.zeros(n),
+        replay=np.zeros(n), window=np.full((n, STATS_WINDOW_DAYS), np.nan),
     )
     idx = np.flatnonzero(full)
     if idx.size:
@@ -1076,6 +1158,7 @@ def _network_rows(
             getattr(rows, name)[idx] = fast[name]
         rows.status[idx] = fast["status"]
         rows.pattern[idx] = fast["pattern"]
+        rows.window[idx] = fast["window"]
     as_of = days[-1]
     by_lane = None
     for i in np.flatnonzero(~full):
@@ -1090,6 +1173,8 @@ def _network_rows(
         rows.mean[i], rows.std[i] = lane.stats.demand_mean, lane.stats.demand_std
         rows.tail[i], rows.status[i], rows.pattern[i] = lane.tail_risk, lane.status, lane.pattern
         rows.replay[i] = replay_overflow(lane, masters[i])
+        if lane.period == "day":
+            rows.window[i, -lane.window.size:] = lane.window
     # a lane whose records stop before the network's today: flagged, never zero-filled
     for i in range(n):
         period_days = _period_days(rows.period[i])
@@ -1121,7 +1206,7 @@ def plan_network(
         return NetworkPlan(empty, None, 0.0, 0.0, 0.0, (), 0.0, 0.0, 0.0, 0.0, {})
     params = [masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes]
     rows = _network_rows(demand, lanes, days, matrix, params)
-    k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail),
+    k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail, rows.window),
                None if service_level is None else np.full(len(lanes), float(service_level)))
     table = pd.DataFrame({
         "lane": lanes,

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import ndtr, ndtri
 from scipy.stats import norm
 
 import inventory_math
@@ -81,6 +82,255 @@ class ReviewCyclePolicy:
         return self.review_period_days >= 2
 
 
+# --------------------------------------------------------------------------- protection demand
+
+UNDERSHOOT_NODES, UNDERSHOOT_WEIGHTS = np.polynomial.legendre.leggauss(32)
+UNDERSHOOT_TAIL_SIGMAS = 8.0  # daily demand above mu + 8 sigma has probability < 1e-15
+LEAD_TIME_TAIL_SIGMAS = 6.0  # lead times are clipped at mean + 6 sd, as in the twin
+NEWTON_STEPS = 30  # safeguarded Newton: converges to ~1e-9 in well under 10 steps
+TINY = 1e-9
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+
+
+def lead_time_distribution(lead_time_mean: float, lead_time_std: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lead time in whole days and its probabilities: normal, rounded, clipped to [0, mu + 6 sigma].
+
+    The twin draws each order's lead time this way (``simulation`` module); a
+    fixed lead time (sigma = 0) is kept exactly, fractional days included.
+
+    >>> days, prob = lead_time_distribution(5, 1.5)
+    >>> int(days[np.argmax(prob)]), round(float(prob.sum()), 12)
+    (5, 1.0)
+    """
+    if lead_time_std <= 0:
+        return np.array([float(lead_time_mean)]), np.array([1.0])
+    top = int(np.ceil(lead_time_mean + LEAD_TIME_TAIL_SIGMAS * lead_time_std))
+    days = np.arange(0, top + 1, dtype=float)
+    cdf = norm.cdf((np.append(days, top + 0.5) - 0.5 - lead_time_mean) / lead_time_std)
+    prob = np.diff(cdf)
+    prob[0] += cdf[0]
+    prob[-1] += 1.0 - cdf[-1]
+    return days, prob
+
+
+def _lead_time_grid(lt: np.ndarray, lt_sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-lane lead-time values (lanes, n) and probabilities (lanes, n), zero-padded.
+
+    Vectorised :func:`lead_time_distribution`: random lead times on whole days
+    0..ceil(mu + 6 sigma); a fixed lead time keeps its exact value in column 0.
+    """
+    lt = np.asarray(lt, dtype=float)
+    lt_sd = np.asarray(lt_sd, dtype=float)
+    random = lt_sd > 0
+    top = np.where(random, np.ceil(lt + LEAD_TIME_TAIL_SIGMAS * lt_sd), 0.0).astype(np.int64)
+    width = int(top.max()) + 1 if lt.size else 1
+    days = np.arange(width, dtype=float)
+    safe_sd = np.where(random, lt_sd, 1.0)
+    upper = norm.cdf((days[None, :] + 0.5 - lt[:, None]) / safe_sd[:, None])
+    lower = np.concatenate([np.zeros((lt.size, 1)), upper[:, :-1]], axis=1)
+    prob = upper - lower
+    prob[:, 0] = upper[:, 0]  # P(round(L) <= 0) -- clipped at zero
+    inside = days[None, :] <= top[:, None]
+    at_top = days[None, :] == top[:, None]
+    prob = np.where(inside, prob, 0.0) + np.where(at_top, 1.0 - np.take_along_axis(
+        upper, top[:, None], axis=1), 0.0)
+    values = np.where(inside, days[None, :], 0.0)
+    fixed = ~random
+    values[fixed] = 0.0
+    prob[fixed] = 0.0
+    values[fixed, 0] = lt[fixed]
+    prob[fixed, 0] = 1.0
+    return values, prob
+
+
+def _undershoot_nodes(mu: np.ndarray, sd: np.ndarray, undershoot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature nodes u (lanes, m) and weights x density of the daily-review undershoot.
+
+    Density ``P(X > u) / E[X]`` (equilibrium excess of daily demand X, normal
+    truncated at 0); lanes without undershoot get one node at 0 with weight 1.
+    """
+    sd_eff = np.maximum(sd, TINY * np.maximum(mu, 1.0))
+    top = mu + UNDERSHOOT_TAIL_SIGMAS * sd_eff
+    u = (UNDERSHOOT_NODES + 1.0) / 2.0 * top[:, None]
+    w = UNDERSHOOT_WEIGHTS / 2.0 * top[:, None]
+    ratio = mu / sd_eff
+    mean_positive = sd_eff * norm.pdf(ratio) + mu * norm.cdf(ratio)
+    density = norm.sf((u - mu[:, None]) / sd_eff[:, None]) / np.where(mean_positive > 0, mean_positive, 1.0)[:, None]
+    weights = w * density
+    none = np.zeros_like(u)
+    point = np.zeros_like(u)
+    point[:, 0] = 1.0
+    return np.where(undershoot[:, None], u, none), np.where(undershoot[:, None], weights, point)
+
+
+@dataclass(frozen=True)
+class _Protection:
+    """Demand over the protection period: random lead time x daily demand (+ undershoot)."""
+
+    mu: np.ndarray
+    sd: np.ndarray
+    lead: np.ndarray  # (lanes, n) lead-time days
+    prob: np.ndarray  # (lanes, n)
+    u: np.ndarray  # (lanes, m) undershoot nodes
+    w: np.ndarray  # (lanes, m)
+
+    def _k(self, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sigma = np.maximum(self.sd[:, None] * np.sqrt(self.lead), TINY * np.maximum(self.mu, 1.0)[:, None])
+        mean = self.mu[:, None] * self.lead
+        k = (r[:, None, None] - self.u[:, None, :] - mean[:, :, None]) / sigma[:, :, None]
+        return k, sigma
+
+    def _expect(self, values: np.ndarray) -> np.ndarray:
+        return np.einsum("ln,lm,lnm->l", self.prob, self.w, values)
+
+    def service(self, r: np.ndarray) -> np.ndarray:
+        """P(X <= r): the cycle service level of reorder point r [fraction]."""
+        k, _ = self._k(r)
+        return self._expect(ndtr(k))
+
+    def _service_and_density(self, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k, sigma = self._k(r)
+        return self._expect(ndtr(k)), self._expect(np.exp(-0.5 * k * k) * _INV_SQRT_2PI / sigma[:, :, None])
+
+    def shortage(self, r: np.ndarray) -> np.ndarray:
+        """E[(X - r)^+] [units per cycle]: sigma (phi(k) - k (1 - Phi(k))) averaged."""
+        k, sigma = self._k(r)
+        loss = np.exp(-0.5 * k * k) * _INV_SQRT_2PI - k * ndtr(-k)
+        return self._expect(sigma[:, :, None] * np.maximum(loss, 0.0))
+
+    def mean(self) -> np.ndarray:
+        lead_mean = np.sum(self.prob * self.lead, axis=1)
+        return self.mu * lead_mean + np.sum(self.w * self.u, axis=1)
+
+    def reorder_point(self, alpha: np.ndarray) -> np.ndarray:
+        """r with P(X <= r) = alpha: safeguarded Newton (bisection when a step leaves the bracket)."""
+        top_lead = self.lead.max(axis=1)
+        low = np.full(alpha.shape, -1.0)
+        high = (self.mu * (top_lead + 1.0) + 12.0 * self.sd * np.sqrt(top_lead + 1.0)
+                + UNDERSHOOT_TAIL_SIGMAS * self.sd + 1.0)
+        lead_mean = np.sum(self.prob * self.lead, axis=1)
+        lead_var = np.sum(self.prob * self.lead**2, axis=1) - lead_mean**2
+        under_var = np.sum(self.w * self.u**2, axis=1) - np.sum(self.w * self.u, axis=1) ** 2
+        spread = np.sqrt(np.maximum(lead_mean * self.sd**2 + self.mu**2 * lead_var + under_var, 0.0))
+        r = np.clip(self.mean() + ndtri(alpha) * spread, low, high)
+        for _ in range(NEWTON_STEPS):
+            reached, slope = self._service_and_density(r)
+            gap = reached - alpha
+            low = np.where(gap < 0, r, low)
+            high = np.where(gap >= 0, r, high)
+            step = np.where(slope > 0, r - gap / np.where(slope > 0, slope, 1.0), np.nan)
+            inside = np.isfinite(step) & (step >= low) & (step <= high)
+            new = np.where(inside, step, (low + high) / 2.0)
+            done = np.abs(new - r) <= 1e-9 * (1.0 + np.abs(r))
+            r = new
+            if np.all(done):
+                break
+        object.__setattr__(self, "iterations", _)
+        return r
+
+
+def _protection(mu: np.ndarray, sd: np.ndarray, lt: np.ndarray, lt_sd: np.ndarray,
+                undershoot: np.ndarray, review: np.ndarray) -> _Protection:
+    lead, prob = _lead_time_grid(lt, lt_sd)
+    lead = lead + review[:, None]  # order-up-to: protection over R + L
+    if undershoot.any():
+        u, w = _undershoot_nodes(mu, sd, undershoot)
+    else:  # no lane reviewed daily: one node at zero undershoot
+        u, w = np.zeros((mu.size, 1)), np.ones((mu.size, 1))
+    return _Protection(mu, sd, lead, prob, u, w)
+
+
+# --------------------------------------------------------------------------- skewed days
+
+EMPIRICAL_BINS = 128  # resolution of one day's demand in the convolution grid
+_EMPIRICAL_CACHE: dict[tuple[object, ...], _EmpiricalDistribution] = {}
+_EMPIRICAL_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class _EmpiricalDistribution:
+    """Distribution of the protection demand X built from the lane's own days.
+
+    ``X = sum of L (+ R) days drawn from the lane's days (+ the undershoot)``
+    with L the twin's rounded-normal lead time: the daily histogram is
+    convolved with itself by FFT, mixed over L and convolved with the
+    equilibrium-excess undershoot -- the model the twin bootstraps.
+    """
+
+    grid: np.ndarray  # units
+    cdf: np.ndarray
+    tail_mean: np.ndarray  # E[(X - x)^+] at each grid point [units]
+    mean: float
+
+    def service(self, r: float) -> float:
+        return float(np.interp(r, self.grid, self.cdf, left=0.0, right=1.0))
+
+    def shortage(self, r: float) -> float:
+        if r <= self.grid[0]:
+            return self.mean - r
+        return float(np.interp(r, self.grid, self.tail_mean, right=0.0))
+
+    def reorder_point(self, alpha: float) -> float:
+        # the CDF is a non-decreasing step function on the grid; invert it linearly
+        index = int(np.searchsorted(self.cdf, alpha, side="left"))
+        if index <= 0:
+            return float(self.grid[0])
+        if index >= self.grid.size:
+            return float(self.grid[-1])
+        lo, hi = self.cdf[index - 1], self.cdf[index]
+        share = (alpha - lo) / (hi - lo) if hi > lo else 1.0
+        return float(self.grid[index - 1] + share * (self.grid[index] - self.grid[index - 1]))
+
+
+def _empirical_distribution(
+    days: np.ndarray, lead_time_mean: float, lead_time_std: float, review: int, undershoot: bool
+) -> _EmpiricalDistribution:
+    key = (hash(days.tobytes()), days.size, lead_time_mean, lead_time_std, review, undershoot)
+    cached = _EMPIRICAL_CACHE.get(key)
+    if cached is not None:
+        return cached
+    lead, prob = lead_time_distribution(lead_time_mean, lead_time_std)
+    lead = lead + review
+    top = float(days.max())
+    width = max(top / (EMPIRICAL_BINS - 1), 1e-9)
+    daily = np.bincount(np.rint(days / width).astype(np.int64), minlength=EMPIRICAL_BINS)
+    daily = daily / daily.sum()
+    longest = int(np.ceil(lead.max())) + 2
+    size = 1 << int(np.ceil(np.log2(longest * EMPIRICAL_BINS + EMPIRICAL_BINS)))
+    spectrum = np.fft.rfft(daily, size)
+    mixed = np.zeros(spectrum.shape, dtype=complex)
+    for days_of_lead, p in zip(lead, prob, strict=True):
+        if p <= 0:
+            continue
+        whole = int(np.floor(days_of_lead))
+        part = spectrum**whole
+        fraction = days_of_lead - whole
+        if fraction > 1e-12:  # a fixed fractional lead time: scale one more day's demand
+            extra = np.bincount(np.rint(days * fraction / width).astype(np.int64),
+                                minlength=EMPIRICAL_BINS) / days.size
+            part = part * np.fft.rfft(extra, size)
+        mixed += p * part
+    if undershoot:
+        exceed = 1.0 - np.cumsum(daily)  # P(D > k width)
+        total = exceed.sum()
+        if total > 0:
+            mixed = mixed * np.fft.rfft(exceed / total, size)
+    pmf = np.clip(np.fft.irfft(mixed, size), 0.0, None)
+    pmf /= pmf.sum()
+    grid = np.arange(size) * width
+    cdf = np.cumsum(pmf)
+    mean = float(np.sum(grid * pmf))
+    # E[(X - x)^+] = sum_{y > x} (y - x) p(y), by reverse cumulative sums
+    reverse_mass = np.cumsum(pmf[::-1])[::-1]
+    reverse_moment = np.cumsum((grid * pmf)[::-1])[::-1]
+    tail_mean = np.append(reverse_moment[1:] - grid[:-1] * reverse_mass[1:], 0.0)
+    out = _EmpiricalDistribution(grid, cdf, np.clip(tail_mean, 0.0, None), mean)
+    if len(_EMPIRICAL_CACHE) >= _EMPIRICAL_CACHE_SIZE:
+        _EMPIRICAL_CACHE.pop(next(iter(_EMPIRICAL_CACHE)))
+    _EMPIRICAL_CACHE[key] = out
+    return out
+
+
 def cycle_length_years(
     *, review_period_days: ArrayLike, order_quantity: ArrayLike, annual_demand: ArrayLike
 ) -> NDArray[np.float64]:
@@ -124,6 +374,8 @@ def review_cycle_policy(
     lead_time_mean: ArrayLike,
     lead_time_std: ArrayLike,
     order_quantity: ArrayLike,
+    daily_demand: np.ndarray | None = None,
+    empirical: np.ndarray | None = None,
 ) -> ReviewCyclePolicy:
     """Reorder point / order-up-to level reaching ``alpha`` on the lane's review cycle.
 
@@ -139,6 +391,11 @@ def review_cycle_policy(
         L, sigma_L [days].
     order_quantity : float or array
         Q [units/order] for (r, Q) lanes (ignored for R >= 2).
+    daily_demand : array (lanes, days), optional
+        The lanes' own daily demand [units/day], NaN-padded.
+    empirical : bool array, optional
+        Lanes whose protection demand is built from ``daily_demand`` (skewed
+        days) instead of the normal model.
 
     Returns
     -------
@@ -177,26 +434,39 @@ def review_cycle_policy(
     z = norm.ppf(alpha)
     sigma_l = np.asarray(inventory_math.lead_time_demand_std(mu, sd, lt, lt_sd), dtype=float)
     textbook_r = mu * lt + z * sigma_l
-    # R >= 2: order up to S over R + L
-    protection = np.maximum(period, 0) + lt
-    sigma_rl = np.sqrt(np.maximum(period, 0) * sd**2 + sigma_l**2)
+    # R >= 2: order up to S over R + L (normal, root-sum-of-squares spread)
+    protection = np.where(period >= 2, period, 0) + lt
+    sigma_rl = np.sqrt(np.where(period >= 2, period, 0) * sd**2 + sigma_l**2)
     periodic_s = mu * protection + z * sigma_rl
-    # R = 1: (r, Q) with undershoot, only for the lanes that run it
-    daily = period == DAILY
-    r = np.where(period >= 2, periodic_s, textbook_r)
-    protection_mean = np.where(period >= 2, mu * protection, mu * lt)
-    protection_std = np.where(period >= 2, sigma_rl, sigma_l)
+    # R in {0, 1}: (r, Q) protected over the order's own random lead time (plus the
+    # undershoot when reviewed daily) -- the mixture the twin draws, not the RSS normal
+    r = periodic_s.copy()
+    protection_mean = mu * protection
+    protection_std = sigma_rl.copy()
     esc = protection_std * np.asarray(inventory_math.standard_normal_loss(z), dtype=float)
     achieved = alpha.copy()
-    if daily.any():
-        kw = dict(demand_mean=mu[daily], demand_std=sd[daily], lead_time_mean=lt[daily],
-                  lead_time_std=lt_sd[daily])
-        r_daily = np.asarray(inventory_math.daily_review_reorder_point(alpha[daily], **kw), dtype=float)
-        r[daily] = r_daily
-        under_mean = np.asarray(inventory_math.daily_review_undershoot_mean(mu[daily], sd[daily]))
-        protection_mean[daily] = mu[daily] * lt[daily] + under_mean
-        esc[daily] = inventory_math.daily_review_expected_shortage(r_daily, **kw)
-        achieved[daily] = inventory_math.daily_review_cycle_service_level(r_daily, **kw)
+    rq = mu > 0
+    if empirical is not None and daily_demand is not None:
+        rq &= ~np.asarray(empirical, dtype=bool)
+    if rq.any():
+        prot = _protection(mu[rq], sd[rq], lt[rq], lt_sd[rq], period[rq] == DAILY,
+                           np.where(period[rq] >= 2, period[rq], 0))
+        r_rq = prot.reorder_point(alpha[rq])
+        r[rq] = r_rq
+        protection_mean[rq] = prot.mean()
+        protection_std[rq] = np.where(period[rq] >= 2, sigma_rl[rq], sigma_l[rq])
+        esc[rq] = prot.shortage(r_rq)
+        achieved[rq] = prot.service(r_rq)
+    if empirical is not None and daily_demand is not None:
+        for i in np.flatnonzero(np.asarray(empirical) & (mu > 0)):
+            days = daily_demand[i][np.isfinite(daily_demand[i])]
+            dist = _empirical_distribution(days, float(lt[i]), float(lt_sd[i]),
+                                           int(period[i]) if period[i] >= 2 else 0,
+                                           bool(period[i] == DAILY))
+            r[i] = dist.reorder_point(float(alpha[i]))
+            protection_mean[i] = dist.mean
+            esc[i] = dist.shortage(r[i])
+            achieved[i] = dist.service(r[i])
     has_demand = mu > 0
     per_cycle = np.where(period >= 2, mu * period, q)
     safe_cycle = np.where(per_cycle > 0, per_cycle, 1.0)

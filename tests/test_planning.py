@@ -9,6 +9,7 @@ import pytest
 import cooperation
 import inventory_math
 import planning
+import review_cycle
 from domain import DAYS_PER_YEAR, LaneMasterData
 
 DAYS = pd.date_range("2024-01-01", periods=730, freq="D")
@@ -39,9 +40,11 @@ def test_statistics_are_per_day_over_the_window(stable_lane, stable_plan):
     assert stable_plan.stats.source_period == "day"
 
 
-def test_buffer_matches_the_textbook_functions(stable_lane, stable_plan):
-    """Continuous review: the textbook figures; daily review (default): r with the undershoot."""
+def test_buffer_matches_the_textbook_functions(stable_lane):
+    """Fixed lead time: continuous review gives the textbook figures; daily review adds the undershoot."""
     history, params = stable_lane
+    params = params.with_overrides(lead_time_std=0.0)
+    stable_plan = planning.plan_lane(history, params)
     continuous = planning.plan_lane(history, params.with_overrides(review_period_days=0))
     p, s = continuous.params, continuous.stats
     expected = inventory_math.safety_stock(
@@ -142,12 +145,19 @@ def test_weekly_history_is_converted_to_per_day(stable_lane):
     assert plan.stats.demand_mean == pytest.approx(window.mean() / 7.0)
     assert plan.stats.demand_std == pytest.approx(window.std(ddof=1) / np.sqrt(7.0))
     # the buffer is sized with per-day statistics and a lead time in days
-    continuous = planning.plan_lane(_history(weekly, weeks), LaneMasterData(code="W", review_period_days=0))
+    continuous = planning.plan_lane(_history(weekly, weeks),
+                                    LaneMasterData(code="W", review_period_days=0, lead_time_std=0.0))
     assert continuous.safety_stock == pytest.approx(
         inventory_math.safety_stock(plan.service_level, plan.stats.demand_mean, plan.stats.demand_std,
-                                    5.0, 1.5)
+                                    5.0, 0.0)
     )
     assert any("per week" in note for note in plan.notes)
+    # with a random lead time the plan protects against the mixture the twin draws:
+    # the reorder point reaches alpha exactly under that model
+    mixture = review_cycle._protection(
+        np.array([plan.stats.demand_mean]), np.array([plan.stats.demand_std]), np.array([5.0]),
+        np.array([1.5]), np.array([True]), np.array([0]))
+    assert mixture.service(np.array([plan.reorder_point]))[0] == pytest.approx(plan.service_level)
 
 
 def test_forecast_is_daily_non_negative_and_reports_breach():
@@ -204,7 +214,7 @@ def test_network_rows_equal_lane_plans(stable_lane):
     )
     network = planning.plan_network(demand, masters)
     assert list(network.table["lane"]) == ["HAM-ROT", "FRA-PAR"]  # ranked by impact
-    assert network.lanes_overflowing == ("HAM-ROT",)
+    assert network.lanes_overflowing[0] == "HAM-ROT"
     for lane, values in lanes.items():
         plan = planning.plan_lane(_history(values), masters[lane])
         row = network.table.set_index("lane").loc[lane]
@@ -254,8 +264,10 @@ def test_unit_economics_add_up_to_the_expected_profit(stable_plan):
     assert econ.margin * stable_plan.annual_demand == pytest.approx(stable_plan.expected_profit_per_year)
 
 
-def test_daily_review_figures(stable_plan):
+def test_daily_review_figures(stable_lane):
     """Reviewed once a day the textbook r delivers less; the daily-review r restores alpha."""
+    history, params = stable_lane
+    stable_plan = planning.plan_lane(history, params.with_overrides(lead_time_std=0.0))
     s, p = stable_plan.stats, stable_plan.params
     kwargs = dict(demand_mean=s.demand_mean, demand_std=s.demand_std,
                   lead_time_mean=p.lead_time_mean, lead_time_std=p.lead_time_std)
