@@ -436,8 +436,12 @@ def expected_overflow(
     cap = _checked("capacity", capacity, low=0.0, unit="units/day")
     mu, sd, cap = np.broadcast_arrays(mu, sd, cap)
     safe = np.where(sd > 0, sd, 1.0)
-    normal = sd * _normal_loss((cap - mu) / safe)
-    return _out(np.where(sd > 0, normal, np.maximum(mu - cap, 0.0)))
+    # G(z) = G(|z|) - min(z, 0): the part below the mean is exact, only the
+    # tail term sigma G(|z|) is evaluated (no cancellation for tiny sigma)
+    with np.errstate(over="ignore"):
+        distance = np.abs(cap - mu) / safe
+    tail = sd * _normal_loss(np.minimum(distance, 1e6))
+    return _out(np.maximum(mu - cap, 0.0) + np.where(sd > 0, tail, 0.0))
 
 
 def partner_capacity_to_reserve(
