@@ -66,8 +66,8 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    inspect,
     insert,
+    inspect,
     select,
     update,
 )

@@ -175,6 +175,31 @@ def validate_master_data(data: LaneMasterData) -> list[str]:
     return problems
 
 
+def parse_weekday_capacity(text: str) -> tuple[float, ...] | None:
+    """Parse "Mon, Tue, ..., Sun" capacities [units/day]; empty text means flat capacity.
+
+    >>> parse_weekday_capacity("320, 320, 320, 320, 320, 160, 0")
+    (320.0, 320.0, 320.0, 320.0, 320.0, 160.0, 0.0)
+    >>> parse_weekday_capacity("  ") is None
+    True
+    """
+    cleaned = (text or "").replace(";", ",").strip()
+    if not cleaned:
+        return None
+    parts = [p.strip() for p in cleaned.split(",")]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise ValidationError(
+            "weekday_capacity must be 7 numbers Monday..Sunday separated by commas [units/day], "
+            f"got {text!r}") from None
+    if len(values) != 7 or any(v != v or v < 0 or v == float("inf") for v in values):
+        raise ValidationError(
+            "weekday_capacity must be 7 finite numbers >= 0, Monday..Sunday [units/day], "
+            f"got {len(values)} value(s)")
+    return values
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One what-if scenario: the sidebar returns exactly one of these.

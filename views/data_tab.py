@@ -30,6 +30,7 @@ from domain import (
     NotFoundError,
     Scenario,
     ValidationError,
+    parse_weekday_capacity,
 )
 from views import admin, state
 
@@ -64,6 +65,16 @@ MASTER_LABELS: dict[str, tuple[str, str]] = {
     ),
     "lead_time_mean": ("Lead time mean L", "Mean replenishment lead time."),
     "lead_time_std": ("Lead time std. dev. sigma_L", "Standard deviation of the lead time."),
+    "review_period_days": (
+        "Review period R",
+        "How often stock is reviewed: 0 = continuously, 1 = once a day, 7 = weekly (order up to S).",
+    ),
+    "capacity_coverage_level": (
+        "Capacity coverage level gamma",
+        "Share of days internal + reserved partner capacity should cover (0.95 = 95 %).",
+    ),
+    "reservation_fee": ("Partner reservation fee", "Fee per unit of daily partner capacity held."),
+    "spot_premium": ("Spot premium", "Extra per unit sent to partners beyond the reservation."),
 }
 
 
@@ -227,7 +238,10 @@ def handle_save_master(
         Naming every field out of range; nothing is saved then.
     """
     _require(settings, admin_authenticated, access.ACTION_EDIT_LANES)
-    master = LaneMasterData(code=code, **dict(values))  # validates every field
+    fields = dict(values)
+    if isinstance(fields.get("weekday_capacity"), str):
+        fields["weekday_capacity"] = parse_weekday_capacity(fields["weekday_capacity"])
+    master = LaneMasterData(code=code, **fields)  # validates every field
     db.save_lane_master(master)
     state.clear_caches()
     return master
@@ -577,6 +591,15 @@ def _master_section(lane: str, lanes: list[str], settings: Settings) -> None:
                 help=f"{help_text} Valid range: {bound} {unit}.",
                 key=f"data_master_{code}_{field}",
             )
+        current = stored.weekday_capacity
+        values["weekday_capacity"] = st.text_input(
+            "Internal capacity by weekday, Mon..Sun [units/day]",
+            value="" if current is None else ", ".join(f"{c:g}" for c in current),
+            placeholder="empty = the same capacity every day",
+            help="Seven numbers, e.g. 320, 320, 320, 320, 320, 160, 0 for a lane without a "
+                 "Sunday shift. Used by the overflow, the first breach date and the twin.",
+            key=f"data_master_{code}_weekday_capacity",
+        )
         if st.form_submit_button("Save master data", type="primary", key="data_master_save"):
             try:
                 handle_save_master(code, values, settings=settings)

@@ -59,6 +59,10 @@ GROUPS: dict[str, tuple[ParamField, ...]] = {
         ParamField("lead_time_std", "Lead time σ_L [days]",
                    "Standard deviation of the lead time, in days. Enters the safety stock "
                    "through σ_LTD = √(L·σ_D² + D²·σ_L²).", 0.1, fmt="%.1f"),
+        ParamField("review_period_days", "Review period R [days]",
+                   "How often stock is reviewed: 0 = continuously, 1 = once a day (r, Q), "
+                   "7 = weekly, ordering up to S. Reorder point, service and penalties are "
+                   "computed for this cycle.", 1.0, fmt="%.0f"),
         ParamField("return_rate", "Return rate [%]",
                    "Share of outbound volume that comes back and is handled again: "
                    "workload = demand × (1 + return rate).", 1.0, scale=PERCENT, fmt="%.1f"),
@@ -69,6 +73,17 @@ GROUPS: dict[str, tuple[ParamField, ...]] = {
                    10.0, fmt="%.0f"),
         ParamField("partner_surcharge", "Partner surcharge S [EUR/unit]",
                    "Extra cost per unit handled by a partner, on top of the handling cost H.",
+                   0.5),
+        ParamField("capacity_coverage_level", "Capacity coverage level γ [%]",
+                   "Share of days on which internal plus reserved partner capacity should cover "
+                   "the workload: sizes the partner capacity to reserve. Independent of the "
+                   "inventory service level α.", 0.5, scale=PERCENT, fmt="%.1f"),
+        ParamField("reservation_fee", "Reservation fee [EUR per reserved unit per day]",
+                   "What a partner charges per unit of daily capacity held for you, used or "
+                   "not. 0 = no reservation contract.", 0.05),
+        ParamField("spot_premium", "Spot premium [EUR/unit]",
+                   "Extra per unit sent to partners beyond the reservation (spot market). With "
+                   "a fee, the cost-optimal reservation is where P(W > C + K) = fee / premium.",
                    0.5),
     ),
     "Costs & revenue": (
@@ -139,8 +154,9 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
     sb.subheader("Service level")
     use_optimal = sb.checkbox(
         "Use profit-optimal service level", value=True, key=USE_OPTIMAL_KEY,
-        help="α* = p / (p + h·Q/D), the critical ratio: the service level that minimises "
-             "holding + SLA penalty cost per year.",
+        help="α* = p / (p + h·T), the critical ratio with T the replenishment cycle in years "
+             "(Q/D, or R/365 for periodic review): the service level that maximises the "
+             "expected profit (capacity costs do not depend on α).",
     )
     service_level: float | None = None
     if use_optimal:
