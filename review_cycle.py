@@ -58,6 +58,7 @@ class ReviewCyclePolicy:
     expected_shortage_per_cycle : ESC [units/cycle].
     cycles_per_year : replenishment cycles (orders or reviews) per year [1/year].
     fill_rate : beta, share of demand served from stock [fraction].
+    daily_demand : D, mean daily demand [units/day].
     """
 
     review_period_days: NDArray[np.int64]
@@ -71,6 +72,7 @@ class ReviewCyclePolicy:
     expected_shortage_per_cycle: NDArray[np.float64]
     cycles_per_year: NDArray[np.float64]
     fill_rate: NDArray[np.float64]
+    daily_demand: NDArray[np.float64]  # D [units/day]
 
     @property
     def expected_shortage_per_year(self) -> NDArray[np.float64]:
@@ -218,7 +220,8 @@ class _Protection:
             gap = reached - alpha
             low = np.where(gap < 0, r, low)
             high = np.where(gap >= 0, r, high)
-            step = np.where(slope > 0, r - gap / np.where(slope > 0, slope, 1.0), np.nan)
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                step = np.where(slope > 0, r - gap / np.where(slope > 0, slope, 1.0), np.nan)
             inside = np.isfinite(step) & (step >= low) & (step <= high)
             new = np.where(inside, step, (low + high) / 2.0)
             done = np.abs(new - r) <= 1e-9 * (1.0 + np.abs(r))
@@ -486,6 +489,7 @@ def review_cycle_policy(
         expected_shortage_per_cycle=esc,
         cycles_per_year=np.where(has_demand, cycles, 0.0),
         fill_rate=fill,
+        daily_demand=mu,
     )
 
 
@@ -495,8 +499,10 @@ def annual_inventory_cost(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Holding, SLA-penalty and ordering cost of a policy [EUR/year each].
 
-    ``holding = h (SS + ESC + demand per cycle / 2)`` (average on-hand stock,
-    backorders added back; Silver, Pyke & Thomas 2017, eq. 7.17),
+    ``holding = h (SS + ESC + demand per cycle / 2 [+ D/2])`` (average on-hand stock,
+    backorders added back; Silver, Pyke & Thomas 2017, eq. 7.17; with a daily or
+    periodic review the stock is counted at the end of each day, which adds half a
+    day's demand D/2 to the continuous-time average),
     ``penalty = p ESC x cycles``, ``ordering = K x cycles``.
 
     >>> pol = review_cycle_policy(0.95, review_period_days=0, demand_mean=100, demand_std=20,
@@ -508,8 +514,11 @@ def annual_inventory_cost(
     h = np.asarray(holding_cost, dtype=float)
     p = np.asarray(penalty_cost, dtype=float)
     k = np.asarray(order_cost, dtype=float)
+    # stock reviewed per day is counted at the end of each day, after its demand: the
+    # saw-tooth's daily steps add half a day's demand to the continuous-time average
+    end_of_day = np.where(policy.review_period_days >= DAILY, policy.daily_demand / 2.0, 0.0)
     holding = h * (policy.safety_stock + policy.expected_shortage_per_cycle
-                   + policy.order_quantity / 2.0)
+                   + policy.order_quantity / 2.0 + end_of_day)
     penalty = p * policy.expected_shortage_per_year
     ordering = k * policy.cycles_per_year
     return holding, penalty, ordering

@@ -44,8 +44,8 @@ def _breach_text(plan: LanePlan, horizon_days: int) -> tuple[str, str]:
         in_days = (fc.first_breach_date - start).days + 1 if start is not None else 0
         return "error", (
             f"**Capacity breached on {fc.first_breach_date:%Y-%m-%d}** (forecast day {in_days}): "
-            f"the mean forecast workload incl. returns exceeds the internal capacity of "
-            f"{fmt.num(plan.internal_capacity, 'units/day')}."
+            f"the mean forecast workload incl. returns exceeds that day's internal capacity of "
+            f"{fmt.num(float(fc.capacity[fc.dates.get_loc(fc.first_breach_date)]), 'units/day')}."
         )
     if fc.first_breach_date_upper is not None:
         return "warning", (
@@ -77,19 +77,23 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
               help=f"{method_label(plan.forecast.method)}: chosen per lane by the lowest "
                    "backtest MASE (table below).")
     c5, c6, c7, c8 = st.columns(4)
-    c5.metric("Throughput incl. returns", fmt.num(plan.forecast_workload_mean, "units/day", digits=1),
-              help=f"Mean forecast workload over {scenario.horizon_days} days = demand × "
-                   f"(1 + return rate {fmt.pct(plan.params.return_rate)}).")
-    c6.metric("Required capacity", fmt.num(plan.required_capacity, "units/day", digits=1),
-              help="C_req = μ_W + z(α)·σ_W: the daily handling flow that covers the workload on "
-                   "a share α of days; μ_W and σ_W are the workload incl. returns over the last "
-                   "365 days (the same figure as the watchtower).")
+    c5.metric("Forecast workload incl. returns", fmt.num(plan.forecast_workload_mean, "units/day", digits=1),
+              help=f"Mean forecast workload over the next {scenario.horizon_days} days = forecast "
+                   f"demand × (1 + return rate {fmt.pct(plan.params.return_rate)}). The mean demand "
+                   "above is the last 365 days; the forecast carries trend and season.")
+    c6.metric(f"Expected overflow, next {scenario.horizon_days} days",
+              fmt.num(plan.forecast.expected_overflow_total, "units"),
+              help="Σ over the forecast days of E[(W_t − C_t)⁺]: forecast workload and its spread "
+                   "against each day's internal capacity (weekday pattern included). Per year at "
+                   f"last year's level: {fmt.num(plan.expected_overflow_per_year, 'units/year')}.")
     c7.metric("Internal capacity", fmt.num(plan.internal_capacity, "units/day"),
-              help="C_max from the what-if parameters in the sidebar.")
+              help="Mean over the week (capacity by weekday in the master data), from the "
+                   "what-if parameters in the sidebar.")
     c8.metric("Utilisation", fmt.pct(plan.utilisation, digits=0),
-              delta="overflow" if plan.utilisation > 1 else "within capacity",
+              delta="overloaded" if plan.utilisation > 1 else "within capacity",
               delta_color="inverse" if plan.utilisation > 1 else "off", delta_arrow="off",
-              help="Required capacity / internal capacity; above 100 % the excess goes to partners.")
+              help="Mean workload / mean internal capacity (flows, units/day ÷ units/day). Even "
+                   "below 100 %, busy days overflow: see the expected overflow.")
 
     kind, message = _breach_text(plan, scenario.horizon_days)
     getattr(st, kind)(message)
