@@ -46,6 +46,7 @@ COLOR_HOLDING = "#2ca02c"
 COLOR_PENALTY = "#d62728"
 COLOR_TOTAL = "#1f77b4"
 COLOR_MARKER = "#111111"
+COLOR_ORDERING = "#8c564b"
 
 
 def _layout(fig: go.Figure, *, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -143,7 +144,7 @@ def cost_curve(plan: LanePlan) -> go.Figure:
     for values, name, color in (
         (curve.holding, "Holding cost", COLOR_HOLDING),
         (curve.penalty, "SLA penalty cost", COLOR_PENALTY),
-        (curve.ordering, "Ordering cost", COLOR_HOLDING),
+        (curve.ordering, "Ordering cost", COLOR_ORDERING),
         (curve.total, "Total inventory cost", COLOR_TOTAL),
     ):
         fig.add_trace(
@@ -316,7 +317,7 @@ def network_utilisation(table: pd.DataFrame, *, top: int = 30) -> go.Figure:
     )
     fig.add_hline(y=PERCENT, line_dash="dash", line_color=COLOR_MARKER,
                   annotation_text="100 % = internal capacity", annotation_position="top left")
-    fig = _layout(fig, title=f"Capacity utilisation, top {len(rows)} lanes by impact",
-                  x_title="lane", y_title="required / internal capacity [%]")
+    fig = _layout(fig, title=f"Capacity utilisation, top {len(rows)} lanes by money at stake",
+                  x_title="lane", y_title="mean workload / internal capacity [%]")
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig

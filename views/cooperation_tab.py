@@ -16,12 +16,16 @@ PERCENT = 100.0
 def formula_latex(plan: LanePlan) -> str:
     """Expected partner volume per year from the loss function, with the lane's numbers [units/year]."""
     mu, sd = plan.stats.workload_mean, plan.stats.workload_std
-    return (
-        r"E[\text{overflow}] = \tfrac{365}{7}\sum_{d=Mon}^{Sun} \sigma_W\, G\!\left(\tfrac{C_d - \mu_W}"
-        r"{\sigma_W}\right) \quad \mu_W = "
-        rf"{mu:,.1f},\ \sigma_W = {sd:,.1f}\ \text{{units/day}} \Rightarrow "
-        rf"{plan.expected_overflow_per_year:,.0f}\ \text{{units/year}}"
-    ).replace(",", "{,}")
+    head = (r"E[\text{overflow}] = \frac{365}{7}\sum_{d=\text{Mon}}^{\text{Sun}} \sigma_W\,"
+            r"G\!\left(\frac{C_d - \mu_W}{\sigma_W}\right)")
+    if plan.overflow_model == "empirical":
+        head = (r"E[\text{overflow}] = \frac{365}{7}\sum_{d=\text{Mon}}^{\text{Sun}} "
+                r"\overline{(W_i - C_d)^+}")
+    def tex(value: float, digits: int) -> str:  # thousands separator that LaTeX keeps tight
+        return f"{value:,.{digits}f}".replace(",", "{,}")
+
+    return head + (rf"\quad \mu_W = {tex(mu, 1)},\ \sigma_W = {tex(sd, 1)}\ \text{{units/day}} "
+                   rf"\Rightarrow {tex(plan.expected_overflow_per_year, 0)}\ \text{{units/year}}")
 
 
 def _lane(plan: LanePlan) -> None:
@@ -53,7 +57,12 @@ def _lane(plan: LanePlan) -> None:
                    "reservation; 0 when the lane has no reservation contract in its master data.")
     d4.metric("Cooperation cost", fmt.eur(plan.cooperation_cost_per_year, "year"),
               help="Internal + partner handling + surcharge + reservation, per year.")
-    st.markdown("**Expected overflow**, from the normal loss function G per weekday:")
+    st.markdown(
+        "**Expected overflow**, from the normal loss function G per weekday:"
+        if plan.overflow_model == "normal" else
+        "**Expected overflow**, from the lane's own last 365 days (too skewed for the normal), "
+        "each day against every weekday's capacity:"
+    )
     st.latex(formula_latex(plan))
     fee, premium = plan.params.reservation_fee, plan.params.spot_premium
     if fee > 0 and premium > fee:
@@ -90,8 +99,8 @@ def _network(network: NetworkPlan) -> None:
             "lane": over["lane"],
             "required_capacity": over["required_capacity"],
             "internal_capacity": over["internal_capacity"],
-            "overflow_volume": over["expected_overflow_per_year"],
-            "overflow_last_year": over["overflow_last_year"],
+            "overflow_volume": over["expected_overflow_per_year"].round(0),
+            "overflow_last_year": over["overflow_last_year"].round(0),
             "dependency_ratio": over["dependency_ratio"] * PERCENT,
             "surcharge_cost_per_year": over["surcharge_cost_per_year"].round(0),
             "cooperation_cost_per_year": over["cooperation_cost_per_year"].round(0),
