@@ -246,8 +246,6 @@ def _protection(mu: np.ndarray, sd: np.ndarray, lt: np.ndarray, lt_sd: np.ndarra
 # --------------------------------------------------------------------------- skewed days
 
 EMPIRICAL_BINS = 128  # resolution of one day's demand in the convolution grid
-_EMPIRICAL_CACHE: dict[tuple[object, ...], _EmpiricalDistribution] = {}
-_EMPIRICAL_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -285,53 +283,90 @@ class _EmpiricalDistribution:
         return float(self.grid[index - 1] + share * (self.grid[index] - self.grid[index - 1]))
 
 
-def _empirical_distribution(
-    days: np.ndarray, lead_time_mean: float, lead_time_std: float, review: int, undershoot: bool
-) -> _EmpiricalDistribution:
-    key = (hash(days.tobytes()), days.size, lead_time_mean, lead_time_std, review, undershoot)
-    cached = _EMPIRICAL_CACHE.get(key)
-    if cached is not None:
-        return cached
-    lead, prob = lead_time_distribution(lead_time_mean, lead_time_std)
-    lead = lead + review
-    top = float(days.max())
-    width = max(top / (EMPIRICAL_BINS - 1), 1e-9)
-    daily = np.bincount(np.rint(days / width).astype(np.int64), minlength=EMPIRICAL_BINS)
-    daily = daily / daily.sum()
-    longest = int(np.ceil(lead.max())) + 2
+EMPIRICAL_CHUNK = 96  # lanes per FFT batch (bounds memory: chunk x grid floats per array)
+
+
+def _empirical_distributions(
+    days: np.ndarray, lead_time_mean: np.ndarray, lead_time_std: np.ndarray, review: np.ndarray,
+    undershoot: np.ndarray,
+) -> list[_EmpiricalDistribution]:
+    """Protection demand from each lane's own days, vectorised over lanes (FFT convolution).
+
+    ``days`` (lanes, n) [units/day], NaN-padded.  Identical inputs (a grid over
+    alpha) are computed once.  Each lane's daily histogram has EMPIRICAL_BINS bins
+    of its own width; the lead time mixes integer day counts (the twin's rounded
+    normal, shifted by R for order-up-to lanes); a fixed fractional lead time
+    scales one more day.
+    """
+    keys = [(row.tobytes(), float(m), float(s), int(r), bool(u))
+            for row, m, s, r, u in zip(days, lead_time_mean, lead_time_std, review, undershoot,
+                                       strict=True)]
+    unique: dict[tuple[object, ...], int] = {}
+    first_rows: list[int] = []
+    for row, key in enumerate(keys):
+        if key not in unique:
+            unique[key] = len(unique)
+            first_rows.append(row)
+    firsts = np.array(first_rows, dtype=np.int64)
+    built: list[_EmpiricalDistribution] = []
+    for start in range(0, firsts.size, EMPIRICAL_CHUNK):
+        rows = firsts[start:start + EMPIRICAL_CHUNK]
+        built.extend(_empirical_chunk(days[rows], lead_time_mean[rows], lead_time_std[rows],
+                                      review[rows], undershoot[rows]))
+    return [built[unique[k]] for k in keys]
+
+
+def _empirical_chunk(
+    days: np.ndarray, lt: np.ndarray, lt_sd: np.ndarray, review: np.ndarray, undershoot: np.ndarray
+) -> list[_EmpiricalDistribution]:
+    n = days.shape[0]
+    valid = np.isfinite(days)
+    clean = np.where(valid, np.maximum(days, 0.0), 0.0)
+    width = np.maximum(clean.max(axis=1) / (EMPIRICAL_BINS - 1), 1e-9)
+    bins = np.rint(clean / width[:, None]).astype(np.int64)
+    daily = np.zeros((n, EMPIRICAL_BINS))
+    np.add.at(daily, (np.broadcast_to(np.arange(n)[:, None], bins.shape)[valid], bins[valid]), 1.0)
+    daily /= daily.sum(axis=1, keepdims=True)
+    lead, prob = _lead_time_grid(lt, lt_sd)
+    whole = np.floor(lead).astype(np.int64) + review[:, None]
+    fraction = lead - np.floor(lead)
+    longest = int(whole.max()) + 2
     size = 1 << int(np.ceil(np.log2(longest * EMPIRICAL_BINS + EMPIRICAL_BINS)))
-    spectrum = np.fft.rfft(daily, size)
-    mixed = np.zeros(spectrum.shape, dtype=complex)
-    for days_of_lead, p in zip(lead, prob, strict=True):
-        if p <= 0:
-            continue
-        whole = int(np.floor(days_of_lead))
-        part = spectrum**whole
-        fraction = days_of_lead - whole
-        if fraction > 1e-12:  # a fixed fractional lead time: scale one more day's demand
-            extra = np.bincount(np.rint(days * fraction / width).astype(np.int64),
-                                minlength=EMPIRICAL_BINS) / days.size
-            part = part * np.fft.rfft(extra, size)
-        mixed += p * part
-    if undershoot:
-        exceed = 1.0 - np.cumsum(daily)  # P(D > k width)
-        total = exceed.sum()
-        if total > 0:
-            mixed = mixed * np.fft.rfft(exceed / total, size)
-    pmf = np.clip(np.fft.irfft(mixed, size), 0.0, None)
-    pmf /= pmf.sum()
-    grid = np.arange(size) * width
-    cdf = np.cumsum(pmf)
-    mean = float(np.sum(grid * pmf))
+    spectrum = np.fft.rfft(daily, size, axis=1)
+    # mixture over whole lead-time days: sum_j P(L + R = j) * spectrum^j
+    weights = np.zeros((n, longest + 1))
+    np.add.at(weights, (np.broadcast_to(np.arange(n)[:, None], whole.shape), whole), prob)
+    mixed = np.zeros_like(spectrum)
+    power = np.ones_like(spectrum)
+    for j in range(longest + 1):
+        if weights[:, j].any():
+            mixed += weights[:, j, None] * power
+        power *= spectrum
+    partial = np.flatnonzero(fraction[:, 0] > 1e-12)  # fixed fractional lead time
+    for i in partial:
+        extra = np.bincount(np.rint(clean[i][valid[i]] * fraction[i, 0] / width[i]).astype(np.int64),
+                            minlength=EMPIRICAL_BINS)
+        mixed[i] *= np.fft.rfft(extra / extra.sum(), size)
+    if undershoot.any():
+        exceed = np.clip(1.0 - np.cumsum(daily, axis=1), 0.0, None)  # P(D > k width)
+        total = exceed.sum(axis=1, keepdims=True)
+        excess = np.fft.rfft(np.where(total > 0, exceed / np.where(total > 0, total, 1.0), 0.0),
+                             size, axis=1)
+        use = undershoot & (total[:, 0] > 0)
+        mixed[use] *= excess[use]
+    pmf = np.clip(np.fft.irfft(mixed, size, axis=1), 0.0, None)
+    pmf /= pmf.sum(axis=1, keepdims=True)
+    grid = np.arange(size)[None, :] * width[:, None]
+    cdf = np.cumsum(pmf, axis=1)
+    moment = grid * pmf
+    mean = moment.sum(axis=1)
     # E[(X - x)^+] = sum_{y > x} (y - x) p(y), by reverse cumulative sums
-    reverse_mass = np.cumsum(pmf[::-1])[::-1]
-    reverse_moment = np.cumsum((grid * pmf)[::-1])[::-1]
-    tail_mean = np.append(reverse_moment[1:] - grid[:-1] * reverse_mass[1:], 0.0)
-    out = _EmpiricalDistribution(grid, cdf, np.clip(tail_mean, 0.0, None), mean)
-    if len(_EMPIRICAL_CACHE) >= _EMPIRICAL_CACHE_SIZE:
-        _EMPIRICAL_CACHE.pop(next(iter(_EMPIRICAL_CACHE)))
-    _EMPIRICAL_CACHE[key] = out
-    return out
+    reverse_mass = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1]
+    reverse_moment = np.cumsum(moment[:, ::-1], axis=1)[:, ::-1]
+    tail = np.zeros_like(pmf)
+    tail[:, :-1] = reverse_moment[:, 1:] - grid[:, :-1] * reverse_mass[:, 1:]
+    tail = np.clip(tail, 0.0, None)
+    return [_EmpiricalDistribution(grid[i], cdf[i], tail[i], float(mean[i])) for i in range(n)]
 
 
 def cycle_length_years(
@@ -460,12 +495,13 @@ def review_cycle_policy(
         protection_std[rq] = np.where(period[rq] >= 2, sigma_rl[rq], sigma_l[rq])
         esc[rq] = prot.shortage(r_rq)
         achieved[rq] = prot.service(r_rq)
-    if empirical is not None and daily_demand is not None:
-        for i in np.flatnonzero(np.asarray(empirical) & (mu > 0)):
-            days = daily_demand[i][np.isfinite(daily_demand[i])]
-            dist = _empirical_distribution(days, float(lt[i]), float(lt_sd[i]),
-                                           int(period[i]) if period[i] >= 2 else 0,
-                                           bool(period[i] == DAILY))
+    own_days = np.flatnonzero(np.asarray(empirical) & (mu > 0)) if (
+        empirical is not None and daily_demand is not None) else np.array([], dtype=np.int64)
+    if own_days.size:
+        dists = _empirical_distributions(
+            np.asarray(daily_demand, dtype=float)[own_days], lt[own_days], lt_sd[own_days],
+            np.where(period[own_days] >= 2, period[own_days], 0), period[own_days] == DAILY)
+        for i, dist in zip(own_days, dists, strict=True):
             r[i] = dist.reorder_point(float(alpha[i]))
             protection_mean[i] = dist.mean
             esc[i] = dist.shortage(r[i])

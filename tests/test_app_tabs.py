@@ -262,6 +262,33 @@ def test_monte_carlo_and_stress_test_run_from_the_risk_tab(app: AppTest) -> None
     assert "EUR/year" in metric(app, "Profit change through the shock")
 
 
+def test_risk_tab_shows_the_reconciliation_table(app: AppTest) -> None:
+    run(app)
+    app.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")
+    open_tab(app, nav.RISK)
+    tables = [d.value for d in app.dataframe if "Plan vs simulation" in d.value.columns]
+    assert tables, "the plan vs last 365 days vs simulation table is missing"
+    figures = list(tables[0]["Figure"])
+    for figure in ("Overflow to partners", "Fill rate", "SLA penalties", "Expected profit"):
+        assert figure in figures
+    # every disagreement is explained in a sentence on the page
+    if (tables[0]["Plan vs simulation"] != "agree").any():
+        assert app.info
+
+
+def test_stress_test_partner_capacity_follows_the_lane(app: AppTest) -> None:
+    """Regression: the partner capacity default was kept from the previously shown lane."""
+    run(app)
+    app.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")
+    open_tab(app, nav.RISK)
+    ham = app.number_input(key="risk_stress_partner_HAM-ROT").value
+    app.selectbox(key=sidebar.LANE_KEY).select("FRA-PAR")
+    run(app)
+    fra = app.number_input(key="risk_stress_partner_FRA-PAR").value
+    assert fra != ham
+    assert fra <= 0.5 * 80.0 + 200.0  # FRA-PAR's own reserve + half its own capacity
+
+
 # --------------------------------------------------------------------------- edge states
 
 
