@@ -27,7 +27,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistant import questions
-from assistant.analyst import answer_offline, comparison_table, network_answer, rank_actions
+from assistant.analyst import (
+    answer_offline,
+    comparison_table,
+    diagnose,
+    network_answer,
+    rank_actions,
+)
 from assistant.figures import (
     CV_HIGH,
     CV_LOW,
@@ -88,7 +94,7 @@ __all__ = [
     "TIMEOUT_ERRORS", "TOP_NETWORK_LANES", "TRANSPORT_ERRORS", "AssistantError",
     "AssistantResult", "Figure", "Shocks", "Workspace", "analyse", "analyse_network", "answer",
     "ask_gemini", "build_context", "build_prompt", "comparison_table", "context_data",
-    "demand_trend", "detect_shocks", "fmt_date", "fmt_number", "fmt_pct", "fmt_qty",
+    "demand_trend", "detect_shocks", "diagnose", "fmt_date", "fmt_number", "fmt_pct", "fmt_qty",
     "lane_figures", "lane_ref", "make_client", "method_label", "mode_label", "money_at_stake",
     "network_figures", "network_rows", "offline_analysis", "offline_answer",
     "parameter_figures", "rank_actions", "safe_markdown", "workspace_for",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -153,9 +153,7 @@ def candidate_changes(plan: Any) -> list[tuple[str, dict[str, float], float | No
             f"Raise internal capacity from {fmt_qty(p.internal_capacity, 'units/day')} to "
             f"{fmt_qty(target, 'units/day')}",
             {"internal_capacity": target}, keep,
-            "removes the partner overflow; the cost of the extra capacity itself is not in "
-            "the data, so it pays if one unit/day of capacity costs less than the break-even "
-            "below",
+            "removes the partner overflow; the cost of the extra capacity is not in the data",
         ))
         if p.partner_surcharge >= SURCHARGE_CUT:
             out.append((
@@ -200,8 +198,8 @@ def rank_actions(plan: Any, ws: Workspace) -> list[Action]:
         if "internal_capacity" in overrides:
             added = overrides["internal_capacity"] - plan.internal_capacity
             if added > 0:
-                detail += (f": {fmt_qty(effect / added, 'EUR/year')} per unit/day of "
-                           "added capacity")
+                detail += (f"; worth it if one unit/day of internal capacity costs less "
+                           f"than {fmt_qty(effect / added, 'EUR/year')} (break-even)")
         actions.append(Action(title, effect, detail, after))
     return sorted(actions, key=lambda a: a.effect_per_year, reverse=True)
 
@@ -657,7 +655,10 @@ def answer_offline(question_text: str, ws: Workspace) -> str:
     body.append(f"Most money at stake: {lane_ref(ranked[0].lane)} "
                 f"({fmt_qty(money_at_stake(ranked[0]), 'EUR/year')}); lowest resilience: "
                 f"{lane_ref(min(plans, key=lambda p: float(p.resilience.score)).lane)}.")
-    if question.intent not in (q.COMPARE, q.OVERVIEW, q.TOPIC, q.NETWORK):
+    per_lane = question
+    if question.intent == q.COMPARE and q.asks_why(question.text):
+        per_lane = replace(question, intent=q.DIAGNOSE)  # "compare ... risk": drivers per lane
+    if per_lane.intent not in (q.COMPARE, q.OVERVIEW, q.TOPIC, q.NETWORK):
         for plan in plans:
-            body.append(f"**{lane_ref(plan.lane)}**\n\n{_single(plan, question, ws)}")
+            body.append(f"**{lane_ref(plan.lane)}**\n\n{_single(plan, per_lane, ws)}")
     return "\n\n".join([*head, *body])

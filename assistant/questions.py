@@ -217,6 +217,11 @@ def _has(text: str, cues: Iterable[str]) -> bool:
     return any(cue in text for cue in cues)
 
 
+def asks_why(question: str) -> bool:
+    """Whether the question asks about risk or causes ("why", "risk", "problem" ...)."""
+    return _has(normalise(question), DIAGNOSE_CUES)
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
