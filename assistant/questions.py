@@ -99,6 +99,7 @@ CHANGE_WORDS: dict[str, tuple[tuple[str, ...], str]] = {
     "return_rate": (("return rate", "returns"), "fraction"),
 }
 _NUMBER = r"([-+]?\d[\d,]*(?:\.\d+)?)"
+_SET_TO = {"were", "was", "to", "=", "be", "at", "is", "becomes"}  # "capacity were -5"
 _RELATIVE_UP = ("raise", "increase", "add", "more", "+", "up by", "extra")
 _RELATIVE_DOWN = ("cut", "lower", "decrease", "reduce", "less", "minus", "down by")
 # an upper-case code such as "XYZ-ABC" or "SYN-0001" (checked against the known lanes)
@@ -258,7 +259,8 @@ def parse_changes(question: str) -> tuple[dict[str, float], dict[str, float]]:
                 before = text[max(0, start - 25):start]
                 up = _has(before + " " + between, _RELATIVE_UP) or num.group(1).startswith("+")
                 down = _has(before + " " + between, _RELATIVE_DOWN) or num.group(1).startswith("-")
-                if "by" in between.split() or num.group(1)[0] in "+-":
+                set_to = bool(set(between.replace("=", " = ").split()) & _SET_TO)
+                if "by" in between.split() or (not set_to and num.group(1)[0] in "+-"):
                     if up or down:
                         relative[name] = abs(value) if up and not down else -abs(value)
                     else:
@@ -308,10 +310,10 @@ def parse_question(
         intent = RECOMMEND
     elif len(found) >= 2 or (_has(f" {text} ", COMPARE_CUES) and found):
         intent = COMPARE
-    elif _has(text, DIAGNOSE_CUES):
-        intent = DIAGNOSE
     elif _has(text, NETWORK_CUES) and not found:
         intent = NETWORK
+    elif _has(text, DIAGNOSE_CUES):
+        intent = DIAGNOSE
     elif _has(text, OVERVIEW_CUES):
         intent = OVERVIEW
     elif terms and len(text.split()) <= 4:
