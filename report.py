@@ -57,6 +57,7 @@ MARGIN_MM = 14.0
 LINE_MM = 4.3  # body text line height [mm]
 PAGE_WIDTH_MM = 210.0 - 2 * MARGIN_MM
 GAP_MM = 4.0
+CHART_STRETCH_MAX = 1.8  # the network chart may grow this much to fill page 1
 HALF_MM = (PAGE_WIDTH_MM - GAP_MM) / 2
 LANE_CHART_MM = HALF_MM * report_charts.HEIGHT_IN / report_charts.WIDTH_IN
 HEADING_FILL = (226, 232, 240)
@@ -424,7 +425,7 @@ def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
         _table(pdf, ("Lane", "Status", "Utilisation [%]", "Overflow [units/day]",
                      "Dependency [%]", "Service level [%]", "Safety stock [units]",
                      "Resilience [0-100]", "At stake [EUR/year]"), rows,
-               (32, 21, 18, 19, 19, 17, 18, 18, 20), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
+               (30, 20, 18, 19, 19, 17, 20, 18, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
                size=6.8)
     ranked = sorted(((lane, a) for lane, acts in actions.items() for a in acts[:1]
                      if a.effect_per_year > 0.5), key=lambda x: x[1].effect_per_year,
@@ -449,13 +450,17 @@ def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
 def _network_chart_if_room(pdf: _Report, network: Any) -> None:
     """The utilisation chart in the space left on the page (fewer bars if needed), or none."""
     room = pdf.h - pdf.b_margin - pdf.get_y() - 2.0
+    mm_per_in = PAGE_WIDTH_MM / report_charts.NETWORK_WIDTH_IN
     for lanes in range(min(len(network.table), report_charts.NETWORK_LANES_SHOWN), 4, -1):
-        height = PAGE_WIDTH_MM * report_charts.network_chart_height_in(lanes) / \
-            report_charts.NETWORK_WIDTH_IN
-        if height <= room:
+        natural_in = report_charts.network_chart_height_in(lanes)
+        if natural_in * mm_per_in <= room:
+            # a small network gets taller bars instead of an empty page bottom
+            height_in = min(room / mm_per_in, natural_in * CHART_STRETCH_MAX)
             pdf.ln(1)
-            pdf.image(report_charts.network_utilisation_png(network, limit=lanes), x=MARGIN_MM,
-                      w=PAGE_WIDTH_MM, h=height, alt_text="Network utilisation")
+            pdf.image(report_charts.network_utilisation_png(network, limit=lanes,
+                                                            height_in=height_in),
+                      x=MARGIN_MM, w=PAGE_WIDTH_MM, h=height_in * mm_per_in,
+                      alt_text="Network utilisation")
             return
 
 

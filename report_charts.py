@@ -174,12 +174,16 @@ def network_chart_height_in(lanes: int) -> float:
     return max(2.4, BAR_HEIGHT_IN * lanes + AXES_PADDING_IN)
 
 
-def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN) -> Any:
-    """Utilisation (required / internal capacity) of the top lanes by money at stake."""
+def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN,
+                            height_in: float | None = None) -> Any:
+    """Utilisation (required / internal capacity) of the top lanes by money at stake.
+
+    ``height_in`` [inch] defaults to :func:`network_chart_height_in` of the lanes shown.
+    """
     table = network.table.head(limit)
     lanes = [str(v) for v in table["lane"]][::-1]
     util = (table["utilisation"].to_numpy(dtype=float) * PERCENT)[::-1]
-    height = network_chart_height_in(len(lanes))
+    height = height_in or network_chart_height_in(len(lanes))
     fig = _new_figure(NETWORK_WIDTH_IN, height, left=0.16, bottom_in=0.3)
     ax = fig.add_subplot()
     colors = [COLOR_CAPACITY if u > PERCENT else COLOR_TOTAL for u in util]

@@ -15,7 +15,7 @@ from assistant.analyst import COMPARE_ROWS, PLANNING_ERRORS, _profit_delta, rank
 from assistant.figures import lane_figures, network_rows
 from assistant.workspace import Workspace, check_change
 from domain import MASTER_DATA_FIELDS
-from formatting import fmt_qty
+from formatting import fmt_pct, fmt_qty
 
 MAX_COMPARE = 6
 MAX_TOP = 20
@@ -111,8 +111,36 @@ def tool_recommend_actions(ws: Workspace, args: Mapping[str, Any]) -> dict[str, 
          "note": a.detail} for a in actions]}
 
 
+def tool_simulate_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The risk tab's default Monte Carlo run of the lane's plan (one year, 2,000 years)."""
+    import numpy as np
+
+    from report import SIMULATION_REPLICATIONS, simulate_plan
+
+    lane = str(args.get("lane") or "")
+    if lane not in ws.lanes:
+        return {"error": f"lane {lane!r} does not exist"}
+    try:
+        plan = ws.plan(lane)
+        sim = simulate_plan(plan)
+    except PLANNING_ERRORS as exc:
+        return {"error": str(exc)}
+    return {
+        "lane": lane, "replications": SIMULATION_REPLICATIONS, "horizon": "365 days",
+        "planned cycle service level": fmt_pct(plan.service_level),
+        "simulated cycle service level": fmt_pct(sim.cycle_service_level),
+        "planned fill rate": fmt_pct(plan.fill_rate, decimals=2),
+        "simulated fill rate": fmt_pct(sim.fill_rate, decimals=2),
+        "simulated overflow to partners": fmt_qty(float(np.mean(sim.overflow_volume)),
+                                                  "units/year"),
+        "simulated partner surcharge": fmt_qty(sim.expected_overflow_cost, "EUR/year"),
+        "simulated stockout days": fmt_qty(float(np.mean(sim.stockout_days)), "days/year"),
+    }
+
+
 TOOLS: dict[str, Callable[[Workspace, Mapping[str, Any]], dict[str, Any]]] = {
     "plan_lane": tool_plan_lane,
+    "simulate_lane": tool_simulate_lane,
     "compare_lanes": tool_compare_lanes,
     "list_top_risks": tool_list_top_risks,
     "recommend_actions": tool_recommend_actions,
@@ -148,6 +176,12 @@ def declarations() -> list[dict[str, Any]]:
                         "penalties, EUR/year), highest first.",
          "parameters": {"type": "object", "properties": {
              "n": {"type": "integer", "description": "how many lanes (1-20)"}}}},
+        {"name": "simulate_lane",
+         "description": "Monte Carlo replay of a lane's (r, Q) plan over one year (2,000 "
+                        "replications, as the risk tab): simulated vs planned service level, "
+                        "fill rate, overflow, partner surcharge, stockout days.",
+         "parameters": {"type": "object", "properties": {
+             "lane": {"type": "string", "description": "lane code"}}, "required": ["lane"]}},
         {"name": "recommend_actions",
          "description": "Concrete actions for a lane (capacity, service level, lead time, "
                         "surcharge) ranked by their effect on expected profit [EUR/year], "

@@ -15,7 +15,7 @@ from google.genai import types
 import ai_brain
 import config
 from assistant import tools
-from formatting import fmt_qty
+from formatting import fmt_pct, fmt_qty
 
 MODEL = "gemini-test-flash"
 
@@ -75,7 +75,8 @@ def test_tool_call_round_trip_runs_our_planning_and_returns_the_models_text(sett
     assert result.text == "With 300 units/day HAM-ROT needs no partners."
     first, second = client.models.calls
     declared = {f.name for f in first["config"].tools[0].function_declarations}
-    assert declared == {"plan_lane", "compare_lanes", "list_top_risks", "recommend_actions"}
+    assert declared == {"plan_lane", "compare_lanes", "list_top_risks", "recommend_actions",
+                        "simulate_lane"}
     assert first["config"].automatic_function_calling.disable is True
     # round 2 carries: the question, the model's call, and our tool's result
     user, model_turn, tool_turn = second["contents"]
@@ -137,6 +138,9 @@ def test_tools_answer_from_the_planning_engine() -> None:
     assert "error" in tools.call_tool(ws, "plan_lane", {"lane": "HAM-ROT",
                                                         "internal_capacity": -1})
     assert "error" in tools.call_tool(ws, "no_such_tool", {})
+    simulated = tools.call_tool(ws, "simulate_lane", {"lane": "HAM-ROT"})
+    assert simulated["simulated fill rate"].endswith(" %")
+    assert simulated["planned cycle service level"] == fmt_pct(ws.plan("HAM-ROT").service_level)
     plain = tools.call_tool(ws, "plan_lane", {"lane": "FRA-PAR"})
     assert plain["figures"]["overflow to partners"] == fmt_qty(
         ws.plan("FRA-PAR").overflow_volume, "units/day")
