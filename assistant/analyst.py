@@ -41,6 +41,7 @@ LEAD_TIME_STD_FACTOR = 0.5  # "halve the lead-time variability"
 LEAD_TIME_CUT_DAYS = 1.0
 SURCHARGE_CUT = 1.0  # EUR/unit negotiated off the partner surcharge
 NEXT_WEEK_DAYS = 7
+UNKNOWN_LISTED = 8  # lanes named when a question's lane does not exist
 PLANNING_ERRORS = (LspError, ValueError)  # PlanningError is a ValueError
 
 
@@ -244,7 +245,7 @@ def _explain_fill_rate(p: Any) -> str:
         f"{fmt_pct(p.service_level)}, expected shortage "
         f"{fmt_qty(p.expected_shortage_per_cycle, 'units')} per cycle, Q = "
         f"{fmt_qty(p.order_quantity, 'units/order')} → β = {fmt_pct(p.fill_rate, decimals=2)} "
-        f"({fmt_qty(p.expected_shortage_per_year, 'units/year')} short per year)."
+        f"({fmt_qty(p.expected_shortage_per_year, 'units/year')} short)."
     )
 
 
@@ -595,6 +596,10 @@ def _unknown_line(question: q.Question, ws: Workspace) -> str:
     for code in question.unknown_lanes:
         close = question.suggestions.get(code) or ()
         hint = f" Did you mean {', '.join(lane_ref(c) for c in close)}?" if close else ""
+        if not close:
+            listed = ", ".join(lane_ref(c) for c in ws.lanes[:UNKNOWN_LISTED])
+            more = " …" if len(ws.lanes) > UNKNOWN_LISTED else ""
+            hint = f" Lanes include {listed}{more}."
         parts.append(f"Lane {lane_ref(code)} does not exist in the data "
                      f"({len(ws.lanes)} lanes loaded).{hint}")
     return " ".join(parts)
