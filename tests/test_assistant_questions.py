@@ -93,8 +93,9 @@ CASES = (
     Case("What is the safety stock for MUC?", ("BER-MUC", "MUC-VIE"), q.EXPLAIN,
          (text("\"MUC\" matches"), qty("MUC-VIE", "safety_stock", "units"),
           qty("BER-MUC", "safety_stock", "units"))),
-    Case("Why is XYZ-ABC overflowing?", (), q.DIAGNOSE, (text("`XYZ-ABC` does not exist"),),
-         absent=("`BER-MUC`",)),
+    Case("Why is XYZ-ABC overflowing?", (), q.DIAGNOSE,
+         (text("`XYZ-ABC` does not exist"), text("Lanes include")),
+         absent=("**Lane `BER-MUC`**", "no lane named", "Money at stake")),
     Case("Compare FRA-PAR with FRA-PAX", ("FRA-PAR",), q.COMPARE,
          (text("`FRA-PAX` does not exist"), text("Did you mean `FRA-PAR`"))),
     # explain every term with formula and this lane's numbers
