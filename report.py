@@ -154,8 +154,9 @@ class Reconciliation:
 
 def simulate_plan(plan: Any) -> simulation.SimulationResult:
     """The risk tab's default Monte Carlo run of the plan's (r, Q) policy (one year)."""
+    lane: dict[str, Any] = dict(simulation.lane_simulation_kwargs(plan.params))
     return simulation.simulate_policy(
-        **simulation.lane_simulation_kwargs(plan.params),
+        **lane,
         demand_mean=plan.stats.demand_mean, demand_std=plan.stats.demand_std,
         reorder_point=plan.reorder_point, order_quantity=plan.order_quantity, policy="rQ",
         review_period=1, days=SIMULATION_DAYS, replications=SIMULATION_REPLICATIONS,

@@ -92,6 +92,7 @@ def _png(fig: Figure) -> Any:
     from PIL import Image
 
     canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)  # _new_figure attaches an Agg canvas
     canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     return Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba()).convert("RGB")

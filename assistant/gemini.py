@@ -322,13 +322,16 @@ def ask_gemini(
         )
 
     start = clock()
-    common = dict(start=start, sleep=sleep, clock=clock, deadline_seconds=deadline_seconds,
-                  max_attempts=max_attempts, secret=secret)
+    common: dict[str, Any] = dict(start=start, sleep=sleep, clock=clock,
+                                  deadline_seconds=deadline_seconds,
+                                  max_attempts=max_attempts, secret=secret)
     contents: Any = prompt
     for round_no in range(max_tool_rounds + 1):
         last = round_no == max_tool_rounds  # the last round must answer in text
-        response = _request(client, model=model, contents=contents,
-                            config_for=lambda r, last=last: config_for(r, with_tools=not last),
+        def this_round(remaining: float, tools_on: bool = not last) -> Any:
+            return config_for(remaining, with_tools=tools_on)
+
+        response = _request(client, model=model, contents=contents, config_for=this_round,
                             **common)
         calls = list(getattr(response, "function_calls", None) or [])
         if not calls or run_tool is None:

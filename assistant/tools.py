@@ -44,12 +44,16 @@ def tool_plan_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
         return {"error": f"lane {lane!r} does not exist", "lanes": list(ws.lanes[:50])}
     try:
         base = ws.plan(lane)
-        overrides, problems = {}, []
+        overrides: dict[str, float] = {}
+        problems: list[str] = []
         for arg, (name, scale) in OVERRIDE_ARGS.items():
             if args.get(arg) is not None:
                 value = float(args[arg]) * scale
                 problem = check_change(name, value)
-                (problems.append(problem) if problem else overrides.__setitem__(name, value))
+                if problem:
+                    problems.append(problem)
+                else:
+                    overrides[name] = value
         level = ws.scenario_service_level(base)
         if args.get("service_level_pct") is not None:
             value = float(args["service_level_pct"]) / 100.0
