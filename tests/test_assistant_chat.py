@@ -114,3 +114,24 @@ def test_analyse_button_writes_the_standard_analysis(app: AppTest) -> None:
     run(app)
     texts = messages(app)
     assert len(texts) == 2 and "Volatility and trend" in texts[1]
+
+
+def test_assistant_quotes_the_dashboards_figures_for_the_same_scenario(app: AppTest) -> None:
+    capacity = next(w for w in app.number_input
+                    if (w.key or "").startswith("sb_internal_capacity@"))
+    capacity.set_value(250.0)  # a what-if in the sidebar: both must use it
+    run(app)
+    app.session_state[nav.TAB_KEY] = nav.RISK
+    run(app)
+    metrics = {m.label: m.value for m in app.metric}
+    app.session_state[nav.TAB_KEY] = nav.COOPERATION
+    run(app)
+    metrics.update({m.label: m.value for m in app.metric})
+    app.session_state[nav.TAB_KEY] = nav.ANALYST
+    run(app)
+    ask(app, "What is the safety stock?")
+    assert metrics["Safety stock"] in messages(app)[1]
+    ask(app, "Explain overflow")
+    overflow = [v for k, v in metrics.items() if k.startswith("Overflow")]
+    assert overflow and overflow[0] in messages(app)[3]
+    assert "250.0 units/day" in messages(app)[3]
