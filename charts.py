@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+import chart_style
 from domain import DAYS_PER_YEAR
 from planning import LanePlan
 
 PERCENT = 100.0
-HISTORY_DAYS_SHOWN = 365  # one year of history keeps the forecast readable
+HISTORY_DAYS_SHOWN = chart_style.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
 ROLLING_WINDOW_DAYS = 7  # weekly rolling mean smooths day-of-week noise
 HISTOGRAM_BINS = 50
 CHART_HEIGHT = 420  # px
@@ -38,15 +39,22 @@ TRACE_TARGET = "Your target α"
 TRACE_SWEET_SPOT = "Sweet spot"
 TRACE_CURRENT = "Your scenario"
 
-COLOR_DEMAND = "#1f77b4"
-COLOR_FORECAST = "#ff7f0e"
-COLOR_CAPACITY = "#d62728"
-COLOR_WORKLOAD = "#9467bd"
-COLOR_HOLDING = "#2ca02c"
-COLOR_PENALTY = "#d62728"
-COLOR_TOTAL = "#1f77b4"
-COLOR_MARKER = "#111111"
-COLOR_ORDERING = "#8c564b"
+# one palette and one set of axis ranges with the PDF charts (chart_style)
+from chart_style import (  # noqa: E402
+    COLOR_CAPACITY,
+    COLOR_DEMAND,
+    COLOR_FORECAST,
+    COLOR_HOLDING,
+    COLOR_MARKER,
+    COLOR_ORDERING,
+    COLOR_PENALTY,
+    COLOR_TOTAL,
+    COLOR_WORKLOAD,
+    PLOTLY_TICKFORMAT,
+    cost_curve_x_range,
+    cost_curve_y_range,
+    demand_y_range,
+)
 
 
 def _layout(fig: go.Figure, *, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -130,10 +138,13 @@ def lane_forecast(plan: LanePlan, *, history_days: int = HISTORY_DAYS_SHOWN) -> 
                 hovertemplate="capacity breached on %{x|%Y-%m-%d}",
             )
         )
-    return _layout(
+    _layout(
         fig, title=f"{plan.lane}: demand history, forecast and internal capacity",
         x_title="date", y_title="units/day",
     )
+    if history_days == HISTORY_DAYS_SHOWN:
+        fig.update_yaxes(range=list(demand_y_range(plan, history_days)))
+    return fig.update_yaxes(tickformat=PLOTLY_TICKFORMAT)
 
 
 def cost_curve(plan: LanePlan) -> go.Figure:
@@ -172,10 +183,12 @@ def cost_curve(plan: LanePlan) -> go.Figure:
                 hovertemplate="%{y:,.0f} EUR/year at your target",
             )
         )
-    return _layout(
+    _layout(
         fig, title="Cost convexity: holding vs SLA penalty",
         x_title="cycle service level α [%]", y_title="EUR/year",
     )
+    fig.update_xaxes(range=list(cost_curve_x_range(plan)))
+    return fig.update_yaxes(range=list(cost_curve_y_range(plan)), tickformat=PLOTLY_TICKFORMAT)
 
 
 def profit_heatmap(plan: LanePlan) -> go.Figure:

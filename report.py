@@ -1,37 +1,46 @@
-"""PDF executive report (fpdf2): network watchtower plus one section per lane.
+"""PDF executive report (fpdf2): executive summary, network, one page per lane.
 
 :func:`build_report` is callable from plain Python (no Streamlit) and returns
 the PDF as bytes.  Content:
 
-* Network page: date of the report and of the data, key totals with units, a
-  utilisation chart, the watchtower table (top :data:`WATCHTOWER_ROWS` lanes by
-  impact, stating "N of M lanes shown") and the network analysis.
-* Per lane: scenario and data range, the parameters used, the key figures with
-  units, the demand/forecast chart with the capacity line, the cost-convexity
-  curve with the optimum marked, and the assistant's analysis.
+1. **Executive summary** (one page): network totals, the top risks by money
+   at stake (partner surcharge + expected SLA penalties, EUR/year; the
+   watchtower's first rows), the recommended actions of the report's lanes
+   ranked by their effect on expected profit [EUR/year], each computed by
+   re-planning the lane with the change (``ai_brain.rank_actions``, the
+   assistant's what-if engine), and the utilisation chart in the room left.
+2. **One page per lane**: scenario and parameters, key figures, the demand
+   and cost charts (same colours and axes as the dashboard, :mod:`chart_style`),
+   the reconciliation plan vs last 365 days vs Monte Carlo simulation, and the
+   lane's actions and risk drivers.
 
-Figures are formatted by the same helpers the assistant uses
-(``ai_brain.lane_figures`` etc.), so the PDF and the chat quote identical
-numbers.  Text uses DejaVu Sans shipped inside matplotlib, so Unicode lane
-names (``Zürich–Milano``) print without any system font.
+Every number is formatted by :mod:`formatting` (thousands separators, the same
+decimals per unit everywhere); method names are the planner's words
+(``formatting.method_label``).  Lanes are chosen with :func:`select_lanes` (all,
+top N by money at stake, or a selection).  Text uses DejaVu Sans shipped inside
+matplotlib, so Unicode lane names print without system fonts.
 """
 
 from __future__ import annotations
 
-import io
+import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-from fpdf import FPDF, FontFace
+import numpy as np
+from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import ai_brain
 import report_charts
-from ai_brain import fmt_date, fmt_number, fmt_pct
+import simulation
+from domain import DAYS_PER_YEAR
+from formatting import decimals_for, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -39,29 +48,156 @@ FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 TITLE = "LSP Capacity Twin \u2013 executive report"
-WATCHTOWER_ROWS = 20  # lanes of the watchtower table printed (by impact) before "N of M"
-MARGIN_MM = 15.0
-LINE_MM = 4.6  # body text line height [mm]
-CHART_WIDTH_MM = 180.0
-CHART_HEIGHT_MM = CHART_WIDTH_MM * report_charts.HEIGHT_IN / report_charts.WIDTH_IN
-CHARTS_BLOCK_MM = 12.0 + 2 * (CHART_HEIGHT_MM + 2.0)  # heading + two charts [mm]
+WATCHTOWER_ROWS = 20  # lanes of the watchtower table printed before "N of M"
+TOP_RISKS = 10  # lanes in the executive summary's risk table
+SUMMARY_ACTIONS = 10  # actions in the executive summary
+LANE_ACTIONS = 3  # actions on a lane page
+LANE_DRIVERS = 3  # risk drivers on a lane page
+MARGIN_MM = 14.0
+LINE_MM = 4.3  # body text line height [mm]
+PAGE_WIDTH_MM = 210.0 - 2 * MARGIN_MM
+GAP_MM = 4.0
+CHART_STRETCH_MAX = 1.8  # the network chart may grow this much to fill page 1
+HALF_MM = (PAGE_WIDTH_MM - GAP_MM) / 2
+LANE_CHART_MM = HALF_MM * report_charts.HEIGHT_IN / report_charts.WIDTH_IN
 HEADING_FILL = (226, 232, 240)
 MUTED = (90, 98, 110)
 BLACK = (0, 0, 0)
-FIGURE_COLUMNS = 2  # label/value pairs per row of a figure table
 
-# Figures printed in the lane's key-figure table, in this order (keys of ai_brain.lane_figures).
-KEY_FIGURES = (
-    "demand_mean", "demand_std", "cv", "pattern", "status", "trend", "shocks", "forecast_mean",
-    "forecast_method", "service_level", "optimal_service_level", "z", "safety_stock",
-    "reorder_point", "order_quantity", "fill_rate", "required_capacity", "internal_capacity",
-    "utilisation", "first_breach_date", "first_breach_date_upper", "overflow_volume",
-    "dependency_ratio", "surcharge_cost_per_day", "cooperation_cost_per_year",
-    "penalty_cost_per_year", "inventory_cost_per_year", "resilience", "resilience_tail_risk",
-    "expected_profit_per_year", "unit_margin",
+# report simulation = the risk tab's default run (views/cached_sim + views/risk): normal
+# demand, one year, 2,000 replications, the same seed -> the same figures as the dashboard
+SIMULATION_REPLICATIONS = 2_000
+SIMULATION_SEED = 20_240_601
+SIMULATION_DAYS = int(DAYS_PER_YEAR)
+HISTORY_DAYS = 365  # "last 365 days" column of the reconciliation
+
+SELECT_ALL = "all"
+SELECT_TOP = "top"
+SELECT_CHOSEN = "selection"
+
+# Key figures on a lane page: (key of ai_brain.lane_figures, short label)
+LANE_KEY_FIGURES = (
+    ("demand_mean", "mean demand"), ("demand_std", "demand std. deviation"),
+    ("forecast_mean", "forecast mean"), ("required_capacity", "required capacity"),
+    ("internal_capacity", "internal capacity"), ("utilisation", "utilisation"),
+    ("overflow_volume", "overflow to partners"), ("dependency_ratio", "partner dependency"),
+    ("first_breach_date", "first breach (mean)"), ("service_level", "target service level"),
+    ("optimal_service_level", "profit-optimal level"), ("fill_rate", "fill rate"),
+    ("safety_stock", "safety stock"), ("reorder_point", "reorder point"),
+    ("order_quantity", "order quantity (EOQ)"), ("penalty_cost_per_year", "SLA penalties"),
+    ("cooperation_cost_per_year", "cooperation cost"), ("inventory_cost_per_year",
+                                                        "inventory cost"),
+    ("resilience", "resilience index"), ("expected_profit_per_year", "expected profit"),
+    ("money_at_stake", "money at stake"),
 )
-
 _MARKERS = ("--", "__", "~~")  # fpdf2 markdown markers we never mean
+
+
+def num(value: float, unit: str) -> str:
+    """A table cell: the number with the unit's decimals (the unit is in the header)."""
+    if unit == "%":
+        return fmt_number(100.0 * value, decimals=1) if _finite(value) else "n/a"
+    return fmt_number(value, decimals=decimals_for(unit)) if _finite(value) else "n/a"
+
+
+def _cell(label: str, value: float | None, unit: str) -> str:
+    if value is None:
+        return "\u2013"
+    if label == "fill rate":  # fill rates print with two decimals everywhere (risk tab)
+        return fmt_number(100.0 * value, decimals=2) if _finite(value) else "n/a"
+    return num(value, unit)
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --- lane selection ----------------------------------------------------------------
+
+
+def select_lanes(
+    network: Any, mode: str = SELECT_TOP, *, top_n: int = 10, chosen: Sequence[str] = ()
+) -> list[str]:
+    """Lane codes for the report: all (by money at stake), the top N, or a selection.
+
+    The watchtower table is sorted by money at stake (``impact_per_year``), so
+    "top N" are its first N rows; a selection keeps the watchtower order.
+    """
+    if mode not in (SELECT_ALL, SELECT_TOP, SELECT_CHOSEN):
+        raise ValueError(f"mode must be one of all/top/selection, got {mode!r}")
+    ordered = [str(c) for c in network.table["lane"]] if network is not None else []
+    if mode == SELECT_ALL:
+        return ordered
+    if mode == SELECT_TOP:
+        if top_n < 1:
+            raise ValueError(f"top_n must be >= 1, got {top_n}")
+        return ordered[:top_n]
+    wanted = {str(c) for c in chosen}
+    return [c for c in ordered if c in wanted] + [c for c in chosen if c not in ordered]
+
+
+# --- reconciliation -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Plan vs last 365 days of history vs Monte Carlo, per figure (None = not available).
+
+    rows : (label, unit, plan, history, simulation).
+    """
+
+    rows: tuple[tuple[str, str, float | None, float | None, float | None], ...]
+
+
+def simulate_plan(plan: Any) -> simulation.SimulationResult:
+    """The risk tab's default Monte Carlo run of the plan's (r, Q) policy (one year)."""
+    lane: dict[str, Any] = dict(simulation.lane_simulation_kwargs(plan.params))
+    return simulation.simulate_policy(
+        **lane,
+        demand_mean=plan.stats.demand_mean, demand_std=plan.stats.demand_std,
+        reorder_point=plan.reorder_point, order_quantity=plan.order_quantity, policy="rQ",
+        review_period=1, days=SIMULATION_DAYS, replications=SIMULATION_REPLICATIONS,
+        partner_capacity=float("inf"), seed=SIMULATION_SEED,
+    )
+
+
+def reconcile(plan: Any, sim: Any | None) -> Reconciliation:
+    """What the plan says, what the last 365 days did, what the simulation shows.
+
+    History: daily workload = demand x (1 + return rate) [units/day]; overflow on
+    a day = max(0, workload - internal capacity); summed over the last 365 days.
+    Figures the plan does not carry yet (``expected_overflow_per_year``,
+    ``overflow_last_year``) are read with ``getattr`` and left empty when absent.
+    """
+    p = plan.params
+    recent = np.asarray(plan.history.to_numpy(dtype=float)[-HISTORY_DAYS:])
+    workload = recent * (1.0 + p.return_rate)
+    over = np.clip(workload - p.internal_capacity, 0.0, None)
+    hist_overflow = getattr(plan, "overflow_last_year", None)
+    if hist_overflow is None:
+        hist_overflow = float(over.sum())
+    plan_overflow = getattr(plan, "expected_overflow_per_year", None)
+    sim_overflow = float(np.mean(sim.overflow_volume)) if sim is not None else None
+    rows = (
+        ("mean demand", "units/day", plan.stats.demand_mean, float(recent.mean()), None),
+        ("days over internal capacity", "days/year", None, float((over > 0).sum()), None),
+        ("overflow to partners", "units/year", plan_overflow, float(hist_overflow), sim_overflow),
+        ("partner surcharge", "EUR/year", plan.surcharge_cost_per_day * DAYS_PER_YEAR,
+         float(hist_overflow) * p.partner_surcharge,
+         sim.expected_overflow_cost if sim is not None else None),
+        ("cycle service level", "%", plan.service_level, None,
+         sim.cycle_service_level if sim is not None else None),
+        ("fill rate", "%", plan.fill_rate, None, sim.fill_rate if sim is not None else None),
+        ("stockout days", "days/year", None, None,
+         float(np.mean(sim.stockout_days)) if sim is not None else None),
+    )
+    return Reconciliation(rows)
+
+
+# --- pdf primitives -----------------------------------------------------------------
 
 
 class _Report(FPDF):
@@ -70,17 +206,17 @@ class _Report(FPDF):
     def header(self) -> None:
         if self.page_no() == 1:
             return
-        self.set_font(FONT, "", 7.5)
+        self.set_font(FONT, "", 7)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"{TITLE}  |  {self.generated}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 4, f"{TITLE}  |  {self.generated}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*BLACK)
-        self.ln(2)
+        self.ln(1)
 
     def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 7.5)
+        self.set_y(-11)
+        self.set_font(FONT, "", 7)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"Page {self.page_no()} / {{nb}}", align="C")
+        self.cell(0, 4, f"Page {self.page_no()} / {{nb}}", align="C")
         self.set_text_color(*BLACK)
 
 
@@ -96,16 +232,17 @@ def _new_pdf(generated: str) -> _Report:
     return pdf
 
 
-def _heading(pdf: FPDF, text: str, size: float = 12.0) -> None:
-    _ensure_space(pdf, 18)
-    pdf.ln(1.5)
+def _heading(pdf: FPDF, text: str, size: float = 11.0) -> None:
+    if pdf.get_y() + 20 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(1.2)
     pdf.set_font(FONT, "B", size)
-    pdf.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1)
-    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(0, size * 0.48, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(0.8)
+    pdf.set_font(FONT, "", 8.5)
 
 
-def _para(pdf: FPDF, text: str, *, size: float = 9.0, muted: bool = False) -> None:
+def _para(pdf: FPDF, text: str, *, size: float = 8.5, muted: bool = False) -> None:
     pdf.set_font(FONT, "", size)
     if muted:
         pdf.set_text_color(*MUTED)
@@ -113,34 +250,83 @@ def _para(pdf: FPDF, text: str, *, size: float = 9.0, muted: bool = False) -> No
     pdf.set_text_color(*BLACK)
 
 
-def _ensure_space(pdf: FPDF, height_mm: float) -> None:
-    if pdf.get_y() + height_mm > pdf.h - pdf.b_margin:
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` shortened with an ellipsis to fit ``width`` [mm] (cells never wrap)."""
+    text = str(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "\u2026") > width:
+        text = text[:-1]
+    return text + "\u2026"
+
+
+def _table(pdf: FPDF, headings: Sequence[str], rows: Sequence[Sequence[str]],
+           widths: Sequence[float], *, align: Sequence[str] | None = None,
+           size: float = 7.2) -> None:
+    """A table drawn with plain cells (fast): bold shaded heading row, hairlines between rows.
+
+    Headings may wrap onto two lines ("Overflow [units/day]"); body cells never wrap.
+    """
+    aligns = [("L" if a.upper().startswith("L") else "R")
+              for a in (align or ("LEFT",) + ("RIGHT",) * (len(widths) - 1))]
+    pad = 0.8
+    pdf.set_font(FONT, "B", size)
+    lines = [[""], [""]]
+    two = any(pdf.get_string_width(h) > w - 2 * pad for h, w in zip(headings, widths, strict=True))
+    if two:
+        lines = [[], []]
+        for h, w in zip(headings, widths, strict=True):
+            words = h.split(" ")
+            first = ""
+            while words and pdf.get_string_width((first + " " + words[0]).strip()) <= w - 2 * pad:
+                first = (first + " " + words.pop(0)).strip()
+            if not words:  # fits on one line: keep it next to the body
+                lines[0].append("")
+                lines[1].append(first)
+            else:
+                lines[0].append(first)
+                lines[1].append(" ".join(words))
+    row_h = LINE_MM - 0.6
+    if pdf.get_y() + row_h * (3 + min(len(rows), 3)) > pdf.h - pdf.b_margin:
         pdf.add_page()
+    pdf.set_fill_color(*HEADING_FILL)
+    for line_no in ((0, 1) if two else (1,)):
+        for i, w in enumerate(widths):
+            text = lines[line_no][i] if two else headings[i]
+            pdf.cell(w, row_h, _fit(pdf, text, w - 2 * pad), align=aligns[i], fill=True)
+        pdf.ln(row_h)
+    pdf.set_font(FONT, "", size)
+    pdf.set_draw_color(200, 205, 212)
+    for row in rows:
+        if pdf.get_y() + row_h > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        for i, w in enumerate(widths):
+            pdf.cell(w, row_h, _fit(pdf, row[i], w - 2 * pad), align=aligns[i])
+        pdf.ln(row_h)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
+    pdf.set_draw_color(*BLACK)
+    pdf.ln(1.5)
 
 
-def _figure_table(pdf: FPDF, figures: Sequence[ai_brain.Figure]) -> None:
-    """Label/value pairs, FIGURE_COLUMNS pairs per row."""
-    pdf.set_font(FONT, "", 8)
-    widths = (54, 36) * FIGURE_COLUMNS
-    with pdf.table(
-        col_widths=widths, width=CHART_WIDTH_MM, first_row_as_headings=False,
-        text_align=("LEFT", "RIGHT") * FIGURE_COLUMNS, line_height=4.2,
-        borders_layout="HORIZONTAL_LINES", padding=(0.6, 1.2),
-    ) as table:
-        for start in range(0, len(figures), FIGURE_COLUMNS):
-            row = table.row()
-            chunk = list(figures[start:start + FIGURE_COLUMNS])
-            chunk += [ai_brain.Figure("", "", "")] * (FIGURE_COLUMNS - len(chunk))
-            for fig in chunk:
-                row.cell(fig.label)
-                row.cell(fig.text)
-    pdf.ln(2)
-
-
-def _image(pdf: FPDF, png: bytes, *, height_mm: float = CHART_HEIGHT_MM, title: str) -> None:
-    _ensure_space(pdf, height_mm + 2)
-    pdf.image(io.BytesIO(png), x=MARGIN_MM, w=CHART_WIDTH_MM, h=height_mm, alt_text=title)
-    pdf.ln(2)
+def _pairs_table(pdf: FPDF, pairs: Sequence[tuple[str, str]], *, columns: int = 3,
+                 size: float = 7.2) -> None:
+    """Label/value pairs, ``columns`` pairs per row, no heading row."""
+    label_w = PAGE_WIDTH_MM / columns * 0.52
+    value_w = PAGE_WIDTH_MM / columns - label_w
+    row_h = LINE_MM - 0.6
+    pdf.set_font(FONT, "", size)
+    pdf.set_draw_color(200, 205, 212)
+    for start in range(0, len(pairs), columns):
+        for label, value in pairs[start:start + columns]:
+            pdf.set_text_color(*MUTED)
+            pdf.cell(label_w, row_h, _fit(pdf, label, label_w - 1.0))
+            pdf.set_text_color(*BLACK)
+            pdf.cell(value_w - 2.0, row_h, _fit(pdf, value, value_w - 3.0), align="R")
+            pdf.cell(2.0, row_h, "")
+        pdf.ln(row_h)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + PAGE_WIDTH_MM, pdf.get_y())
+    pdf.set_draw_color(*BLACK)
+    pdf.ln(1.5)
 
 
 def _clean_inline(text: str) -> str:
@@ -154,18 +340,22 @@ def _clean_inline(text: str) -> str:
     return text
 
 
-def _markdown(pdf: FPDF, text: str) -> None:
+def _markdown(pdf: FPDF, text: str, *, size: float = 8.5) -> None:
     """Render the assistant's Markdown (headings, bullets, bold) as PDF text."""
     for raw in text.splitlines():
         line = raw.rstrip()
         if not line.strip():
-            pdf.ln(1.5)
+            pdf.ln(1.2)
             continue
+        if line.lstrip().startswith("|"):
+            line = " ".join(c.strip() for c in line.strip("| ").split("|"))
+            if set(line) <= set("-: "):
+                continue
         heading = re.match(r"^\s*#{1,6}\s+(.*)$", line)
         bullet = re.match(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$", line)
-        pdf.set_font(FONT, "", 9)
+        pdf.set_font(FONT, "", size)
         if heading:
-            pdf.set_font(FONT, "B", 9.5)
+            pdf.set_font(FONT, "B", size + 0.5)
             pdf.multi_cell(0, LINE_MM, heading.group(1).replace("**", "").replace("`", ""),
                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         elif bullet:
@@ -177,45 +367,10 @@ def _markdown(pdf: FPDF, text: str) -> None:
         else:
             pdf.multi_cell(0, LINE_MM, _clean_inline(line.strip()), markdown=True, align="L",
                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 9)
+    pdf.set_font(FONT, "", size)
 
 
-def _watchtower(pdf: FPDF, network: Any) -> None:
-    table = network.table
-    total = len(table)
-    shown = table.head(WATCHTOWER_ROWS)
-    _heading(pdf, "Watchtower: lanes by impact", 11)
-    _para(pdf, f"{len(shown)} of {total} lanes shown, sorted by impact (EUR/year at stake: "
-               "partner surcharge + expected SLA penalties).", size=8, muted=True)
-    headings = ("Lane", "Status", "Utilisation [%]", "Overflow [units/day]",
-                "Partner dependency [%]", "Service level [%]", "Safety stock [units]",
-                "Resilience index [0-100]", "Impact [EUR/year]")
-    widths = (30, 19, 17, 19, 20, 17, 18, 19, 21)
-    pdf.set_font(FONT, "", 7.2)
-    with pdf.table(
-        col_widths=widths, width=sum(widths), line_height=3.8,
-        text_align=("LEFT", "LEFT") + ("RIGHT",) * 7, padding=(0.6, 0.8),
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
-        borders_layout="HORIZONTAL_LINES", repeat_headings=1,
-    ) as out:
-        head = out.row()
-        for text in headings:
-            head.cell(text)
-        for _, row in shown.iterrows():
-            cells = (
-                str(row["lane"]), str(row["status"]),
-                fmt_number(100.0 * row["utilisation"]),
-                fmt_number(row["overflow_volume"]),
-                fmt_number(100.0 * row["dependency_ratio"]),
-                fmt_number(100.0 * row["service_level"], decimals=2),
-                fmt_number(row["safety_stock"]),
-                fmt_number(row["resilience"], decimals=0),
-                fmt_number(row["impact_per_year"]),
-            )
-            r = out.row()
-            for text in cells:
-                r.cell(text)
-    pdf.ln(2)
+# --- pages --------------------------------------------------------------------------
 
 
 def _data_range(plans: Sequence[Any], network: Any) -> str:
@@ -229,48 +384,141 @@ def _data_range(plans: Sequence[Any], network: Any) -> str:
     return "; ".join(parts) or "no data"
 
 
-def _network_section(pdf: _Report, network: Any, analysis: str | None) -> None:
-    _heading(pdf, "Network", 13)
-    _figure_table(pdf, ai_brain.network_figures(network))
-    if len(network.table):
-        _image(pdf, report_charts.network_utilisation_png(network),
-               height_mm=_network_chart_height(network), title="Network utilisation")
-        _watchtower(pdf, network)
+def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
+                  actions: Mapping[str, Sequence[Any]], selection: str,
+                  analysis: str | None) -> None:
+    """Page 1: totals, the watchtower (top risks), actions; the network chart if it fits."""
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.multi_cell(0, 8, TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _para(pdf, f"Generated {stamp}. Data: {_data_range(plans, network)}.", muted=True)
+    has_network = network is not None and len(network.table)
+    lanes_total = len(network.table) if has_network else len(plans)
+    status = ""
+    if has_network:
+        status = " (" + ", ".join(f"{v} {k}" for k, v in network.status_counts.items() if v) + ")"
+    _para(pdf, f"Network: {lanes_total} lanes{status}. This report: {len(plans)} lane pages "
+               f"({selection}). Volumes in units/day unless stated, money in EUR/year, service "
+               "levels are cycle service levels; money at stake = partner surcharge + expected "
+               "SLA penalties.", muted=True)
+    _heading(pdf, "Executive summary", 13)
+    if has_network:
+        figures = {f.key: f for f in ai_brain.network_figures(network)}
+        keys = ("total_required_capacity", "total_internal_capacity", "total_overflow_volume",
+                "network_dependency_ratio", "total_cooperation_cost_per_year",
+                "total_surcharge_cost_per_year", "total_penalty_cost_per_year",
+                "lanes_overflowing")
+        short = {"network_dependency_ratio": "partner dependency"}
+        pairs = [(short.get(k, figures[k].label.replace("total ", "")), figures[k].text)
+                 for k in keys if k in figures]
+        pairs.append(("money at stake", fmt_qty(float(network.table["impact_per_year"].sum()),
+                                                "EUR/year")))
+        _pairs_table(pdf, pairs)
+        table = network.table
+        shown = table.head(WATCHTOWER_ROWS)
+        _heading(pdf, f"Top risks: the watchtower by money at stake ({len(shown)} of "
+                      f"{len(table)} lanes)", 10)
+        rows = [(str(r["lane"]), str(r["status"]), num(r["utilisation"], "%"),
+                 num(r["overflow_volume"], "units/day"), num(r["dependency_ratio"], "%"),
+                 num(r["service_level"], "%"), num(r["safety_stock"], "units"),
+                 num(r["resilience"], "units"), num(r["impact_per_year"], "EUR/year"))
+                for _, r in shown.iterrows()]
+        _table(pdf, ("Lane", "Status", "Utilisation [%]", "Overflow [units/day]",
+                     "Dependency [%]", "Service level [%]", "Safety stock [units]",
+                     "Resilience [0-100]", "At stake [EUR/year]"), rows,
+               (30, 20, 18, 19, 19, 17, 20, 18, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
+               size=6.8)
+    ranked = sorted(((lane, a) for lane, acts in actions.items() for a in acts[:1]
+                     if a.effect_per_year > 0.5), key=lambda x: x[1].effect_per_year,
+                    reverse=True)[:SUMMARY_ACTIONS]
+    _heading(pdf, "Recommended actions (best per lane, by effect on expected profit)", 10)
+    if ranked:
+        _table(pdf, ("Lane", "Action", "Effect [EUR/year]"),
+               [(lane, a.title, "+" + num(a.effect_per_year, "EUR/year")) for lane, a in ranked],
+               (32, 122, 28), align=("LEFT", "LEFT", "RIGHT"))
+        _para(pdf, "Each effect is the lane re-planned with the change (the dashboard's what-if "
+                   "engine). Costs of the change itself, e.g. building capacity, are not in the "
+                   "data: weigh them against the effect.", size=7.5, muted=True)
+    else:
+        _para(pdf, "No tested change improves expected profit on the report's lanes.")
+    if has_network:
+        _network_chart_if_room(pdf, network)
     if analysis:
-        _heading(pdf, "Analysis: network", 11)
-        _markdown(pdf, analysis)
+        _heading(pdf, "Analysis: network", 10)
+        _markdown(pdf, analysis, size=8)
 
 
-def _network_chart_height(network: Any) -> float:
-    lanes = min(len(network.table), report_charts.NETWORK_LANES_SHOWN)
-    height_in = report_charts.network_chart_height_in(lanes)
-    return CHART_WIDTH_MM * height_in / report_charts.WIDTH_IN
+def _network_chart_if_room(pdf: _Report, network: Any) -> None:
+    """The utilisation chart in the space left on the page (fewer bars if needed), or none."""
+    room = pdf.h - pdf.b_margin - pdf.get_y() - 2.0
+    mm_per_in = PAGE_WIDTH_MM / report_charts.NETWORK_WIDTH_IN
+    for lanes in range(min(len(network.table), report_charts.NETWORK_LANES_SHOWN), 4, -1):
+        natural_in = report_charts.network_chart_height_in(lanes)
+        if natural_in * mm_per_in <= room:
+            # a small network gets taller bars instead of an empty page bottom
+            height_in = min(room / mm_per_in, natural_in * CHART_STRETCH_MAX)
+            pdf.ln(1)
+            pdf.image(report_charts.network_utilisation_png(network, limit=lanes,
+                                                            height_in=height_in),
+                      x=MARGIN_MM, w=PAGE_WIDTH_MM, h=height_in * mm_per_in,
+                      alt_text="Network utilisation")
+            return
 
 
-def _lane_section(pdf: _Report, plan: Any, analysis: str) -> None:
+def _lane_page(pdf: _Report, plan: Any, actions: Sequence[Any], analysis: str | None,
+               sim: Any | None) -> None:
     pdf.add_page()
     title = f"Lane {plan.lane}"
     if plan.params.name and plan.params.name != plan.lane:
         title += f" \u2013 {plan.params.name}"
-    _heading(pdf, title, 14)
+    _heading(pdf, title, 13)
     fc = plan.forecast
-    level = fmt_pct(plan.service_level, decimals=2)
     how = "profit-optimal critical ratio" if plan.service_level_is_optimal else "set by the planner"
     _para(pdf, f"Data {fmt_date(plan.history.index.min())} to {fmt_date(plan.history.index.max())}"
-               f" ({len(plan.history)} days). Scenario: target cycle service level {level} "
-               f"({how}); forecast horizon {len(fc.dates)} days, {fc.method}.", muted=True)
-    _heading(pdf, "Parameters used", 11)
-    _figure_table(pdf, ai_brain.parameter_figures(plan.params))
-    _heading(pdf, "Key figures", 11)
-    figures = {fig.key: fig for fig in ai_brain.lane_figures(plan)}
-    _figure_table(pdf, [figures[key] for key in KEY_FIGURES if key in figures])
-    _heading(pdf, f"Analysis: {plan.lane}", 11)
-    _markdown(pdf, analysis)
-    # both charts together on one page, so they can be compared
-    _ensure_space(pdf, CHARTS_BLOCK_MM)
-    _heading(pdf, f"Charts: {plan.lane}", 11)
-    _image(pdf, report_charts.demand_forecast_png(plan), title=f"Demand and forecast {plan.lane}")
-    _image(pdf, report_charts.cost_curve_png(plan), title=f"Cost convexity {plan.lane}")
+               f" ({len(plan.history):,} days). Service level {fmt_pct(plan.service_level)} "
+               f"({how}); forecast {len(fc.dates)} days by {method_label(fc.method)}; status "
+               f"{plan.status}, {plan.pattern} demand.", size=7.5, muted=True)
+    params = " \u00b7 ".join(f"{f.label} {f.text}" for f in ai_brain.parameter_figures(plan.params))
+    _para(pdf, f"Parameters: {params}.", size=7.5, muted=True)
+    pdf.ln(1)
+    figures = {f.key: f.text for f in ai_brain.lane_figures(plan)}
+    figures["money_at_stake"] = fmt_qty(ai_brain.money_at_stake(plan), "EUR/year")
+    _pairs_table(pdf, [(label, figures[key]) for key, label in LANE_KEY_FIGURES if key in figures])
+    y = pdf.get_y()
+    pdf.image(report_charts.demand_forecast_png(plan), x=MARGIN_MM, y=y, w=HALF_MM,
+              h=LANE_CHART_MM, alt_text=f"Demand and forecast {plan.lane}")
+    pdf.image(report_charts.cost_curve_png(plan), x=MARGIN_MM + HALF_MM + GAP_MM,
+              y=y, w=HALF_MM, h=LANE_CHART_MM, alt_text=f"Cost convexity {plan.lane}")
+    pdf.set_y(y + LANE_CHART_MM + 1.5)
+    _heading(pdf, "Reconciliation: plan vs last 365 days vs simulation", 10)
+    rec = reconcile(plan, sim)
+    rows = [(f"{label} [{unit}]", *(_cell(label, v, unit) for v in (a, b, c)))
+            for label, unit, a, b, c in rec.rows]
+    _table(pdf, ("Figure", "Plan", "Last 365 days", f"Simulation ({SIMULATION_REPLICATIONS:,} "
+                 "years)"), rows, (70, 36, 36, 40))
+    _para(pdf, "Plan partner surcharge is priced on the capacity planned for the target service "
+               "level (required minus internal); history and simulation price the overflow that "
+               "actually occurs. \u2013 = not available for this column.", size=7, muted=True)
+    if analysis:
+        _heading(pdf, f"Analysis: {plan.lane}", 10)
+        _markdown(pdf, analysis, size=8)
+        return
+    useful = [a for a in actions if a.effect_per_year > 0.5][:LANE_ACTIONS]
+    _heading(pdf, "Actions ranked by effect on expected profit", 10)
+    if useful:
+        for i, a in enumerate(useful, start=1):
+            _para(pdf, f"{i}. {a.title}: +{fmt_qty(a.effect_per_year, 'EUR/year')} "
+                       f"({a.detail}).", size=8)
+    else:
+        _para(pdf, "No tested change improves expected profit: the lane runs at its "
+                   "profit-optimal service level without overflow.", size=8)
+    drivers = [line for line in ai_brain.diagnose(plan).splitlines() if line.startswith("- ")]
+    if drivers:
+        _heading(pdf, "Risk drivers", 10)
+        _markdown(pdf, "\n".join(drivers[:LANE_DRIVERS]), size=8)
+
+
+# --- entry point --------------------------------------------------------------------
 
 
 def build_report(
@@ -279,41 +527,42 @@ def build_report(
     *,
     analyses: Mapping[str, str] | None = None,
     generated_at: datetime | None = None,
+    workspace: Any | None = None,
+    selection: str = "lanes chosen by the planner",
+    simulate: bool = True,
 ) -> bytes:
     """Build the executive PDF and return its bytes.
 
     Parameters
     ----------
     plans : sequence of planning.LanePlan
-        Lanes with a full section (e.g. the selected lane).
+        Lanes with a page each, in this order (e.g. from :func:`select_lanes`).
     network : planning.NetworkPlan
-        The watchtower summarised on the first page.
+        Summarised on the first two pages.
     analyses : mapping lane code -> Markdown text, optional
-        The assistant's analyses; key ``ai_brain.NETWORK_KEY`` (``""``) holds the
-        network's.  Missing entries are written by the offline analyst.
+        Written analyses (e.g. Gemini's); key ``ai_brain.NETWORK_KEY`` holds the
+        network's.  A lane with an analysis prints it instead of the actions and
+        drivers on its page.
     generated_at : datetime, optional
         Timestamp printed on the report (default: now).
+    workspace : ai_brain.Workspace, optional
+        How actions re-plan lanes (the app passes its cached what-if path);
+        default: each lane re-planned from its own plan's history.
+    selection : str
+        How the lanes were chosen, printed on the first page.
+    simulate : bool
+        Run the Monte Carlo column of the reconciliation.
     """
     analyses = dict(analyses or {})
     stamp = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
     pdf = _new_pdf(f"generated {stamp}")
-    pdf.add_page()
-    pdf.set_font(FONT, "B", 17)
-    pdf.multi_cell(0, 9, TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 9)
-    lanes = ", ".join(str(p.lane) for p in plans) or "none"
-    _para(pdf, f"Generated {stamp}. Data: {_data_range(plans, network)}.", muted=True)
-    _para(pdf, f"Lanes with a detailed section: {lanes}. Units: volumes per day unless stated; "
-               "money in EUR per year unless stated; service levels are cycle service levels.",
-          muted=True)
-    pdf.ln(2)
-    network_text = analyses.get(ai_brain.NETWORK_KEY)
-    if network_text is None and network is not None:
-        network_text = ai_brain.offline_analysis(None, network, sections=("network",))
-    if network is not None:
-        _network_section(pdf, network, network_text)
+    actions = {}
     for plan in plans:
-        text = analyses.get(plan.lane) or ai_brain.offline_analysis(
-            plan, None, sections=ai_brain.LANE_SECTIONS)
-        _lane_section(pdf, plan, text)
+        ws = workspace or ai_brain.workspace_for(plan, network)
+        actions[plan.lane] = ai_brain.rank_actions(plan, ws)
+    _summary_page(pdf, plans, network, stamp, actions, selection,
+                  analyses.get(ai_brain.NETWORK_KEY))
+    for plan in plans:
+        sim = simulate_plan(plan) if simulate else None
+        _lane_page(pdf, plan, actions[plan.lane], analyses.get(plan.lane), sim)
     return bytes(pdf.output())

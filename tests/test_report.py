@@ -1,30 +1,26 @@
-"""PDF executive report: the figures printed match the plans; pages, images, Unicode.
-
-The report is built once from real plans of the seeded demo lanes (plus a
-copy of BER-MUC renamed ``Zürich–Milano`` and synthetic lanes, so the
-watchtower has more lanes than it prints) and read back with pypdf.
-"""
+"""PDF executive report for 20 lanes, read back with pypdf: one summary page plus one page
+per lane, the plans' figures formatted by the shared formatter, no internal identifiers,
+no half-empty pages, Unicode lane names, lane selection."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
-import pandas as pd
 import pytest
+from assistant_support import UNICODE_LANE, demand_and_masters, network, replan
 from pypdf import PdfReader
 
 import ai_brain
-import planning
+import forecast
 import report
-import seed_data
-from ai_brain import fmt_pct, fmt_qty
+from formatting import fmt_pct, fmt_qty, method_label
 
-SEED_END = dt.date(2024, 12, 31)
-UNICODE_LANE = "Zürich–Milano"
-SYNTHETIC_LANES = 22  # 4 scenario lanes + 1 Unicode lane + 22 = 27 > WATCHTOWER_ROWS
-REPORT_LANES = (UNICODE_LANE, "HAM-ROT", "FRA-PAR")
 GENERATED = dt.datetime(2025, 1, 2, 9, 30)
+LANES = 20
+PAGE_HEIGHT_PT = 842.0  # A4
+FOOTER_PT = 45.0  # page numbers live below this
 
 
 def _text(page) -> str:
@@ -32,108 +28,111 @@ def _text(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded() -> tuple[list[planning.LanePlan], planning.NetworkPlan]:
-    frame, masters = seed_data.generate_scenarios(seed=seed_data.DEFAULT_SEED, end=SEED_END)
-    by_code = {m.code: m for m in masters}
-    unicode_rows = frame[frame["lane"] == "BER-MUC"].assign(lane=UNICODE_LANE)
-    by_code[UNICODE_LANE] = by_code["BER-MUC"].with_overrides(code=UNICODE_LANE,
-                                                              name="Zürich–Milano seasonal")
-    synthetic = list(seed_data.iter_synthetic(seed=7, end=SEED_END, days=400,
-                                              lanes=SYNTHETIC_LANES))
-    by_code.update({m.code: m for m in seed_data.synthetic_masters(7, SYNTHETIC_LANES)})
-    demand = pd.concat([frame, unicode_rows, *synthetic], ignore_index=True)
-    network = planning.plan_network(demand, by_code)
-    plans = [planning.plan_lane(demand[demand["lane"] == code], by_code[code])
-             for code in REPORT_LANES]
-    return plans, network
+def plans():
+    codes = report.select_lanes(network(), report.SELECT_TOP, top_n=LANES)
+    masters = demand_and_masters()[1]
+    return [replan(masters[c], None) for c in codes]
 
 
 @pytest.fixture(scope="module")
-def pdf(seeded) -> PdfReader:
-    plans, network = seeded
-    data = report.build_report(plans, network, generated_at=GENERATED)
+def pdf(plans) -> PdfReader:
+    data = report.build_report(plans, network(), generated_at=GENERATED,
+                               selection="top 20 by money at stake")
     assert data.startswith(b"%PDF")
     return PdfReader(io.BytesIO(data))
 
 
-def lane_pages(pdf: PdfReader, lane: str) -> list[str]:
-    """Texts of the pages of one lane's section (from its heading to the next lane's)."""
-    texts = [_text(p) for p in pdf.pages]
-    starts = [i for i, t in enumerate(texts) for code in REPORT_LANES if f"Lane {code} " in t]
-    first = next(i for i, t in enumerate(texts) if f"Lane {lane} " in t)
-    later = [s for s in starts if s > first]
-    return texts[first:(later[0] if later else len(texts))]
+def test_one_summary_page_and_one_page_per_lane(pdf, plans) -> None:
+    assert len(pdf.pages) == 1 + len(plans)
+    for page, plan in zip(pdf.pages[1:], plans, strict=True):
+        assert _text(page).startswith("LSP Capacity Twin") and f"Lane {plan.lane}" in _text(page)
+    images = [len(page.images) for page in pdf.pages]
+    assert images[0] == 1 and images[1:] == [2] * len(plans)  # network chart; demand + cost
 
 
-def test_first_page_has_network_date_data_range_and_watchtower(pdf, seeded) -> None:
-    _, network = seeded
+def test_summary_has_totals_top_risks_and_ranked_actions(pdf, plans) -> None:
+    net = network()
     first = _text(pdf.pages[0])
-    assert "Generated 2025-01-02 09:30" in first
-    assert "2024-12-31" in first and "Network" in first
-    shown = min(report.WATCHTOWER_ROWS, len(network.table))
-    assert len(network.table) > report.WATCHTOWER_ROWS
-    assert f"{shown} of {len(network.table)} lanes shown" in first
-    assert fmt_qty(network.total_overflow_volume, "units/day") in first
+    assert "Generated 2025-01-02 09:30" in first and "2024-12-31" in first
+    assert fmt_qty(net.total_overflow_volume, "units/day") in first
+    assert f"20 of {len(net.table)} lanes" in first
+    assert UNICODE_LANE in first
+    effects = [float(m.replace(",", "")) for m in re.findall(r"\+([\d,]+)\b", first)]
+    assert effects and effects == sorted(effects, reverse=True)
+    best = ai_brain.rank_actions(plans[0], ai_brain.workspace_for(plans[0], net))[0]
+    assert best.title in first
 
 
-def test_lane_sections_print_the_plans_figures_with_units(pdf, seeded) -> None:
-    plans, _ = seeded
-    for plan in plans:
-        text = " ".join(lane_pages(pdf, plan.lane))
+def test_lane_pages_print_the_plans_figures(pdf, plans) -> None:
+    for page, plan in zip(pdf.pages[1:], plans, strict=True):
+        text = _text(page)
         assert fmt_qty(plan.safety_stock, "units") in text
         assert fmt_qty(plan.overflow_volume, "units/day") in text
         assert fmt_qty(plan.required_capacity, "units/day") in text
-        assert fmt_pct(plan.service_level, decimals=2) in text
+        assert fmt_pct(plan.service_level) in text
+        assert fmt_pct(plan.fill_rate, decimals=2) in text
         assert fmt_qty(plan.cooperation_cost_per_year, "EUR/year") in text
-        assert fmt_qty(plan.params.holding_cost, "EUR/unit/year") in text  # parameters used
-        assert "Data 2022-01-01" in text or "Data 2022-01-02" in text
-        assert f"Analysis: {plan.lane}" in text
+        assert fmt_qty(ai_brain.money_at_stake(plan), "EUR/year") in text
+        assert fmt_qty(plan.params.holding_cost, "EUR/unit/year") in text
+        assert method_label(plan.forecast.method) in text
+        assert "Reconciliation: plan vs last 365 days vs simulation" in text
 
 
-def test_overflow_lane_shows_its_overflow_and_partner_dependency(pdf, seeded) -> None:
-    ham_rot = next(p for p in seeded[0] if p.lane == "HAM-ROT")
-    assert ham_rot.overflow_volume > 0
-    text = " ".join(lane_pages(pdf, "HAM-ROT"))
-    assert "Partner dependency is high" in text or "Partner dependency is limited" in text
-    assert fmt_pct(ham_rot.dependency_ratio) in text
+def test_no_internal_identifiers_and_numbers_are_formatted(pdf) -> None:
+    text = " ".join(_text(p) for p in pdf.pages)
+    for method in (*forecast.METHODS, forecast.FALLBACK_METHOD + "_"):
+        assert method not in text.replace("mean demand", "")
+    assert not re.search(r"[a-z]+_[a-z]+", text)  # no snake_case identifiers in print
+    # every number of 4+ digits carries a thousands separator (years and dates excepted)
+    bare = [n for n in re.findall(r"(?<![\d,.\-])\d{4,}(?![\d,\-])", text)
+            if not re.fullmatch(r"20\d\d", n)]
+    assert bare == []
 
 
-def test_unicode_lane_name_prints(pdf) -> None:
-    texts = " ".join(_text(p) for p in pdf.pages)
-    assert f"Lane {UNICODE_LANE}" in texts
-    assert UNICODE_LANE in _text(pdf.pages[0])  # in the watchtower table too
+def _text_heights(page) -> list[float]:
+    """Baseline heights [pt from the bottom] of every text run on the page."""
+    ys: list[float] = []
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():
+            ys.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return ys
 
 
-def test_pages_and_images(pdf, seeded) -> None:
-    plans, _ = seeded
-    images = [len(page.images) for page in pdf.pages]
-    assert images[0] == 1  # the network utilisation chart
-    assert sum(images) == 1 + 2 * len(plans)  # + demand/forecast and cost curve per lane
-    for plan in plans:
-        pages = lane_pages(pdf, plan.lane)
-        assert 1 <= len(pages) <= 3
-        assert f"Charts: {plan.lane}" in " ".join(pages)
-    assert len(pdf.pages) <= 3 + 3 * len(plans)
+def test_no_half_empty_pages(pdf) -> None:
+    for number, page in enumerate(pdf.pages, start=1):
+        ys = _text_heights(page)
+        body = [y for y in ys if y > FOOTER_PT]
+        assert min(body) < PAGE_HEIGHT_PT / 2, f"page {number} ends in its upper half"
 
 
-def test_given_analyses_are_used_and_markdown_is_tamed(seeded) -> None:
-    plans, network = seeded
+def test_lane_selection_modes() -> None:
+    net = network()
+    everything = report.select_lanes(net, report.SELECT_ALL)
+    assert everything == list(net.table["lane"])
+    assert report.select_lanes(net, report.SELECT_TOP, top_n=3) == everything[:3]
+    chosen = report.select_lanes(net, report.SELECT_CHOSEN, chosen=["FRA-PAR", UNICODE_LANE])
+    assert chosen == [c for c in everything if c in ("FRA-PAR", UNICODE_LANE)]
+    with pytest.raises(ValueError, match="top_n"):
+        report.select_lanes(net, report.SELECT_TOP, top_n=0)
+
+
+def test_given_analyses_are_printed_and_markdown_is_tamed(plans) -> None:
     hostile = ("# Heading\n- **bold** and **unbalanced\n1. numbered -- dashes __under__ "
                "~~strike~~ `code`\n\n![img](http://example.invalid/x.png)")
-    data = report.build_report(plans[:1], network, analyses={
+    data = report.build_report(plans[:1], network(), simulate=False, analyses={
         plans[0].lane: "Custom lane analysis: watch capacity.\n" + hostile,
         ai_brain.NETWORK_KEY: "Custom network analysis.",
     })
-    reader = PdfReader(io.BytesIO(data))
-    text = " ".join(_text(p) for p in reader.pages)
+    text = " ".join(_text(p) for p in PdfReader(io.BytesIO(data)).pages)
     assert "Custom lane analysis: watch capacity." in text
     assert "Custom network analysis." in text
     assert "numbered -- dashes __under__ ~~strike~~ code" in text
-    assert sum(len(p.images) for p in reader.pages) == 3
 
 
-def test_network_only_report(seeded) -> None:
-    _, network = seeded
-    reader = PdfReader(io.BytesIO(report.build_report([], network)))
-    assert len(reader.pages) >= 1
-    assert "Lanes with a detailed section: none" in _text(reader.pages[0])
+def test_network_only_report() -> None:
+    reader = PdfReader(io.BytesIO(report.build_report([], network())))
+    assert len(reader.pages) == 1
+    assert "0 lane pages" in _text(reader.pages[0])

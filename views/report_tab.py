@@ -1,16 +1,16 @@
-"""Analyst tab: the PDF executive report for the selected lane plus the network.
+"""Analyst tab: the PDF executive report -- choose the lanes, download in one click.
 
-Building the report (assistant analysis + charts) takes seconds, so it is done
-lazily: "Prepare report" builds it once and keeps the bytes in
-``st.session_state`` together with a fingerprint of the scenario; the
-"Download PDF report" button then serves them.  A changed scenario (other
-lane, what-if parameters, service level, new data) invalidates the prepared
-file.
+Lanes: the top N by money at stake (default), all lanes, or a selection.  The
+selected lane is reported with the sidebar's scenario (what-if parameters and
+service level), every other lane with its stored master data at its
+profit-optimal service level, exactly as the watchtower plans it.  The plans
+are computed (and cached) in the script run; the PDF itself is built only when
+the download button is clicked (``st.download_button`` with a callable), so
+the tab stays fast.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -18,56 +18,93 @@ import streamlit as st
 
 import ai_brain
 import report
+from domain import LspError
+from views import state
 
-REPORT_KEY = "report_pdf"
+MODE_KEY = "report_mode"
+TOP_N_KEY = "report_top_n"
+CHOSEN_KEY = "report_lanes"
+MAX_LANES = 100  # lane pages per report; a larger network is reported by its top lanes
+DEFAULT_TOP_N = 10
+MODES = {
+    report.SELECT_TOP: "Top N by money at stake",
+    report.SELECT_ALL: "All lanes",
+    report.SELECT_CHOSEN: "Selection",
+}
 
 
-def _fingerprint(plan: Any, network: Any) -> tuple:
-    return (
-        plan.lane, plan.params, plan.service_level, len(plan.forecast.dates),
-        float(plan.stats.demand_mean), float(plan.safety_stock),
-        str(network.as_of), len(network.table), float(network.total_overflow_volume),
-    )
+def file_name(stamp: datetime, lanes: int) -> str:
+    """Download name, e.g. ``lsp-report-12-lanes-20250102-0930.pdf``."""
+    return f"lsp-report-{lanes}-lane{'s' if lanes != 1 else ''}-{stamp:%Y%m%d-%H%M}.pdf"
 
 
-def _file_name(lane: str, stamp: datetime) -> str:
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", lane).strip("_") or "lane"
-    return f"lsp-report-{safe}-{stamp:%Y%m%d-%H%M}.pdf"
+def _plans(codes: list[str], selected: Any) -> tuple[list[Any], list[str]]:
+    plans, problems = [], []
+    masters = state.all_lane_master()
+    horizon = len(selected.forecast.dates)
+    for code in codes:
+        if code == selected.lane:
+            plans.append(selected)
+            continue
+        try:
+            params = masters.get(code) or state.lane_master(code)
+            plans.append(state.lane_plan(code, params, None, horizon))
+        except (LspError, ValueError) as exc:
+            problems.append(f"{code}: {exc}")
+    return plans, problems
 
 
 def render(plan: Any, network: Any, settings: Any) -> None:
-    """Prepare-then-download button for the PDF of ``plan`` and ``network``."""
+    """Lane choice and the one-click PDF download."""
     st.subheader("Executive report (PDF)")
-    lanes = len(network.table)
+    lanes = [str(c) for c in network.table["lane"]] if len(network.table) else [plan.lane]
+    c1, c2 = st.columns([1, 2])
+    mode = c1.radio("Lanes in the report", list(MODES), format_func=MODES.get, key=MODE_KEY,
+                    horizontal=False)
+    if mode == report.SELECT_TOP:
+        top_n = c2.number_input("N (lanes with the most money at stake)", min_value=1,
+                                max_value=min(len(lanes), MAX_LANES),
+                                value=min(DEFAULT_TOP_N, len(lanes)), step=1, key=TOP_N_KEY)
+        codes = report.select_lanes(network, report.SELECT_TOP, top_n=int(top_n))
+        how = f"top {int(top_n)} by money at stake"
+    elif mode == report.SELECT_ALL:
+        codes = lanes[:MAX_LANES]
+        how = "all lanes" if len(lanes) <= MAX_LANES else f"top {MAX_LANES} of {len(lanes)} lanes"
+        if len(lanes) > MAX_LANES:
+            c2.info(f"{len(lanes):,} lanes: the report holds the {MAX_LANES} with the most money "
+                    "at stake; use a selection for others.")
+    else:
+        chosen = c2.multiselect("Lanes", lanes, default=[plan.lane] if plan.lane in lanes else [],
+                                key=CHOSEN_KEY, max_selections=MAX_LANES)
+        codes = report.select_lanes(network, report.SELECT_CHOSEN, chosen=chosen)
+        how = "selected by the planner"
+    if not codes:
+        st.info("Choose at least one lane.")
+        return
+    plans, problems = _plans(codes, plan)
+    for problem in problems:
+        st.warning(f"Left out of the report: {problem}", icon="⚠️")
+    analysis_by = ai_brain.mode_label(settings)
     st.caption(
-        f"Lane {plan.lane} (parameters, key figures, charts, analysis) and the network "
-        f"({min(lanes, report.WATCHTOWER_ROWS)} of {lanes} lanes in the watchtower table). "
-        f"Analysis by: {ai_brain.mode_label(settings)}."
+        f"{len(plans)} lane page{'s' if len(plans) != 1 else ''} ({how}) after a one-page "
+        f"executive summary. {plan.lane} uses the sidebar's scenario; other lanes their stored "
+        f"master data. Network commentary: {analysis_by}."
     )
-    fingerprint = _fingerprint(plan, network)
-    prepared = st.session_state.get(REPORT_KEY)
-    if prepared is None or prepared["fingerprint"] != fingerprint:
-        if not st.button("📄 Prepare report", key="report_prepare",
-                         help="Writes the analysis and renders the charts (a few seconds)."):
-            return
-        with st.spinner("Writing the analysis and rendering the charts…"):
-            stamp = datetime.now()
-            lane_result = ai_brain.analyse(plan, None, settings=settings)
-            network_result = ai_brain.analyse_network(network, settings=settings)
-            pdf = report.build_report(
-                [plan], network, generated_at=stamp,
-                analyses={plan.lane: lane_result.text, ai_brain.NETWORK_KEY: network_result.text},
-            )
-        notes = [r.error for r in (lane_result, network_result) if r.error]
-        prepared = {"fingerprint": fingerprint, "pdf": pdf, "stamp": stamp, "notes": notes}
-        st.session_state[REPORT_KEY] = prepared
-    for note in prepared["notes"]:
-        st.warning(f"Gemini could not write the analysis ({note}); the report contains the "
-                   "offline analysis.", icon="⚠️")
+    stamp = datetime.now()
+    online = analysis_by != ai_brain.OFFLINE_LABEL
+
+    def build() -> bytes:
+        # runs on Streamlit's download thread when clicked: no st.* calls in here
+        analyses = {}
+        if online:
+            result = ai_brain.analyse_network(network, settings=settings)
+            if result.ok:
+                analyses[ai_brain.NETWORK_KEY] = result.text
+        return report.build_report(plans, network, generated_at=datetime.now(),
+                                   analyses=analyses, selection=how)
+
     st.download_button(
-        "⬇️ Download PDF report", data=prepared["pdf"],
-        file_name=_file_name(plan.lane, prepared["stamp"]), mime="application/pdf",
-        key="report_download", type="primary",
+        "⬇️ Download PDF report", data=build, file_name=file_name(stamp, len(plans)),
+        mime="application/pdf", key="report_download", type="primary",
+        help="Builds the report when clicked (about half a second per lane).",
     )
-    st.caption(f"Prepared {prepared['stamp']:%Y-%m-%d %H:%M}, "
-               f"{len(prepared['pdf']) / 1024:,.0f} KB.")

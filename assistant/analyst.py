@@ -1,0 +1,515 @@
+"""The offline analyst: answers the question asked, about the lanes asked.
+
+:func:`answer_offline` parses the question (:mod:`assistant.questions`), plans
+every lane it names through the :class:`~assistant.workspace.Workspace`
+(the dashboard's what-if path), and writes one of:
+
+* explain a term: formula and this lane's numbers (:mod:`assistant.explain`);
+* diagnose: why the lane is risky / overflowing, drivers ranked by EUR/year;
+* recommend: actions ranked by their effect on expected profit [EUR/year], each
+  computed by re-planning the lane with the change (:func:`rank_actions`);
+* what-if: the lane re-planned with the numbers in the question, before/after;
+* compare: two or more lanes side by side;
+* network summary and top risks;
+* an honest "I can't answer that from this data" plus what the data does say.
+
+Every figure is formatted by :mod:`formatting` and comes from a
+``planning.LanePlan`` -- no arithmetic on figures except differences of two
+plans (what-if, actions) and the sum surcharge + penalties (money at stake).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from assistant import questions as q
+from assistant.explain import explain
+from assistant.figures import lane_ref
+from assistant.sections import LANE_SECTIONS, _network, offline_analysis
+from assistant.workspace import Workspace, check_change, money_at_stake
+from domain import DAYS_PER_YEAR, LspError
+from formatting import fmt_date, fmt_number, fmt_pct, fmt_qty
+
+TOP_RISKS = 5  # lanes listed as top risks in a network answer
+ACTIONS_SHOWN = 4
+CAPACITY_STEP = 10.0  # capacity proposals are rounded up to this [units/day]
+LEAD_TIME_STD_FACTOR = 0.5  # "halve the lead-time variability"
+LEAD_TIME_CUT_DAYS = 1.0
+SURCHARGE_CUT = 1.0  # EUR/unit negotiated off the partner surcharge
+NEXT_WEEK_DAYS = 7
+UNKNOWN_LISTED = 8  # lanes named when a question's lane does not exist
+PLANNING_ERRORS = (LspError, ValueError)  # PlanningError is a ValueError
+
+
+# --- one row of a comparison / before-after table -------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: Callable[[Any], float]
+    show: Callable[[float], str]
+    better: int = 0  # +1 higher is better, -1 lower is better, 0 neutral
+
+
+def _qty(unit: str) -> Callable[[float], str]:
+    return lambda v: fmt_qty(v, unit)
+
+
+def _pct(decimals: int = 1) -> Callable[[float], str]:
+    return lambda v: fmt_pct(v, decimals=decimals)
+
+
+def _score(v: float) -> str:
+    return f"{fmt_number(v, decimals=0)} / 100"
+
+
+COMPARE_ROWS: tuple[Row, ...] = (
+    Row("mean demand", lambda p: p.stats.demand_mean, _qty("units/day")),
+    Row("required capacity", lambda p: p.required_capacity, _qty("units/day")),
+    Row("internal capacity", lambda p: p.internal_capacity, _qty("units/day"), +1),
+    Row("utilisation", lambda p: p.utilisation, _pct(), -1),
+    Row("overflow to partners", lambda p: p.overflow_volume, _qty("units/day"), -1),
+    Row("partner dependency", lambda p: p.dependency_ratio, _pct(), -1),
+    Row("target service level", lambda p: p.service_level, _pct()),
+    Row("safety stock", lambda p: p.safety_stock, _qty("units")),
+    Row("reorder point", lambda p: p.reorder_point, _qty("units")),
+    Row("fill rate", lambda p: p.fill_rate, _pct(2), +1),
+    Row("resilience index", lambda p: float(p.resilience.score), _score, +1),
+    Row("expected SLA penalties", lambda p: p.penalty_cost_per_year, _qty("EUR/year"), -1),
+    Row("partner surcharge", lambda p: p.surcharge_cost_per_day * DAYS_PER_YEAR,
+        _qty("EUR/year"), -1),
+    Row("money at stake (surcharge + penalties)", money_at_stake, _qty("EUR/year"), -1),
+    Row("expected profit", lambda p: p.expected_profit_per_year, _qty("EUR/year"), +1),
+)
+WHAT_IF_ROWS = tuple(r for r in COMPARE_ROWS if r.label not in ("mean demand",))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    def clean(cell: str) -> str:
+        return str(cell).replace("|", "/").replace("\n", " ")
+
+    lines = ["| " + " | ".join(clean(h) for h in headers) + " |",
+             "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
+    lines += ["| " + " | ".join(clean(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def comparison_table(plans: Sequence[Any]) -> str:
+    """Lanes side by side (Markdown table), every figure with its unit."""
+    header = ["figure", *(lane_ref(p.lane) for p in plans)]
+    body = [[r.label, *(r.show(r.value(p)) for p in plans)] for r in COMPARE_ROWS]
+    body.insert(0, ["status / pattern", *(f"{p.status}, {p.pattern}" for p in plans)])
+    return _table(header, body)
+
+
+def before_after_table(before: Any, after: Any) -> str:
+    """The figures of two plans of the same lane with their change."""
+    body = []
+    for r in WHAT_IF_ROWS:
+        a, b = r.value(before), r.value(after)
+        delta = b - a
+        if r.show(a) == r.show(b):
+            change = "unchanged"
+        elif "%" in r.show(a):
+            change = f"{'+' if delta > 0 else ''}{fmt_number(100 * delta, decimals=1)} pp"
+        else:
+            change = ("+" if delta > 0 else "") + r.show(delta)
+        body.append([r.label, r.show(a), r.show(b), change])
+    return _table(["figure", "now", "what-if", "change"], body)
+
+
+# --- actions ranked by EUR/year ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """A change to the lane and its effect, computed by re-planning.
+
+    effect_per_year : change of expected profit [EUR/year] (positive = better).
+    """
+
+    title: str
+    effect_per_year: float
+    detail: str
+    after: Any
+
+
+def _profit_delta(before: Any, after: Any) -> float:
+    return float(after.expected_profit_per_year) - float(before.expected_profit_per_year)
+
+
+def candidate_changes(plan: Any) -> list[tuple[str, dict[str, float], float | None, str]]:
+    """(title, master-data overrides, service level, why) to try on ``plan``'s lane."""
+    p = plan.params
+    keep = None if plan.service_level_is_optimal else float(plan.service_level)
+    out: list[tuple[str, dict[str, float], float | None, str]] = []
+    if plan.overflow_volume > 0:
+        target = math.ceil(plan.required_capacity / CAPACITY_STEP) * CAPACITY_STEP
+        out.append((
+            f"Raise internal capacity from {fmt_qty(p.internal_capacity, 'units/day')} to "
+            f"{fmt_qty(target, 'units/day')}",
+            {"internal_capacity": target}, keep,
+            "removes the partner overflow; the cost of the extra capacity is not in the data",
+        ))
+        if p.partner_surcharge >= SURCHARGE_CUT:
+            out.append((
+                f"Negotiate the partner surcharge down by {fmt_qty(SURCHARGE_CUT, 'EUR/unit')} "
+                f"(to {fmt_qty(p.partner_surcharge - SURCHARGE_CUT, 'EUR/unit')})",
+                {"partner_surcharge": p.partner_surcharge - SURCHARGE_CUT}, keep,
+                "applies to every unit handed to partners",
+            ))
+    if not plan.service_level_is_optimal:
+        out.append((
+            f"Set the service level to the profit-optimal {fmt_pct(plan.optimal_service_level)} "
+            f"(now {fmt_pct(plan.service_level)})", {}, None,
+            "the critical ratio minimises holding + SLA penalty cost",
+        ))
+    if p.lead_time_std > 0:
+        new = p.lead_time_std * LEAD_TIME_STD_FACTOR
+        out.append((
+            f"Halve the lead-time variability σ_L from {fmt_qty(p.lead_time_std, 'days')} to "
+            f"{fmt_qty(new, 'days')}", {"lead_time_std": new}, keep,
+            "a smaller σ_LTD needs less safety stock for the same service level",
+        ))
+    if p.lead_time_mean > LEAD_TIME_CUT_DAYS:
+        new = p.lead_time_mean - LEAD_TIME_CUT_DAYS
+        out.append((
+            f"Shorten the lead time L from {fmt_qty(p.lead_time_mean, 'days')} to "
+            f"{fmt_qty(new, 'days')}", {"lead_time_mean": new}, keep,
+            "less demand to cover during replenishment",
+        ))
+    return out
+
+
+def rank_actions(plan: Any, ws: Workspace) -> list[Action]:
+    """Candidate actions, each re-planned, ranked by their effect [EUR/year] (best first)."""
+    actions = []
+    for title, overrides, level, why in candidate_changes(plan):
+        try:
+            after = ws.plan_with(plan.params.with_overrides(**overrides), level)
+        except PLANNING_ERRORS:
+            continue
+        effect = _profit_delta(plan, after)
+        detail = why
+        if "internal_capacity" in overrides:
+            added = overrides["internal_capacity"] - plan.internal_capacity
+            if added > 0:
+                detail += (f"; worth it if one unit/day of internal capacity costs less "
+                           f"than {fmt_qty(effect / added, 'EUR/year')} (break-even)")
+        actions.append(Action(title, effect, detail, after))
+    return sorted(actions, key=lambda a: a.effect_per_year, reverse=True)
+
+
+# --- diagnose -----------------------------------------------------------------------
+
+
+def diagnose(plan: Any) -> str:
+    """Why the lane is risky or overflowing: findings with figures, biggest money first."""
+    p = plan
+    findings: list[tuple[float, str]] = []
+    surcharge = p.surcharge_cost_per_day * DAYS_PER_YEAR
+    if p.overflow_volume > 0:
+        findings.append((surcharge, (
+            f"**Capacity short:** required capacity {fmt_qty(p.required_capacity, 'units/day')} "
+            f"exceeds internal capacity {fmt_qty(p.internal_capacity, 'units/day')} "
+            f"(utilisation {fmt_pct(p.utilisation)}), so {fmt_qty(p.overflow_volume, 'units/day')} "
+            f"overflow to partners ({fmt_pct(p.dependency_ratio)} dependency), costing "
+            f"{fmt_qty(surcharge, 'EUR/year')} in surcharge.")))
+    fc = p.forecast
+    if fc.first_breach_date is not None:
+        findings.append((surcharge * 0.5, (
+            f"**Forecast breach:** the mean forecast workload exceeds internal capacity from "
+            f"{fmt_date(fc.first_breach_date)}.")))
+    elif fc.first_breach_date_upper is not None:
+        findings.append((0.0, (
+            f"**Possible breach:** the upper forecast bound exceeds internal capacity from "
+            f"{fmt_date(fc.first_breach_date_upper)}.")))
+    if p.penalty_cost_per_year > 0:
+        findings.append((p.penalty_cost_per_year, (
+            f"**SLA penalties:** {fmt_qty(p.expected_shortage_per_year, 'units/year')} expected "
+            f"short at fill rate {fmt_pct(p.fill_rate, decimals=2)} cost "
+            f"{fmt_qty(p.penalty_cost_per_year, 'EUR/year')}.")))
+    res = p.resilience
+    if float(res.score) < 75:
+        weak = "buffer coverage" if float(res.coverage) < float(res.independence) else \
+            "independence from partners"
+        findings.append((0.0, (
+            f"**Resilience {_score(float(res.score))}:** buffer coverage "
+            f"{fmt_pct(float(res.coverage))} of a tail risk of {fmt_qty(float(res.tail_risk), 'units')}"
+            f" (safety stock {fmt_qty(p.safety_stock, 'units')}), independence "
+            f"{fmt_pct(float(res.independence))}; weakest lever: {weak}.")))
+    cv = p.stats.demand_std / p.stats.demand_mean if p.stats.demand_mean > 0 else float("nan")
+    if cv >= 0.5 or p.status != "Normal":
+        findings.append((0.0, (
+            f"**Demand:** {p.pattern} pattern, coefficient of variation "
+            f"{fmt_number(cv, decimals=2)}; status {p.status} (last 7 days "
+            f"{fmt_qty(p.recent_mean, 'units/day')} vs own level "
+            f"{fmt_qty(p.baseline_mean, 'units/day')}).")))
+    if p.daily_review_service_level < p.service_level - 0.01:
+        findings.append((0.0, (
+            f"**Daily review undershoot:** checked once a day, the reorder point delivers "
+            f"{fmt_pct(p.daily_review_service_level)} instead of {fmt_pct(p.service_level)}; "
+            f"a reorder point of {fmt_qty(p.daily_review_reorder_point, 'units')} keeps it.")))
+    if not findings:
+        return (f"{lane_ref(p.lane)} shows no risk driver: utilisation {fmt_pct(p.utilisation)}, "
+                f"no overflow, resilience {_score(float(res.score))}, money at stake "
+                f"{fmt_qty(money_at_stake(p), 'EUR/year')}.")
+    findings.sort(key=lambda f: f[0], reverse=True)
+    lines = [f"Money at stake on {lane_ref(p.lane)}: {fmt_qty(money_at_stake(p), 'EUR/year')} "
+             f"(partner surcharge + expected SLA penalties). Drivers, largest first:"]
+    lines += [f"- {text}" for _, text in findings]
+    return "\n".join(lines)
+
+
+# --- recommend ----------------------------------------------------------------------
+
+
+def recommend(plan: Any, ws: Workspace) -> str:
+    """Actions ranked by their effect on expected profit [EUR/year], each re-planned."""
+    try:
+        actions = rank_actions(plan, ws)
+    except LspError as exc:
+        return f"No re-planning is available here ({exc})."
+    useful = [a for a in actions if a.effect_per_year > 0.5]
+    if not useful:
+        return (f"No tested change improves {lane_ref(plan.lane)}'s expected profit "
+                f"({fmt_qty(plan.expected_profit_per_year, 'EUR/year')}): the lane runs at its "
+                "profit-optimal service level without overflow.")
+    lines = [f"Actions for {lane_ref(plan.lane)}, ranked by effect on expected profit "
+             f"(now {fmt_qty(plan.expected_profit_per_year, 'EUR/year')}); each is the lane "
+             "re-planned with the change:"]
+    for i, a in enumerate(useful[:ACTIONS_SHOWN], start=1):
+        lines.append(
+            f"{i}. **{a.title}: +{fmt_qty(a.effect_per_year, 'EUR/year')}** ({a.detail}). "
+            f"Afterwards: overflow {fmt_qty(a.after.overflow_volume, 'units/day')}, safety stock "
+            f"{fmt_qty(a.after.safety_stock, 'units')}, money at stake "
+            f"{fmt_qty(money_at_stake(a.after), 'EUR/year')}."
+        )
+    reserve = getattr(plan, "partner_capacity_to_reserve", None)
+    if reserve is not None and float(reserve) > 0:
+        lines.append(f"- Meanwhile reserve {fmt_qty(float(reserve), 'units/day')} of partner "
+                     "capacity.")
+    elif plan.overflow_volume > 0:
+        lines.append(f"- Until capacity is added, arrange {fmt_qty(plan.overflow_volume, 'units/day')}"
+                     " of partner capacity.")
+    return "\n".join(lines)
+
+
+# --- what-if --------------------------------------------------------------------------
+
+
+def apply_changes(plan: Any, question: q.Question) -> tuple[Any, float | None, list[str], list[str]]:
+    """(params, service level, descriptions, problems) of the question's changes on ``plan``."""
+    params = plan.params
+    level = None if plan.service_level_is_optimal else float(plan.service_level)
+    changes = dict(question.changes)
+    for key, delta in question.relative_changes.items():
+        name = key.rstrip("%")
+        current = float(plan.service_level) if name == "service_level" else float(getattr(params, name))
+        changes[name] = current * (1 + delta / 100.0) if key.endswith("%") else current + delta
+    done, problems, overrides = [], [], {}
+    for name, value in changes.items():
+        problem = check_change(name, value)
+        if problem:
+            problems.append(problem)
+            continue
+        if name == "service_level":
+            level = value
+            done.append(f"service level {fmt_pct(plan.service_level)} → {fmt_pct(value)}")
+        else:
+            unit = q.CHANGE_WORDS[name][1]
+            old = getattr(params, name)
+            shown = fmt_pct if unit == "fraction" else (lambda v, u=unit: fmt_qty(v, u))
+            done.append(f"{name.replace('_', ' ')} {shown(old)} → {shown(value)}")
+            overrides[name] = value
+    return params.with_overrides(**overrides), level, done, problems
+
+
+def what_if(plan: Any, question: q.Question, ws: Workspace) -> str:
+    """The lane re-planned with the question's numbers, before/after with the change."""
+    if not question.changes and not question.relative_changes:
+        fields = ", ".join(sorted({w[0][0] for w in q.CHANGE_WORDS.values()}))
+        return ("Give the change with a number, e.g. \"what if capacity were 400?\" or \"what if "
+                f"the service level were 98 %?\". Parameters I can change: {fields}.")
+    params, level, done, problems = apply_changes(plan, question)
+    lines = []
+    if problems:
+        lines.append("Not applied: " + "; ".join(problems) + ".")
+    if not done:
+        return "\n".join(lines)
+    try:
+        after = ws.plan_with(params, level)
+    except PLANNING_ERRORS as exc:
+        return "\n".join([*lines, f"The lane cannot be re-planned with that change ({exc})."])
+    delta = _profit_delta(plan, after)
+    lines.insert(0, f"What-if for {lane_ref(plan.lane)}: " + "; ".join(done) + ". Re-planned:")
+    lines.append("")
+    lines.append(before_after_table(plan, after))
+    sign = "+" if delta >= 0 else ""
+    lines.append("")
+    lines.append(f"Effect on expected profit: **{sign}{fmt_qty(delta, 'EUR/year')}** "
+                 f"({fmt_qty(plan.expected_profit_per_year, 'EUR/year')} → "
+                 f"{fmt_qty(after.expected_profit_per_year, 'EUR/year')}); costs of the change "
+                 "itself (e.g. building capacity) are not in the data.")
+    return "\n".join(lines)
+
+
+# --- network and "can't answer" --------------------------------------------------------
+
+
+def network_answer(ws: Workspace) -> str:
+    """Network totals and the top risks by money at stake."""
+    net = ws.network
+    if net is None or not len(net.table):
+        return "No network data is loaded yet."
+    lines = [_network(net), "", f"Top {min(TOP_RISKS, len(net.table))} risks by money at stake "
+             "(partner surcharge + expected SLA penalties):"]
+    for _, row in net.table.head(TOP_RISKS).iterrows():
+        lines.append(
+            f"- {lane_ref(row['lane'])}: {fmt_qty(row['impact_per_year'], 'EUR/year')}; "
+            f"{row['status']}, utilisation {fmt_pct(row['utilisation'])}, overflow "
+            f"{fmt_qty(row['overflow_volume'], 'units/day')}, resilience "
+            f"{_score(float(row['resilience']))}")
+    return "\n".join(lines)
+
+
+def next_days_overflow(plan: Any, days: int = NEXT_WEEK_DAYS) -> float:
+    """Mean-forecast workload above internal capacity over the next ``days`` [units]."""
+    fc = plan.forecast
+    workload = np.asarray(fc.workload_mean[:days], dtype=float)
+    return float(np.clip(workload - plan.internal_capacity, 0.0, None).sum())
+
+
+def cannot_answer(plan: Any | None, question: q.Question) -> str:
+    """Say plainly what the data cannot tell, then what it can."""
+    text = question.text.lower()
+    lines = ["I can't answer that from this data: it holds daily demand volumes per lane and "
+             "each lane's master data (capacity, costs, lead times, return rate), but no fleet, "
+             "truck loads, staff, weather or prices."]
+    if plan is None:
+        return "\n".join(lines)
+    lines.append(f"Here is what I can tell you about {lane_ref(plan.lane)}:")
+    fc = plan.forecast
+    if any(w in text for w in ("truck", "lorr", "vehicle", "fleet", "container", "next week")):
+        week = next_days_overflow(plan)
+        lines.append(
+            f"- Partner capacity needed: the plan hands {fmt_qty(plan.overflow_volume, 'units/day')} "
+            f"to partners (required {fmt_qty(plan.required_capacity, 'units/day')} vs internal "
+            f"{fmt_qty(plan.internal_capacity, 'units/day')} at {fmt_pct(plan.service_level)} "
+            f"service level).")
+        lines.append(
+            f"- Next {NEXT_WEEK_DAYS} days: the mean forecast workload "
+            f"({fmt_qty(float(np.mean(fc.workload_mean[:NEXT_WEEK_DAYS])), 'units/day')} on "
+            f"average) exceeds internal capacity by {fmt_qty(week, 'units')} in total.")
+        lines.append("- To turn units into trucks, divide by your units per truck load, which "
+                     "the data does not hold.")
+    else:
+        lines.append(
+            f"- {fmt_qty(plan.stats.demand_mean, 'units/day')} mean demand, required capacity "
+            f"{fmt_qty(plan.required_capacity, 'units/day')} vs internal "
+            f"{fmt_qty(plan.internal_capacity, 'units/day')}, overflow "
+            f"{fmt_qty(plan.overflow_volume, 'units/day')}, money at stake "
+            f"{fmt_qty(money_at_stake(plan), 'EUR/year')}.")
+    lines.append("Ask me to explain a term (EOQ, safety stock, fill rate, critical ratio, "
+                 "resilience, MASE, overflow), why a lane is risky, what to do about it, a "
+                 "what-if with numbers, a comparison of lanes, or the network summary.")
+    return "\n".join(lines)
+
+
+# --- composition -------------------------------------------------------------------------
+
+
+def _lanes_line(question: q.Question, codes: Sequence[str], ws: Workspace) -> str:
+    if question.lanes:
+        named = ", ".join(lane_ref(c) for c in codes)
+        line = f"**{'Lanes' if len(codes) > 1 else 'Lane'} {named}** (named in your question)."
+        for part, matched in question.ambiguous.items():
+            line += (f" \"{part}\" matches {', '.join(lane_ref(c) for c in matched)}; "
+                     "answering for each.")
+        return line
+    return (f"**Lane {lane_ref(codes[0])}**: no lane named in your question, so this is about "
+            "the lane selected in the sidebar.")
+
+
+def _unknown_line(question: q.Question, ws: Workspace) -> str:
+    parts = []
+    for code in question.unknown_lanes:
+        close = question.suggestions.get(code) or ()
+        hint = f" Did you mean {', '.join(lane_ref(c) for c in close)}?" if close else ""
+        if not close:
+            listed = ", ".join(lane_ref(c) for c in ws.lanes[:UNKNOWN_LISTED])
+            more = " …" if len(ws.lanes) > UNKNOWN_LISTED else ""
+            hint = f" Lanes include {listed}{more}."
+        parts.append(f"Lane {lane_ref(code)} does not exist in the data "
+                     f"({len(ws.lanes)} lanes loaded).{hint}")
+    return " ".join(parts)
+
+
+def _single(plan: Any, question: q.Question, ws: Workspace) -> str:
+    intent = question.intent
+    if intent == q.EXPLAIN:
+        return explain(question.terms, plan) or offline_analysis(plan, None)
+    if intent == q.RECOMMEND:
+        return recommend(plan, ws)
+    if intent == q.DIAGNOSE:
+        return diagnose(plan)
+    if intent == q.WHAT_IF:
+        return what_if(plan, question, ws)
+    if intent == q.TOPIC and question.topics:
+        return _sections(plan, question.topics)
+    return _sections(plan, LANE_SECTIONS)
+
+
+def _sections(plan: Any, topics: Sequence[str]) -> str:
+    text = offline_analysis(plan, None, sections=[t for t in topics if t in LANE_SECTIONS])
+    # the lane header is already written by the caller
+    return "\n".join(line for line in text.splitlines() if not line.startswith("**Lane "))
+
+
+def answer_offline(question_text: str, ws: Workspace) -> str:
+    """The offline analyst's Markdown answer to ``question_text``."""
+    question = q.parse_question(question_text, ws.lanes, ws.names)
+    head: list[str] = []
+    if question.unknown_lanes:
+        head.append(_unknown_line(question, ws))
+    codes = list(question.lanes)
+    if not codes and question.unknown_lanes:
+        return "\n\n".join(head)
+    if question.intent == q.NETWORK and not codes:
+        return "\n\n".join([*head, network_answer(ws)])
+    if not codes:
+        if ws.selected is None:
+            return "\n\n".join([*head, "No lane is selected yet: load demand data first."])
+        codes = [ws.selected.lane]
+    plans, failed = [], []
+    for code in codes:
+        try:
+            plans.append(ws.plan(code))
+        except PLANNING_ERRORS as exc:
+            failed.append(f"Lane {lane_ref(code)} cannot be planned: {exc}.")
+    head.append(_lanes_line(question, codes, ws))
+    head.extend(failed)
+    if not plans:
+        return "\n\n".join(head)
+    if question.intent in (q.UNSUPPORTED, q.UNKNOWN):
+        return "\n\n".join([*head, cannot_answer(plans[0], question)])
+    if len(plans) == 1:
+        return "\n\n".join([*head, _single(plans[0], question, ws)])
+    body = [comparison_table(plans)]
+    ranked = sorted(plans, key=money_at_stake, reverse=True)
+    body.append(f"Most money at stake: {lane_ref(ranked[0].lane)} "
+                f"({fmt_qty(money_at_stake(ranked[0]), 'EUR/year')}); lowest resilience: "
+                f"{lane_ref(min(plans, key=lambda p: float(p.resilience.score)).lane)}.")
+    per_lane = question
+    if question.intent == q.COMPARE and q.asks_why(question.text):
+        per_lane = replace(question, intent=q.DIAGNOSE)  # "compare ... risk": drivers per lane
+    if per_lane.intent not in (q.COMPARE, q.OVERVIEW, q.TOPIC, q.NETWORK):
+        for plan in plans:
+            body.append(f"**{lane_ref(plan.lane)}**\n\n{_single(plan, per_lane, ws)}")
+    return "\n\n".join([*head, *body])

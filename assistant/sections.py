@@ -1,0 +1,236 @@
+"""The offline analyst's standard sections: volatility, capacity, partners, resilience,
+service level and network, written deterministically from the computed figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.figures import (
+    CV_HIGH,
+    CV_LOW,
+    DEPENDENCY_HIGH,
+    RESILIENCE_STRONG,
+    RESILIENCE_WEAK,
+    SHOCKS_LISTED,
+    TREND_FLAT_PCT_PER_MONTH,
+    _cost_at,
+    demand_trend,
+    detect_shocks,
+    lane_ref,
+    network_rows,
+)
+from formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
+
+# --- offline analyst ----------------------------------------------------------------
+
+SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "volatility": ("volatil", "trend", "spike", "shock", "season", "demand", "forecast",
+                   "pattern", "variab", "peak", "surge"),
+    "capacity": ("capacity", "breach", "utilis", "utiliz", "bottleneck", "overload", "when"),
+    "partners": ("partner", "overflow", "depend", "cooperat", "surcharge", "outsourc"),
+    "resilience": ("resilien", "risk", "robust", "fragil", "tail"),
+    "service": ("service", "safety", "stock", "reorder", "fill", "sla", "penalt", "optimal",
+                "recommend", "cost", "eoq", "order"),
+    "network": ("network", "all lanes", "watchtower", "which lane", "portfolio", "overall"),
+}
+
+
+def _volatility(plan: Any) -> str:
+    stats = plan.stats
+    mean, std = stats.demand_mean, stats.demand_std
+    cv = std / mean if mean > 0 else float("inf")
+    level = "low" if cv < CV_LOW else "moderate" if cv < CV_HIGH else "high"
+    trend = demand_trend(plan.history)
+    pct = 100.0 * trend / mean if mean > 0 else 0.0
+    if abs(pct) < TREND_FLAT_PCT_PER_MONTH:
+        trend_text = f"flat ({fmt_qty(trend, 'units/day per month')})"
+    else:
+        direction = "rising" if trend > 0 else "falling"
+        trend_text = (f"{direction} by {fmt_qty(abs(trend), 'units/day per month')} "
+                      f"({fmt_number(abs(pct), decimals=1)} % of the mean per month)")
+    text = (
+        f"Demand averages {fmt_qty(mean, 'units/day')} with a standard deviation of "
+        f"{fmt_qty(std, 'units/day')} (coefficient of variation {fmt_number(cv, decimals=2)}: "
+        f"{level} volatility; pattern {plan.pattern}). Trend over the last year: {trend_text}. "
+        f"Status {plan.status}: last 7 days {fmt_qty(plan.recent_mean, 'units/day')} vs. an own "
+        f"level of {fmt_qty(plan.baseline_mean, 'units/day')}."
+    )
+    shocks = detect_shocks(plan.history)
+    if shocks.spikes or shocks.drops:
+        listed = "; ".join(
+            f"{fmt_date(day)}: {fmt_qty(volume, 'units/day')} vs. typical "
+            f"{fmt_qty(typical, 'units/day')}" for day, volume, typical in shocks.largest
+        )
+        text += (f" Demand shocks in the last year: {fmt_count(shocks.spikes, 'spike day')} and "
+                 f"{fmt_count(shocks.drops, 'drop day')} (largest: {listed}). Shocks inflate the standard "
+                 f"deviation and with it the safety stock.")
+    else:
+        text += " No demand shocks (spikes or drops) stand out in the last year."
+    fc = plan.forecast
+    if len(fc.mean):
+        text += (f" Forecast ({method_label(fc.method)}): {fmt_qty(float(np.mean(fc.mean)), 'units/day')} on "
+                 f"average over the next {len(fc.dates)} days.")
+    return text
+
+
+def _capacity(plan: Any) -> str:
+    fc = plan.forecast
+    text = (
+        f"Required capacity is {fmt_qty(plan.required_capacity, 'units/day')} (mean workload "
+        f"incl. returns over the last year {fmt_qty(plan.stats.workload_mean, 'units/day')} "
+        f"plus z = {plan.z:.2f} standard deviations of daily workload for the "
+        f"{fmt_pct(plan.service_level)} service level) against an internal "
+        f"capacity of {fmt_qty(plan.internal_capacity, 'units/day')}: utilisation "
+        f"{fmt_pct(plan.utilisation)}. The forecast workload averages "
+        f"{fmt_qty(plan.forecast_workload_mean, 'units/day')} over the next {len(fc.dates)} days."
+    )
+    horizon = f"{len(fc.dates)}-day horizon"
+    if fc.first_breach_date is not None:
+        text += (f" The mean forecast workload first exceeds internal capacity on "
+                 f"{fmt_date(fc.first_breach_date)}.")
+    elif fc.first_breach_date_upper is not None:
+        text += (f" The mean forecast stays within capacity over the {horizon}, but the upper "
+                 f"forecast bound breaches it first on {fmt_date(fc.first_breach_date_upper)}.")
+    else:
+        text += f" No capacity breach is forecast within the {horizon}, even at the upper bound."
+    if plan.utilisation > 1.0:
+        text += " Capacity risk: high; the lane cannot serve its target in-house."
+    elif fc.first_breach_date_upper is not None:
+        text += " Capacity risk: moderate; keep partner capacity on call."
+    else:
+        text += " Capacity risk: low."
+    return text
+
+
+def _partners(plan: Any) -> str:
+    if plan.overflow_volume <= 0:
+        return (f"No partner dependency: all {fmt_qty(plan.required_capacity, 'units/day')} fit "
+                f"into the internal capacity (partner dependency {fmt_pct(plan.dependency_ratio)}).")
+    level = "high" if plan.dependency_ratio > DEPENDENCY_HIGH else "limited"
+    return (
+        f"Partner dependency is {level}: {fmt_qty(plan.overflow_volume, 'units/day')} overflow to "
+        f"partner warehouses, {fmt_pct(plan.dependency_ratio)} of the required capacity. This "
+        f"costs {fmt_qty(plan.partner_cost_per_day, 'EUR/day')} at partners, of which "
+        f"{fmt_qty(plan.surcharge_cost_per_day, 'EUR/day')} is surcharge (partner surcharge "
+        f"{fmt_qty(plan.params.partner_surcharge, 'EUR/unit')}); cooperation cost in total "
+        f"{fmt_qty(plan.cooperation_cost_per_year, 'EUR/year')}."
+    )
+
+
+def _resilience(plan: Any) -> str:
+    res = plan.resilience
+    score = float(res.score)
+    level = ("robust" if score >= RESILIENCE_STRONG
+             else "fragile" if score < RESILIENCE_WEAK else "adequate")
+    text = (
+        f"Resilience index {fmt_number(score, decimals=0)} / 100 ({level}). The safety stock of "
+        f"{fmt_qty(plan.safety_stock, 'units')} covers {fmt_pct(float(res.coverage))} of the "
+        f"lane's own tail risk (99 % lead-time demand excursion "
+        f"{fmt_qty(float(res.tail_risk), 'units')}); independence from partners "
+        f"{fmt_pct(float(res.independence))}."
+    )
+    if float(res.coverage) < float(res.independence):
+        text += " Weakest lever: buffer coverage; the history's tail is wider than the buffer."
+    elif float(res.independence) < 1.0:
+        text += " Weakest lever: independence; part of the volume relies on partners."
+    return text
+
+
+def _service(plan: Any) -> str:
+    opt = plan.optimal_service_level
+    text = (
+        f"Recommended cycle service level: {fmt_pct(opt)}, the critical ratio "
+        f"Cu / (Cu + Co) with Cu = SLA penalty {fmt_qty(plan.underage_cost, 'EUR/unit short')} "
+        f"and Co = h x Q / D = {fmt_qty(plan.overage_cost, 'EUR/unit per cycle')}; "
+        f"it minimises the annual cost curve at "
+        f"{fmt_qty(plan.cost_curve.optimum_total, 'EUR/year')}."
+    )
+    if plan.service_level_is_optimal:
+        text += " The plan uses this level."
+    else:
+        gap = _cost_at(plan, plan.service_level) - plan.cost_curve.optimum_total
+        text += (f" The plan uses {fmt_pct(plan.service_level)} instead, which costs "
+                 f"about {fmt_qty(max(gap, 0.0), 'EUR/year')} more.")
+    text += (
+        f" At the target: safety stock {fmt_qty(plan.safety_stock, 'units')} (z = "
+        f"{fmt_number(plan.z, decimals=2)}), reorder point {fmt_qty(plan.reorder_point, 'units')}, "
+        f"order quantity {fmt_qty(plan.order_quantity, 'units/order')}, fill rate "
+        f"{fmt_pct(plan.fill_rate, decimals=2)}, expected SLA penalties "
+        f"{fmt_qty(plan.penalty_cost_per_year, 'EUR/year')}."
+    )
+    if plan.daily_review_service_level < plan.service_level - 0.01:
+        text += (
+            f" Caution: if stock is checked only once a day, this reorder point delivers about "
+            f"{fmt_pct(plan.daily_review_service_level, decimals=1)} (undershoot); a reorder point "
+            f"of {fmt_qty(plan.daily_review_reorder_point, 'units')} keeps the target."
+        )
+    return text
+
+
+def _network(network: Any) -> str:
+    n = len(network.table)
+    text = (
+        f"Network of {n} lanes as of {fmt_date(network.as_of)}: required capacity "
+        f"{fmt_qty(network.total_required_capacity, 'units/day')} vs. internal "
+        f"{fmt_qty(network.total_internal_capacity, 'units/day')}; overflow to partners "
+        f"{fmt_qty(network.total_overflow_volume, 'units/day')} "
+        f"({fmt_pct(network.network_dependency_ratio)} network dependency) on "
+        f"{len(network.lanes_overflowing)} lanes; cooperation cost "
+        f"{fmt_qty(network.total_cooperation_cost_per_year, 'EUR/year')}, of which surcharge "
+        f"{fmt_qty(network.total_surcharge_cost_per_year, 'EUR/year')}; expected SLA penalties "
+        f"{fmt_qty(network.total_penalty_cost_per_year, 'EUR/year')}."
+    )
+    rows = network_rows(network, limit=SHOCKS_LISTED)
+    if rows:
+        top = "; ".join(f"{lane_ref(r['lane'])} {r['impact']} ({r['status']}, utilisation "
+                        f"{r['utilisation']})" for r in rows)
+        text += f" Largest impact: {top}."
+    alerts = {k: v for k, v in network.status_counts.items() if k != "Normal" and v}
+    if alerts:
+        text += " Alerts: " + ", ".join(f"{v} x {k}" for k, v in sorted(alerts.items())) + "."
+    return text
+
+
+SECTION_TITLES = {
+    "volatility": "Volatility and trend",
+    "capacity": "Capacity risk",
+    "partners": "Partner dependency",
+    "resilience": "Resilience",
+    "service": "Recommended service level",
+    "network": "Network",
+}
+LANE_SECTIONS = ("volatility", "capacity", "partners", "resilience", "service")
+_WRITERS: dict[str, Callable[[Any], str]] = {
+    "volatility": _volatility, "capacity": _capacity, "partners": _partners,
+    "resilience": _resilience, "service": _service,
+}
+
+
+def offline_analysis(
+    plan: Any | None, network: Any | None = None, *, sections: Sequence[str] | None = None,
+) -> str:
+    """Deterministic Markdown analysis of the plan (and network) from the computed figures."""
+    wanted = tuple(sections) if sections else (*LANE_SECTIONS, "network")
+    lines: list[str] = []
+    if plan is not None and any(s in LANE_SECTIONS for s in wanted):
+        lines.append(f"**Lane {lane_ref(plan.lane)}** (data {fmt_date(plan.history.index.min())} "
+                     f"to {fmt_date(plan.history.index.max())})")
+        for name in LANE_SECTIONS:
+            if name in wanted:
+                lines.append(f"- **{SECTION_TITLES[name]}.** {_WRITERS[name](plan)}")
+        lines.extend(f"- Note: {note}" for note in plan.notes)
+    if network is not None and "network" in wanted and len(network.table):
+        lines.append(f"- **{SECTION_TITLES['network']}.** {_network(network)}")
+    if not lines:
+        return "No plan is available yet: load demand data for a lane first."
+    return "\n".join(lines)
+
+
+def offline_answer(question: str, plan: Any | None, network: Any | None) -> str:
+    """Pick the analysis sections whose keywords the question mentions (all when none match)."""
+    q = (question or "").lower()
+    picked = [name for name, words in SECTION_KEYWORDS.items() if any(w in q for w in words)]
+    return offline_analysis(plan, network, sections=picked or None)

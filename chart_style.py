@@ -1,0 +1,56 @@
+"""One chart style for the dashboard (Plotly, ``charts.py``) and the PDF (matplotlib,
+``report_charts.py``): the same colours, the same history window and the same axis ranges,
+so a chart printed in the report looks like the chart on screen.
+
+Axis tick labels use thousands separators in both (Plotly ``tickformat=","``,
+matplotlib :func:`thousands`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+PERCENT = 100.0
+HISTORY_DAYS_SHOWN = 365  # days of history before the forecast in the demand chart
+HEADROOM = 1.05  # y axes end 5 % above the largest value drawn
+
+COLOR_DEMAND = "#1f77b4"
+COLOR_FORECAST = "#ff7f0e"
+COLOR_CAPACITY = "#d62728"
+COLOR_WORKLOAD = "#9467bd"
+COLOR_HOLDING = "#2ca02c"
+COLOR_PENALTY = "#d62728"
+COLOR_TOTAL = "#1f77b4"
+COLOR_MARKER = "#111111"
+COLOR_ORDERING = "#8c564b"
+INTERVAL_ALPHA = 0.18  # opacity of the prediction-interval band
+PLOTLY_TICKFORMAT = ","  # thousands separators on Plotly axes
+
+
+def thousands(value: float, _position: Any = None) -> str:
+    """Matplotlib tick label with thousands separators (``30000`` -> ``30,000``)."""
+    return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:,.1f}"
+
+
+def cost_curve_x_range(plan: Any) -> tuple[float, float]:
+    """Service-level axis of the cost curve [%]: the whole grid the plan computed."""
+    levels = np.asarray(plan.cost_curve.service_levels, dtype=float) * PERCENT
+    return float(levels.min()), float(levels.max())
+
+
+def cost_curve_y_range(plan: Any) -> tuple[float, float]:
+    """Cost axis [EUR/year]: 0 to the largest finite total cost on the grid, plus headroom."""
+    total = np.asarray(plan.cost_curve.total, dtype=float)
+    finite = total[np.isfinite(total)]
+    top = float(finite.max()) if finite.size else 1.0
+    return 0.0, max(top, 1.0) * HEADROOM
+
+
+def demand_y_range(plan: Any, history_days: int = HISTORY_DAYS_SHOWN) -> tuple[float, float]:
+    """Volume axis [units/day]: 0 to the largest of history, upper bound and capacity."""
+    values = [np.asarray(plan.history.iloc[-history_days:], dtype=float),
+              np.asarray(plan.forecast.upper, dtype=float), np.array([plan.internal_capacity])]
+    top = max(float(np.nanmax(v)) for v in values if v.size)
+    return 0.0, max(top, 1.0) * HEADROOM
