@@ -1044,15 +1044,25 @@ def demand_matrix(demand: pd.DataFrame) -> tuple[list[str], pd.DatetimeIndex, np
 
     Days without a record count as zero volume.  Vectorised: one scatter-add.
     """
+    lanes, days, matrix, _recorded = _demand_arrays(demand)
+    return lanes, days, matrix
+
+
+def _demand_arrays(
+    demand: pd.DataFrame,
+) -> tuple[list[str], pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """demand_matrix plus the lanes x days mask of days that have a record."""
     if demand.empty:
-        return [], pd.DatetimeIndex([]), np.zeros((0, 0))
+        return [], pd.DatetimeIndex([]), np.zeros((0, 0)), np.zeros((0, 0), dtype=bool)
     lane_codes, lanes = pd.factorize(demand["lane"], sort=True)
     day_numbers = demand["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     first, last = int(day_numbers.min()), int(day_numbers.max())
     matrix = np.zeros((len(lanes), last - first + 1), dtype=float)
     np.add.at(matrix, (lane_codes, day_numbers - first), demand["demand"].to_numpy(dtype=float))
+    recorded = np.zeros(matrix.shape, dtype=bool)
+    recorded[lane_codes, day_numbers - first] = True
     days = pd.date_range(pd.Timestamp(np.datetime64(first, "D")), periods=matrix.shape[1], freq="D")
-    return [str(lane) for lane in lanes], days, matrix
+    return [str(lane) for lane in lanes], days, matrix, recorded
 
 
 @dataclass(frozen=True)
@@ -1133,13 +1143,9 @@ def _median_spacing(recorded: np.ndarray) -> np.ndarray:
 
 def _network_rows(
     demand: pd.DataFrame, lanes: list[str], days: pd.DatetimeIndex, matrix: np.ndarray,
-    masters: list[LaneMasterData],
+    recorded: np.ndarray, masters: list[LaneMasterData],
 ) -> _NetworkRows:
     """History figures per lane: vectorised where possible, else exactly plan_lane's path."""
-    recorded = np.zeros(matrix.shape, dtype=bool)
-    codes = pd.Categorical(demand["lane"], categories=lanes).codes
-    day_numbers = demand["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    recorded[codes, day_numbers - day_numbers.min()] = True
     first = np.argmax(recorded, axis=1)
     last = matrix.shape[1] - 1 - np.argmax(recorded[:, ::-1], axis=1)
     daily = _median_spacing(recorded) < inventory_math.DAY_WEEK_BOUNDARY
@@ -1200,12 +1206,12 @@ def plan_network(
     demand : DataFrame with columns date, lane, demand [units per recorded period].
     masters : lane code -> master data; lanes without an entry get defaults.
     """
-    lanes, days, matrix = demand_matrix(demand)
+    lanes, days, matrix, recorded = _demand_arrays(demand)
     if not lanes:
         empty = pd.DataFrame(columns=list(NETWORK_COLUMNS))
         return NetworkPlan(empty, None, 0.0, 0.0, 0.0, (), 0.0, 0.0, 0.0, 0.0, {})
     params = [masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes]
-    rows = _network_rows(demand, lanes, days, matrix, params)
+    rows = _network_rows(demand, lanes, days, matrix, recorded, params)
     k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail, rows.window),
                None if service_level is None else np.full(len(lanes), float(service_level)))
     table = pd.DataFrame({

@@ -259,17 +259,19 @@ class _EmpiricalDistribution:
     """
 
     grid: np.ndarray  # units
+    pmf: np.ndarray
     cdf: np.ndarray
-    tail_mean: np.ndarray  # E[(X - x)^+] at each grid point [units]
-    mean: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.dot(self.grid, self.pmf))
 
     def service(self, r: float) -> float:
         return float(np.interp(r, self.grid, self.cdf, left=0.0, right=1.0))
 
     def shortage(self, r: float) -> float:
-        if r <= self.grid[0]:
-            return self.mean - r
-        return float(np.interp(r, self.grid, self.tail_mean, right=0.0))
+        """E[(X - r)^+] [units]."""
+        return float(np.dot(np.maximum(self.grid - r, 0.0), self.pmf))
 
     def reorder_point(self, alpha: float) -> float:
         # the CDF is a non-decreasing step function on the grid; invert it linearly
@@ -358,15 +360,7 @@ def _empirical_chunk(
     pmf /= pmf.sum(axis=1, keepdims=True)
     grid = np.arange(size)[None, :] * width[:, None]
     cdf = np.cumsum(pmf, axis=1)
-    moment = grid * pmf
-    mean = moment.sum(axis=1)
-    # E[(X - x)^+] = sum_{y > x} (y - x) p(y), by reverse cumulative sums
-    reverse_mass = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1]
-    reverse_moment = np.cumsum(moment[:, ::-1], axis=1)[:, ::-1]
-    tail = np.zeros_like(pmf)
-    tail[:, :-1] = reverse_moment[:, 1:] - grid[:, :-1] * reverse_mass[:, 1:]
-    tail = np.clip(tail, 0.0, None)
-    return [_EmpiricalDistribution(grid[i], cdf[i], tail[i], float(mean[i])) for i in range(n)]
+    return [_EmpiricalDistribution(grid[i], pmf[i], cdf[i]) for i in range(n)]
 
 
 def cycle_length_years(
