@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtri
 
 from domain import DAYS_PER_YEAR
-from inventory_math import FloatOrArray, _checked, _out, _service_level
+from inventory_math import FloatOrArray, _checked, _out, _service_level, standard_normal_loss
 
 # Keys a lane needs in network_cooperation (row or column form).
 LANE_FIELDS = ("required_capacity", "internal_capacity", "handling_cost", "partner_surcharge")
@@ -382,8 +382,6 @@ def network_cooperation(lanes: Mapping[str, Any]) -> NetworkCooperation:
 
 def _normal_loss(z: NDArray[np.float64]) -> NDArray[np.float64]:
     """G(z) = phi(z) - z (1 - Phi(z)), evaluated stably in both tails."""
-    from inventory_math import standard_normal_loss
-
     return np.asarray(standard_normal_loss(np.clip(z, -1e6, 1e6)), dtype=float)
 
 

@@ -115,10 +115,6 @@ def _substeps(plan: LanePlan) -> int:
     return int(max(1, min(MAX_SUBSTEPS, math.floor((mu / (3.0 * sd)) ** 2))))
 
 
-def _reservation_cost(plan: LanePlan) -> float:
-    return plan.reservation_cost_per_year
-
-
 def replay_history(plan: LanePlan) -> Witness:
     """Replay the plan's policy and capacity on the lane's actual last 365 days.
 
@@ -172,7 +168,7 @@ def replay_history(plan: LanePlan) -> Witness:
     penalty = p.penalty_cost * backordered * scale
     partner = (p.handling_cost + p.partner_surcharge) * overflow
     profit = (p.revenue_per_unit * total_demand * scale - p.handling_cost * float(workload.sum()) * scale
-              - p.partner_surcharge * overflow - _reservation_cost(plan)
+              - p.partner_surcharge * overflow - plan.reservation_cost_per_year
               - p.holding_cost / DAYS_PER_YEAR * holding_units * scale - p.order_cost * orders * scale
               - penalty)
     return Witness(overflow, partner, fill, None, stockout_days * scale, penalty, profit)
@@ -210,7 +206,7 @@ def _simulate(plan: LanePlan, replications: int, seed: int) -> tuple[Witness, di
         profit_mean = float(np.mean(capacity_part) - np.mean(inventory_part))
         profit_se = math.sqrt((float(np.var(capacity_part, ddof=1))
                                + float(np.var(inventory_part, ddof=1))) / n)
-    profit_mean -= _reservation_cost(plan)
+    profit_mean -= plan.reservation_cost_per_year
     stockout = np.asarray(service.stockout_days, dtype=float) / steps
     witness = Witness(
         overflow_per_year=overflow,

@@ -228,7 +228,6 @@ class _Protection:
             r = new
             if np.all(done):
                 break
-        object.__setattr__(self, "iterations", _)
         return r
 
 
