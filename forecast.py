@@ -70,6 +70,11 @@ import numpy as np
 from scipy.signal import lfilter
 from scipy.stats import norm
 
+from forecasting import intervals, smoothing
+from forecasting.labels import METHOD_LABELS, method_label
+
+__all__ = ["METHOD_LABELS", "method_label"]  # re-exported: UI and PDF name methods through here
+
 # Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503: cut-offs.
 ADI_CUTOFF = 1.32  # average inter-demand interval [periods]
 CV2_CUTOFF = 0.49  # squared coefficient of variation of non-zero demand sizes [-]
@@ -77,9 +82,15 @@ PATTERNS = ("smooth", "erratic", "intermittent", "lumpy")
 INTERMITTENT_PATTERNS = frozenset({"intermittent", "lumpy"})
 
 DEFAULT_INTERVAL_LEVEL = 0.9
-METHODS = ("linear_trend", "seasonal_naive", "seasonal_profile", "ses", "croston_sba", "tsb")
+METHODS = (
+    "linear_trend", "seasonal_naive", "seasonal_profile", "ses", "damped_trend",
+    "holt_winters_add", "holt_winters_mul", "theta", "croston_sba", "tsb",
+)
 INTERMITTENT_METHODS = frozenset({"croston_sba", "tsb"})
-SEASONAL_METHODS = frozenset({"seasonal_naive", "seasonal_profile"})
+SEASONAL_METHODS = frozenset(
+    {"seasonal_naive", "seasonal_profile", "holt_winters_add", "holt_winters_mul", "theta"}
+)
+COMBINATION = "combination"  # mean of the two best methods, chosen when it backtests better
 SEASONAL_STRENGTH_CUTOFF = 0.6  # F_S above which a lane only chooses seasonal methods
 FALLBACK_METHOD = "mean"  # fewer than MIN_POINTS_FOR_MODELS periods: no model is fitted
 
@@ -92,7 +103,7 @@ MIN_TRAIN_POINTS = 4  # the inner backtest keeps at least this many periods to f
 MIN_SEASONS_PROFILE = 2  # full seasons needed to estimate a seasonal profile
 PROFILE_KERNEL = ((-1, 0.25), (0, 0.5), (1, 0.25))  # (np.roll shift, weight) smoothing the profile
 PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of weeks
-BACKTEST_WINDOWS = 2  # rolling origins averaged for the model choice (Tashman 2000)
+BACKTEST_WINDOWS = 3  # rolling origins averaged for the model choice (Tashman 2000)
 HOLDOUT_SHARE_MAX = 0.25  # default holdout never takes more than a quarter of the history
 
 DAYS_PER_WEEK = 7
@@ -126,6 +137,17 @@ class LaneForecast:
         Periods held back per backtest window (0 = no backtest possible).
     seasonal_strength : float
         F_S in [0, 1] (NaN with fewer than two seasons), see ``seasonal_strength``.
+    residual_std : np.ndarray
+        Spread of the forecast error per horizon step, length ``horizon``
+        [demand units per period]: the standard deviation of the error of
+        ``mean`` at step k, calibrated on the rolling-origin backtest errors
+        (``mean +/- z * residual_std`` is the interval for regular lanes, with
+        z the normal quantile of ``interval_level``).  For the capacity
+        planner, e.g. expected overflow E[(W_k - C)^+] with W_k ~ N(mean_k,
+        residual_std_k^2).  Not clipped at 0; intermittent lanes take their
+        bounds from a gamma distribution with this mean and spread.
+    backtest_windows : int
+        Rolling origins the choice and the calibration used (0 = none).
     """
 
     method: str
@@ -140,6 +162,8 @@ class LaneForecast:
     cv2: float = math.nan
     holdout: int = 0
     seasonal_strength: float = math.nan
+    residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    backtest_windows: int = 0
 
 
 @dataclass(frozen=True)
@@ -166,7 +190,12 @@ class BatchForecast:
     seasonal_strength : np.ndarray
         F_S per lane, shape (lanes,).
     sd : np.ndarray
-        Unclipped h-step forecast standard deviation, shape (lanes, horizon).
+        Calibrated h-step forecast standard deviation, shape (lanes, horizon)
+        [units/period] (same array as ``residual_std``).
+    residual_std : np.ndarray
+        See ``LaneForecast.residual_std``; shape (lanes, horizon).
+    backtest_windows : int
+        Rolling origins used (0 = no backtest).
     """
 
     methods: tuple[str, ...]
@@ -183,6 +212,8 @@ class BatchForecast:
     holdout: int
     seasonal_strength: np.ndarray = field(default_factory=lambda: np.empty(0))
     sd: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
+    residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
+    backtest_windows: int = 0
 
 
 # --------------------------------------------------------------------------- validation
@@ -582,11 +613,35 @@ def _tsb(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     return mean, _smoothing_sd(sigma, max(TSB_ALPHA, TSB_BETA), horizon)
 
 
+def _damped_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "none")
+
+
+def _holt_winters_add(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "add")
+
+
+def _holt_winters_mul(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "mul")
+
+
+def _theta(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    # seasonally adjust only lanes with a clear season (same cut-off as the selection gate)
+    seasonal = np.nan_to_num(seasonal_strength(y, season_length=season_length)) >= (
+        SEASONAL_STRENGTH_CUTOFF
+    )
+    return smoothing.theta(y, horizon, season_length, seasonal, SES_ALPHA_GRID)
+
+
 _METHOD_FUNCS: dict[str, Callable[[np.ndarray, int, int], _Fit]] = {
     "linear_trend": _linear_trend,
     "seasonal_naive": _seasonal_naive,
     "seasonal_profile": _seasonal_profile,
     "ses": _ses,
+    "damped_trend": _damped_trend,
+    "holt_winters_add": _holt_winters_add,
+    "holt_winters_mul": _holt_winters_mul,
+    "theta": _theta,
     "croston_sba": _croston_sba,
     "tsb": _tsb,
 }
@@ -631,16 +686,53 @@ def default_holdout(n_periods: int, horizon: int) -> int:
     return max(0, min(horizon, cap, n_periods - MIN_TRAIN_POINTS))
 
 
-def _window_scores(y: np.ndarray, holdout: int, season_length: int) -> np.ndarray:
-    """MASE of every method fitted on y[:, :T-H], scored on the last H periods."""
+@dataclass(frozen=True)
+class _Window:
+    """One rolling-origin window: forecasts of every method and what happened."""
+
+    forecast: np.ndarray  # (lanes, methods, H), clipped at 0, NaN = method not applicable
+    sd: np.ndarray  # (lanes, methods, H), the method's own h-step sd
+    actual: np.ndarray  # (lanes, H)
+    scale: np.ndarray  # (lanes,) MASE scale of the window's training part
+
+
+def _window(y: np.ndarray, holdout: int, season_length: int) -> _Window:
+    """Fit every method on y[:, :T-H] and forecast the last H periods."""
     train, test = y[:, :-holdout], y[:, -holdout:]
-    scale = mase_scale(train)
-    scores = np.full((y.shape[0], len(METHODS)), np.nan)
+    n_lanes = y.shape[0]
+    forecasts = np.full((n_lanes, len(METHODS), holdout), np.nan)
+    sds = np.full((n_lanes, len(METHODS), holdout), np.nan)
     for j, name in enumerate(METHODS):
         fit = _METHOD_FUNCS[name](train, holdout, season_length)
         if fit is not None:
-            scores[:, j] = np.mean(np.abs(test - np.maximum(fit[0], 0.0)), axis=1) / scale
-    return scores
+            forecasts[:, j] = np.maximum(fit[0], 0.0)
+            sds[:, j] = fit[1]
+    return _Window(forecasts, sds, test, mase_scale(train))
+
+
+def _window_mase(window: _Window) -> np.ndarray:
+    err = np.abs(window.actual[:, None, :] - window.forecast)
+    return np.mean(err, axis=2) / window.scale[:, None]
+
+
+def _backtest(
+    y: np.ndarray, holdout: int, season_length: int, windows: int
+) -> tuple[np.ndarray, list[_Window]]:
+    """Mean MASE over the rolling origins (lanes, methods) and the windows themselves."""
+    first = _window(y, holdout, season_length)
+    done = [first]
+    total = _window_mase(first)
+    for w in range(1, windows):
+        end = y.shape[1] - w * holdout
+        if end - holdout < MIN_TRAIN_POINTS:
+            break
+        win = _window(y[:, :end], holdout, season_length)
+        scores = _window_mase(win)
+        if np.any(np.isnan(scores[0]) & ~np.isnan(total[0])):
+            break
+        total += scores
+        done.append(win)
+    return total / len(done), done
 
 
 def backtest_mase(
@@ -670,18 +762,7 @@ def backtest_mase(
     y = _as_matrix(y, "history")
     if windows < 1:
         raise ValueError(f"windows must be >= 1, got {windows!r}")
-    total = _window_scores(y, holdout, season_length)
-    used = 1
-    for w in range(1, windows):
-        end = y.shape[1] - w * holdout
-        if end - holdout < MIN_TRAIN_POINTS:
-            break
-        scores = _window_scores(y[:, :end], holdout, season_length)
-        if np.any(np.isnan(scores[0]) & ~np.isnan(total[0])):
-            break
-        total += scores
-        used += 1
-    return total / used
+    return _backtest(y, holdout, season_length, windows)[0]
 
 
 def _choose(scores: np.ndarray, patterns: np.ndarray, strength: np.ndarray) -> np.ndarray:
@@ -720,6 +801,27 @@ def _short_history_forecast(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np
     return np.repeat(level[:, None], horizon, axis=1), np.repeat(sd[:, None], horizon, axis=1)
 
 
+def _second_best(scores: np.ndarray, choice: np.ndarray, patterns: np.ndarray,
+                 strength: np.ndarray) -> np.ndarray:
+    """Index of the runner-up among the same eligible methods (-1 when there is none)."""
+    masked = scores.copy()
+    masked[np.arange(len(choice)), choice] = np.nan
+    runner = _choose(masked, patterns, strength)
+    ok = np.isfinite(masked[np.arange(len(choice)), runner]) & (runner != choice)
+    return np.where(ok, runner, -1)
+
+
+def _combination_scores(windows: list[_Window], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Backtest MASE of the mean of two methods per lane (NaN where there is no runner-up)."""
+    rows = np.arange(len(first))
+    other = np.maximum(second, 0)
+    total = np.zeros(len(first))
+    for win in windows:
+        combined = 0.5 * (win.forecast[rows, first] + win.forecast[rows, other])
+        total += np.mean(np.abs(win.actual - combined), axis=1) / win.scale
+    return np.where(second >= 0, total / len(windows), np.nan)
+
+
 def forecast_many(
     matrix: np.ndarray,
     *,
@@ -730,6 +832,13 @@ def forecast_many(
 ) -> BatchForecast:
     """Forecast every lane with its own backtest-chosen method (vectorised path).
 
+    Every candidate in ``METHODS`` is backtested on up to ``BACKTEST_WINDOWS``
+    rolling origins; the lane takes the eligible method with the lowest mean
+    MASE, or the mean of its two best methods when that combination backtests
+    lower still (forecast combination, Bates & Granger 1969; Makridakis et al.
+    2020, M4 findings).  Intervals are calibrated on the backtest errors of the
+    chosen forecast (see :mod:`forecasting.intervals`).
+
     Parameters
     ----------
     matrix : array, shape (lanes, T) or (T,)
@@ -737,13 +846,13 @@ def forecast_many(
     horizon : int
         h, periods to forecast (>= 1).
     season_length : int
-        m, periods per season (52 for weekly data with a yearly cycle, 7 for daily
-        data with a weekday cycle, 1 = no seasonality).
+        m, periods per season (52 for weekly data with a yearly cycle, 12 for
+        monthly, 4 for quarterly, 7 for daily data with a weekday cycle,
+        1 = no seasonality).
     interval_level : float
         Central coverage of the prediction interval, in (0, 1); 0.9 = 5 %..95 %.
     holdout : int, optional
-        H, last periods held back to choose the method; default
-        ``default_holdout(T, horizon)``.
+        H, periods per backtest window; default ``default_holdout(T, horizon)``.
 
     Returns
     -------
@@ -753,8 +862,8 @@ def forecast_many(
     --------
     >>> weekly = np.tile([10.0, 20.0, 30.0, 20.0], 6)
     >>> result = forecast_many(np.vstack([weekly, weekly + 5]), horizon=4, season_length=4)
-    >>> result.method.tolist(), result.mean.round(3).tolist()
-    (['seasonal_naive', 'seasonal_naive'], [[10.0, 20.0, 30.0, 20.0], [15.0, 25.0, 35.0, 25.0]])
+    >>> result.mean.round(3).tolist()
+    [[10.0, 20.0, 30.0, 20.0], [15.0, 25.0, 35.0, 25.0]]
     """
     _check_options(horizon, season_length, interval_level)
     y = _as_matrix(matrix, "matrix")
@@ -763,14 +872,15 @@ def forecast_many(
     adi, cv2 = demand_pattern_stats(y)
     patterns = _classify(adi, cv2)
     strength = seasonal_strength(y, season_length=season_length)
+    all_methods = (*METHODS, COMBINATION)
     z = float(norm.ppf(0.5 + interval_level / 2.0))
 
     if n_periods < MIN_POINTS_FOR_MODELS:
         mean, sd = _short_history_forecast(y, horizon)
-        no_scores = np.full((n_lanes, len(METHODS)), np.nan)
+        no_scores = np.full((n_lanes, len(all_methods)), np.nan)
         return _finish(
-            mean, sd, z, np.full(n_lanes, FALLBACK_METHOD), no_scores, patterns, adi, cv2,
-            strength, interval_level, season_length, 0,
+            mean, sd, np.full(n_lanes, z), np.full(n_lanes, FALLBACK_METHOD), no_scores, patterns,
+            adi, cv2, strength, interval_level, season_length, 0, 0,
         )
 
     if holdout is None:
@@ -781,33 +891,70 @@ def forecast_many(
             f"(history minus {MIN_TRAIN_POINTS}), got {holdout!r}"
         )
     holdout = int(holdout)
+    windows: list[_Window] = []
     if holdout >= 1:
-        scores = backtest_mase(y, holdout=holdout, season_length=season_length)
+        scores, windows = _backtest(y, holdout, season_length, BACKTEST_WINDOWS)
     else:
         scores = np.full((n_lanes, len(METHODS)), np.nan)
     choice = _choose(scores, patterns, strength)
+    second = _second_best(scores, choice, patterns, strength) if windows else np.full(n_lanes, -1)
+    combo_scores = (
+        _combination_scores(windows, choice, second) if windows else np.full(n_lanes, np.nan)
+    )
+    best = scores[np.arange(n_lanes), choice]
+    combine = np.isfinite(combo_scores) & (combo_scores < np.where(np.isfinite(best), best, -np.inf))
 
+    # Refit on the full history only the methods some lane uses.
     mean = np.zeros((n_lanes, horizon))
     sd = np.zeros((n_lanes, horizon))
-    for j, name in enumerate(METHODS):  # refit only methods some lane has chosen
-        rows = choice == j
-        if not rows.any():
+    partner_mean = np.zeros((n_lanes, horizon))
+    partner_sd = np.zeros((n_lanes, horizon))
+    for j, name in enumerate(METHODS):
+        as_first, as_second = choice == j, combine & (second == j)
+        if not (as_first.any() or as_second.any()):
             continue
+        rows = as_first | as_second
         fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
-        if fit is None:  # cannot happen for a chosen method, but keep a safe fallback
+        if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
-        mean[rows], sd[rows] = fit
-    method = np.asarray(METHODS)[choice]
+        f_mean, f_sd = np.full((n_lanes, horizon), np.nan), np.full((n_lanes, horizon), np.nan)
+        f_mean[rows], f_sd[rows] = fit
+        mean = np.where(as_first[:, None], f_mean, mean)
+        sd = np.where(as_first[:, None], f_sd, sd)
+        partner_mean = np.where(as_second[:, None], f_mean, partner_mean)
+        partner_sd = np.where(as_second[:, None], f_sd, partner_sd)
+    mean = np.where(combine[:, None], 0.5 * (mean + partner_mean), mean)
+    sd = np.where(combine[:, None], 0.5 * (sd + partner_sd), sd)
+
+    # Calibrate the interval width on what the chosen forecast got wrong in the backtest.
+    if windows:
+        rows = np.arange(n_lanes)
+        other = np.maximum(second, 0)
+        errs, sds = [], []
+        for win in windows:
+            f = win.forecast[rows, choice]
+            s = win.sd[rows, choice]
+            f = np.where(combine[:, None], 0.5 * (f + win.forecast[rows, other]), f)
+            s = np.where(combine[:, None], 0.5 * (s + win.sd[rows, other]), s)
+            errs.append(win.actual - f)
+            sds.append(s)
+        multiplier = intervals.conformal_multiplier(
+            np.concatenate(errs, axis=1), np.concatenate(sds, axis=1), interval_level
+        )
+    else:
+        multiplier = np.full(n_lanes, z)
+    method = np.where(combine, COMBINATION, np.asarray(METHODS)[choice])
+    all_scores = np.column_stack([scores, combo_scores])
     return _finish(
-        mean, sd, z, method, scores, patterns, adi, cv2, strength, interval_level, season_length,
-        holdout,
+        mean, sd, multiplier, method, all_scores, patterns, adi, cv2, strength, interval_level,
+        season_length, holdout, len(windows),
     )
 
 
 def _finish(
     mean: np.ndarray,
     sd: np.ndarray,
-    z: float,
+    multiplier: np.ndarray,
     method: np.ndarray,
     scores: np.ndarray,
     patterns: np.ndarray,
@@ -817,16 +964,20 @@ def _finish(
     interval_level: float,
     season_length: int,
     holdout: int,
+    windows: int,
 ) -> BatchForecast:
-    sd = np.maximum(sd, 0.0)
-    # Demand is never negative: clip the mean, then the bounds around the clipped mean.
-    clipped = np.maximum(mean, 0.0)
-    lower = np.clip(mean - z * sd, 0.0, clipped)
-    upper = np.maximum(mean + z * sd, clipped)
+    z = float(norm.ppf(0.5 + interval_level / 2.0))
+    sd = np.where(np.isfinite(sd), np.maximum(sd, 0.0), 0.0)
+    # residual_std: the calibrated spread, so that mean +/- z * residual_std is the interval
+    spread = sd * (np.asarray(multiplier, dtype=float)[:, None] / z)
+    clipped = np.maximum(mean, 0.0)  # demand is never negative
+    skewed = np.isin(patterns, list(INTERMITTENT_PATTERNS))
+    lower, upper = intervals.bounds(clipped, spread, interval_level, skewed)
     return BatchForecast(
-        methods=METHODS, method=method, mean=clipped, lower=lower, upper=upper, mase=scores,
-        patterns=patterns, adi=adi, cv2=cv2, interval_level=interval_level,
-        season_length=season_length, holdout=holdout, seasonal_strength=strength, sd=sd,
+        methods=(*METHODS, COMBINATION), method=method, mean=clipped, lower=lower, upper=upper,
+        mase=scores, patterns=patterns, adi=adi, cv2=cv2, interval_level=interval_level,
+        season_length=season_length, holdout=holdout, seasonal_strength=strength, sd=spread,
+        residual_std=spread, backtest_windows=windows,
     )
 
 
@@ -844,6 +995,8 @@ def _lane_from_batch(batch: BatchForecast, row: int = 0, method_prefix: str = ""
         cv2=float(batch.cv2[row]),
         holdout=batch.holdout,
         seasonal_strength=float(batch.seasonal_strength[row]),
+        residual_std=batch.residual_std[row],
+        backtest_windows=batch.backtest_windows,
     )
 
 
@@ -945,10 +1098,12 @@ def forecast_daily_history(
     week_of, day_of = k // DAYS_PER_WEEK, k % DAYS_PER_WEEK
     mean = batch.mean[0, week_of] / DAYS_PER_WEEK * factors[day_of]
     sd = np.sqrt((batch.sd[0, week_of] / DAYS_PER_WEEK * factors[day_of]) ** 2 + sigma_day**2)
-    z = float(norm.ppf(0.5 + interval_level / 2.0))
-    lower = np.clip(mean - z * sd, 0.0, mean)
-    upper = mean + z * sd
     adi, cv2 = demand_pattern_stats(y)
+    pattern = _classify(adi, cv2)
+    lower, upper = intervals.bounds(
+        mean[None, :], sd[None, :], interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS))
+    )
+    lower, upper = lower[0], upper[0]
     return LaneForecast(
         method="weekly " + str(batch.method[0]),
         mean=mean,
@@ -956,10 +1111,12 @@ def forecast_daily_history(
         upper=upper,
         interval_level=interval_level,
         backtest_mase={m: float(batch.mase[0, j]) for j, m in enumerate(batch.methods)},
-        pattern=str(_classify(adi, cv2)[0]),
+        pattern=str(pattern[0]),
         season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
         adi=float(adi[0]),
         cv2=float(cv2[0]),
         holdout=batch.holdout,
         seasonal_strength=float(batch.seasonal_strength[0]),
+        residual_std=sd,
+        backtest_windows=batch.backtest_windows,
     )

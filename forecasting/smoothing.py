@@ -1,0 +1,284 @@
+"""Damped-trend Holt-Winters (additive / multiplicative season) and the Theta method.
+
+Functional core, vectorised over lanes: every function maps a history matrix
+``y`` (lanes x T, demand units per period, oldest first) to ``(mean, sd)``,
+both (lanes, horizon) [units/period], unclipped.  Rows where a method does not
+apply (e.g. a multiplicative season on a lane with zero-demand periods) get
+NaN, so the backtest scores them NaN and the lane never chooses them.
+
+Parameters are chosen per lane from a small grid by the in-sample one-step
+sum of squared errors (the grid replaces a numerical optimiser so that all
+lanes and all parameter sets run in one NumPy pass per period).
+
+References
+----------
+Hyndman, Koehler, Ord & Snyder (2008), *Forecasting with Exponential
+Smoothing: The State Space Approach*, Springer: Table 2.1/2.2 (recursions of
+ETS(A,Ad,N), ETS(A,Ad,A), ETS(A,Ad,M) in error-correction form), Table 6.1
+(h-step variance of the linear class), section 2.6.1 (initial states).
+Gardner & McKenzie (1985), Management Science 31, 1237-1246 (damped trend).
+Assimakopoulos & Nikolopoulos (2000), Int. J. Forecasting 16, 521-530 (Theta);
+Hyndman & Billah (2003), Int. J. Forecasting 19, 287-290 (Theta = SES with
+drift of half the OLS slope, eq. for the forecast function).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+# Smoothing grid (alpha level, beta trend, gamma season, phi damping).  beta and gamma are
+# in the error-correction form and kept <= alpha resp. <= 1 - alpha (admissible region,
+# Hyndman et al. 2008, section 10.2).
+ALPHA_GRID = (0.05, 0.15, 0.3, 0.5, 0.8)
+BETA_GRID = (0.005, 0.03, 0.1)
+GAMMA_GRID = (0.02, 0.1, 0.3)
+PHI_GRID = (0.9, 0.98)
+MIN_SEASONS_HW = 2  # full seasons needed to initialise a seasonal Holt-Winters model
+
+
+def _grid(seasonal: bool) -> np.ndarray:
+    """Admissible (alpha, beta, gamma, phi) combinations, shape (C, 4)."""
+    gammas = GAMMA_GRID if seasonal else (0.0,)
+    rows = [
+        (a, b, g, p)
+        for a, b, g, p in itertools.product(ALPHA_GRID, BETA_GRID, gammas, PHI_GRID)
+        if b <= a and g <= 1.0 - a
+    ]
+    return np.array(rows, dtype=float)
+
+
+def _initial_states(
+    y: np.ndarray, m: int, season: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Level, trend (just before period 0) and m seasonal states (Hyndman et al. 2008, 2.6.1).
+
+    Level/trend from the means of the first two seasons (first two periods, or
+    ten, without season); seasonal states are the first season's deviations
+    from that line (additive) or its ratios to it (multiplicative), normalised
+    to sum 0 resp. mean 1.
+    """
+    n_lanes = y.shape[0]
+    if season == "none":
+        k = min(10, y.shape[1])
+        t = np.arange(k, dtype=float)
+        t_c = t - t.mean()
+        slope = (y[:, :k] - y[:, :k].mean(axis=1, keepdims=True)) @ t_c / max(np.sum(t_c**2), 1e-12)
+        level = y[:, :k].mean(axis=1) - slope * (t.mean() + 1.0)
+        return level, slope, np.zeros((n_lanes, 1))
+    first, second = y[:, :m].mean(axis=1), y[:, m : 2 * m].mean(axis=1)
+    slope = (second - first) / m
+    centre = (m - 1) / 2.0
+    line = first[:, None] + slope[:, None] * (np.arange(m) - centre)
+    if season == "add":
+        states = y[:, :m] - line
+        states -= states.mean(axis=1, keepdims=True)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            states = y[:, :m] / line
+        states /= states.mean(axis=1, keepdims=True)
+    level = first - slope * (centre + 1.0)
+    return level, slope, states
+
+
+def _smooth(
+    y: np.ndarray, m: int, season: str, params: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run the ETS(A,Ad,·) recursions for every lane x parameter set.
+
+    Returns (sse (L, C), level (L, C), trend (L, C), seasonal states (L, C, m)
+    with index j holding the state for periods T + j, T + j + m, ...).
+    """
+    n_lanes, n_periods = y.shape
+    n_par = params.shape[0]
+    alpha, beta, gamma, phi = (params[:, i][None, :] for i in range(4))
+    level0, trend0, states0 = _initial_states(y, m, season)
+    level = np.repeat(level0[:, None], n_par, axis=1)
+    trend = np.repeat(trend0[:, None], n_par, axis=1)
+    width = m if season != "none" else 1
+    seas = np.repeat(states0[:, None, :], n_par, axis=1)
+    sse = np.zeros((n_lanes, n_par))
+    with np.errstate(all="ignore"):
+        for t in range(n_periods):
+            obs = y[:, t : t + 1]
+            base = level + phi * trend
+            j = t % width
+            s_old = seas[:, :, j]
+            if season == "add":
+                err = obs - (base + s_old)
+                seas[:, :, j] = s_old + gamma * err
+                level = base + alpha * err
+                trend = phi * trend + beta * err
+            elif season == "mul":
+                err = obs - base * s_old
+                seas[:, :, j] = s_old + gamma * err / base
+                level = base + alpha * err / s_old
+                trend = phi * trend + beta * err / s_old
+            else:
+                err = obs - base
+                level = base + alpha * err
+                trend = phi * trend + beta * err
+            sse += err * err
+    # state index j now holds periods T + ((j - T) mod m): rotate so index 0 is period T
+    shift = n_periods % width
+    seas = np.roll(seas, -shift, axis=2)
+    return sse, level, trend, seas
+
+
+def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
+    """Damped-trend Holt-Winters forecast, parameters per lane by in-sample SSE.
+
+    Forecast function (Hyndman et al. 2008, Table 2.1, damped trend):
+    additive   y(T+h) = l_T + phi_h b_T + s_(T+h-m(k+1)),
+    multiplicative y(T+h) = (l_T + phi_h b_T) * s_(T+h-m(k+1)),
+    phi_h = phi + phi^2 + ... + phi^h.
+
+    h-step sd (linear class, Table 6.1): sigma * sqrt(1 + sum_(j<h) c_j^2),
+    c_j = alpha + beta phi_j + gamma [j mod m = 0]; for the multiplicative
+    season it is scaled by the seasonal factor (an approximation; intervals
+    are recalibrated on the backtest errors anyway).
+
+    Parameters
+    ----------
+    y : array (lanes, T)
+        Demand [units/period].
+    horizon : int
+        h [periods].
+    season_length : int
+        m [periods]; ignored for ``season="none"``.
+    season : {"none", "add", "mul"}
+
+    Returns
+    -------
+    (mean, sd) each (lanes, horizon), or None when the history is too short.
+    Rows that cannot take a multiplicative season (any period <= 0) are NaN.
+    """
+    m = int(season_length)
+    n_lanes, n_periods = y.shape
+    if season == "none":
+        if n_periods < 6:
+            return None
+        m_eff = 1
+    else:
+        if m < 2 or n_periods < MIN_SEASONS_HW * m + 2:
+            return None
+        m_eff = m
+    params = _grid(season != "none")
+    sse, level, trend, seas = _smooth(y, m_eff, season, params)
+    sse = np.where(np.isfinite(sse), sse, np.inf)
+    best = np.argmin(sse, axis=1)
+    rows = np.arange(n_lanes)
+    a, b, g, p = (params[best, i][:, None] for i in range(4))
+    lvl, trd = level[rows, best][:, None], trend[rows, best][:, None]
+    states = seas[rows, best]
+    sigma = np.sqrt(sse[rows, best] / max(n_periods - 1, 1))[:, None]
+    h = np.arange(1, horizon + 1, dtype=float)[None, :]
+    phi_h = np.where(np.abs(1 - p) < 1e-12, h, p * (1 - p**h) / (1 - p))
+    base = lvl + phi_h * trd
+    pos = (np.arange(horizon) % m_eff)
+    if season == "add":
+        mean = base + states[:, pos]
+    elif season == "mul":
+        mean = base * states[:, pos]
+    else:
+        mean = base
+    # c_j for j = 1 .. h-1, cumulative sum of squares
+    j = np.arange(1, horizon, dtype=float)[None, :]
+    phi_j = np.where(np.abs(1 - p) < 1e-12, j, p * (1 - p**j) / (1 - p))
+    c = a + b * phi_j + (g * (j % m_eff == 0) if season != "none" else 0.0)
+    var_factor = 1.0 + np.concatenate([np.zeros((n_lanes, 1)), np.cumsum(c**2, axis=1)], axis=1)
+    sd = sigma * np.sqrt(var_factor)
+    if season == "mul":
+        sd = sd * states[:, pos]
+        bad = np.any(y <= 0, axis=1) | ~np.isfinite(sse[rows, best])
+        mean[bad] = np.nan
+        sd[bad] = np.nan
+    return mean, sd
+
+
+def _seasonal_index(y: np.ndarray, m: int, multiplicative: np.ndarray) -> np.ndarray | None:
+    """Classical seasonal index per position (lanes, m) around an OLS trend line.
+
+    Ratio to the trend for ``multiplicative`` rows (mean 1), difference for the
+    others (mean 0); uses the full seasons at the end of the history.
+    None with fewer than two seasons.
+    """
+    n_lanes, n_periods = y.shape
+    n_seasons = n_periods // m
+    if m < 2 or n_seasons < 2:
+        return None
+    start = n_periods - n_seasons * m
+    window = y[:, start:]
+    t = np.arange(window.shape[1], dtype=float)
+    t_c = t - t.mean()
+    slope = (window - window.mean(axis=1, keepdims=True)) @ t_c / np.sum(t_c**2)
+    trend = window.mean(axis=1, keepdims=True) + slope[:, None] * t_c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (window / trend).reshape(n_lanes, n_seasons, m).mean(axis=1)
+    diff = (window - trend).reshape(n_lanes, n_seasons, m).mean(axis=1)
+    ratio /= ratio.mean(axis=1, keepdims=True)
+    diff -= diff.mean(axis=1, keepdims=True)
+    # index aligned so that column j belongs to periods with (t - start) % m == j
+    return np.where(multiplicative[:, None], ratio, diff), start
+
+
+def theta(
+    y: np.ndarray, horizon: int, season_length: int, seasonal: np.ndarray, alpha_grid
+):
+    """Standard Theta method on the seasonally adjusted series (Hyndman & Billah 2003).
+
+    x = y seasonally adjusted (classical decomposition, multiplicative when the
+    lane's history is strictly positive, else additive) for rows where
+    ``seasonal`` is True, x = y otherwise.  Forecast
+    x(T+h) = l_T + (b/2) * ((h - 1) + 1/alpha - (1 - alpha)^T / alpha),
+    with l_T the SES level (alpha per lane by one-step SSE on ``alpha_grid``)
+    and b the OLS slope of x over time; then re-seasonalised.
+    sd: SES h-step sd sigma sqrt(1 + (h-1) alpha^2) (FPP Table 8.8).
+    """
+    from scipy.signal import lfilter
+
+    m = int(season_length)
+    n_lanes, n_periods = y.shape
+    if n_periods < 4:
+        return None
+    positive = np.all(y > 0, axis=1)
+    parts = _seasonal_index(y, m, positive) if m >= 2 else None
+    if parts is None:
+        index = np.zeros((n_lanes, max(m, 1)))
+        start, use = 0, np.zeros(n_lanes, bool)
+    else:
+        index, start = parts
+        use = np.asarray(seasonal, bool) & np.all(np.isfinite(index), axis=1)
+    mult = use & positive
+    add = use & ~positive
+    m_eff = index.shape[1]
+    pos_hist = (np.arange(n_periods) - start) % m_eff
+    pos_fut = (np.arange(n_periods, n_periods + horizon) - start) % m_eff
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(mult[:, None], y / index[:, pos_hist], y)
+    x = np.where(add[:, None], y - index[:, pos_hist], x)
+    x = np.where(np.isfinite(x), x, y)
+    best_sse = np.full(n_lanes, np.inf)
+    best_level = np.zeros(n_lanes)
+    best_alpha = np.ones(n_lanes)
+    for a in alpha_grid:
+        level, _ = lfilter([a], [1.0, a - 1.0], x, axis=1, zi=(1.0 - a) * x[:, :1])
+        sse = np.sum((x[:, 1:] - level[:, :-1]) ** 2, axis=1)
+        better = sse < best_sse
+        best_sse = np.where(better, sse, best_sse)
+        best_level = np.where(better, level[:, -1], best_level)
+        best_alpha = np.where(better, a, best_alpha)
+    t = np.arange(n_periods, dtype=float)
+    t_c = t - t.mean()
+    slope = (x - x.mean(axis=1, keepdims=True)) @ t_c / np.sum(t_c**2)
+    h = np.arange(1, horizon + 1, dtype=float)[None, :]
+    a = best_alpha[:, None]
+    drift = slope[:, None] / 2.0 * ((h - 1.0) + 1.0 / a - (1.0 - a) ** n_periods / a)
+    xf = best_level[:, None] + drift
+    mean = np.where(mult[:, None], xf * index[:, pos_fut], xf)
+    mean = np.where(add[:, None], xf + index[:, pos_fut], mean)
+    sigma = np.sqrt(best_sse / max(n_periods - 1, 1))[:, None]
+    sd = sigma * np.sqrt(1.0 + (h - 1.0) * a**2)
+    sd = np.where(mult[:, None], sd * index[:, pos_fut], sd)
+    return mean, sd
