@@ -972,7 +972,8 @@ def _finish(
     spread = sd * (np.asarray(multiplier, dtype=float)[:, None] / z)
     clipped = np.maximum(mean, 0.0)  # demand is never negative
     skewed = np.isin(patterns, list(INTERMITTENT_PATTERNS))
-    lower, upper = intervals.bounds(clipped, spread, interval_level, skewed)
+    occurrence = np.where(np.isfinite(adi), 1.0 / np.maximum(adi, 1.0), 0.0)
+    lower, upper = intervals.bounds(clipped, spread, interval_level, skewed, occurrence)
     return BatchForecast(
         methods=(*METHODS, COMBINATION), method=method, mean=clipped, lower=lower, upper=upper,
         mase=scores, patterns=patterns, adi=adi, cv2=cv2, interval_level=interval_level,
@@ -1101,7 +1102,8 @@ def forecast_daily_history(
     adi, cv2 = demand_pattern_stats(y)
     pattern = _classify(adi, cv2)
     lower, upper = intervals.bounds(
-        mean[None, :], sd[None, :], interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS))
+        mean[None, :], sd[None, :], interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS)),
+        np.where(np.isfinite(adi), 1.0 / np.maximum(adi, 1.0), 0.0),
     )
     lower, upper = lower[0], upper[0]
     return LaneForecast(

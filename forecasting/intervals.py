@@ -54,25 +54,39 @@ def conformal_multiplier(errors: np.ndarray, sd: np.ndarray, level: float) -> np
 
 
 def bounds(
-    mean: np.ndarray, spread: np.ndarray, level: float, skewed: np.ndarray
+    mean: np.ndarray,
+    spread: np.ndarray,
+    level: float,
+    skewed: np.ndarray,
+    occurrence: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lower/upper bound per step from a mean and a standard deviation.
 
     Normal rows: mean -/+ z * spread, clipped at 0.  ``skewed`` rows
-    (intermittent lanes): quantiles (1 -/+ level)/2 of a gamma distribution with
-    the same mean and standard deviation (shape = mean^2/sd^2): never negative
-    and right-skewed, as intermittent demand is.  [units/period]
+    (intermittent lanes) use a zero-inflated gamma distribution with the same
+    mean and standard deviation: demand occurs with probability p
+    (``occurrence``, default 1), its size is gamma with mean mu/p and variance
+    (sd^2 + mu^2)/p - (mu/p)^2 (moments of the mixture).  Its quantiles are
+    never negative, the lower one is 0 whenever 1 - p >= (1 - level)/2, and
+    the upper tail is right-skewed, as intermittent demand is.  [units/period]
     """
     z = float(norm.ppf(0.5 + level / 2.0))
     lower = mean - z * spread
     upper = mean + z * spread
     if np.any(skewed):
+        prob = np.ones(mean.shape[0]) if occurrence is None else np.asarray(occurrence, float)
+        p = np.clip(np.broadcast_to(prob[:, None], mean.shape)[skewed], 1e-6, 1.0)
         mu = np.maximum(mean[skewed], 0.0)
-        sd = np.maximum(spread[skewed], 1e-12)
-        shape = np.maximum(mu**2 / sd**2, 1e-6)
-        scale = sd**2 / np.maximum(mu, 1e-12)
-        lo = gamma_dist.ppf((1.0 - level) / 2.0, shape, scale=scale)
-        hi = gamma_dist.ppf((1.0 + level) / 2.0, shape, scale=scale)
+        size_mean = mu / p
+        size_var = np.maximum((spread[skewed] ** 2 + mu**2) / p - size_mean**2, 1e-12)
+        shape = np.maximum(size_mean**2 / size_var, 1e-6)
+        scale = size_var / np.maximum(size_mean, 1e-12)
+        q_lo, q_hi = (1.0 - level) / 2.0, (1.0 + level) / 2.0
+        # mixture quantile q: 0 if q <= 1 - p, else the size quantile (q - (1 - p)) / p
+        lo = np.where(q_lo <= 1.0 - p, 0.0,
+                      gamma_dist.ppf(np.clip((q_lo - (1.0 - p)) / p, 0, 1), shape, scale=scale))
+        hi = np.where(q_hi <= 1.0 - p, 0.0,
+                      gamma_dist.ppf(np.clip((q_hi - (1.0 - p)) / p, 0, 1), shape, scale=scale))
         zero = mu <= 0
         lower[skewed] = np.where(zero, 0.0, lo)
         upper[skewed] = np.where(zero, 0.0, hi)
