@@ -1077,48 +1077,80 @@ def forecast_daily_history(
         return forecast_lane(
             y, horizon=horizon_days, season_length=DAYS_PER_WEEK, interval_level=interval_level
         )
+    return _lane_from_batch(
+        forecast_daily_many(y[None, :], horizon_days=horizon_days, interval_level=interval_level)
+    )
 
-    n_weeks = y.size // DAYS_PER_WEEK
-    days = y[y.size - n_weeks * DAYS_PER_WEEK :].reshape(n_weeks, DAYS_PER_WEEK)
-    weekly = days.sum(axis=1)
+
+def forecast_daily_many(
+    matrix: np.ndarray,
+    *,
+    horizon_days: int,
+    interval_level: float = DEFAULT_INTERVAL_LEVEL,
+) -> BatchForecast:
+    """Daily forecast for many lanes at once: the fast tier for the network view.
+
+    Same model as ``forecast_daily_history`` (which is row 0 of this for a
+    single lane): with at least two years of days, weekly totals are
+    forecast by ``forecast_many`` with a 52-week season and split into days
+    by each lane's weekday factors; shorter histories are forecast per day with
+    a 7-day season.  Vectorised over lanes (no Python loop over lanes).
+
+    Parameters
+    ----------
+    matrix : array (lanes, days)
+        Demand per day [units/day], >= 0, oldest first, one row per lane.
+    horizon_days : int
+        Days to forecast (>= 1).
+    interval_level : float
+        Central coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    BatchForecast
+        Per-day arrays (lanes, horizon_days) [units/day]; ``mase`` is on the
+        weekly totals when the weekly model was used.
+    """
+    _check_options(horizon_days, DAYS_PER_WEEK, interval_level)
+    y = _as_matrix(matrix, "matrix")
+    if y.shape[1] < DAYS_FOR_YEARLY_SEASON:
+        return forecast_many(
+            y, horizon=horizon_days, season_length=DAYS_PER_WEEK, interval_level=interval_level
+        )
+    n_lanes = y.shape[0]
+    n_weeks = y.shape[1] // DAYS_PER_WEEK
+    days = y[:, y.shape[1] - n_weeks * DAYS_PER_WEEK :].reshape(n_lanes, n_weeks, DAYS_PER_WEEK)
+    weekly = days.sum(axis=2)
     horizon_weeks = -(-int(horizon_days) // DAYS_PER_WEEK)
     batch = forecast_many(
         weekly, horizon=horizon_weeks, season_length=WEEKS_PER_YEAR, interval_level=interval_level
     )
-
-    recent = days[-WEEKS_PER_YEAR:]
-    recent_total = recent.sum()
-    if recent_total > 0:
-        factors = recent.sum(axis=0) / (recent_total / DAYS_PER_WEEK)
-    else:
-        factors = np.ones(DAYS_PER_WEEK)
-    share = recent.sum(axis=1, keepdims=True) / DAYS_PER_WEEK * factors
-    sigma_day = float(np.sqrt(np.mean((recent - share) ** 2)))
+    recent = days[:, -WEEKS_PER_YEAR:]
+    recent_total = recent.sum(axis=(1, 2))
+    factors = np.where(
+        recent_total[:, None] > 0,
+        recent.sum(axis=1) / np.maximum(recent_total[:, None] / DAYS_PER_WEEK, 1e-300),
+        1.0,
+    )
+    share = recent.sum(axis=2, keepdims=True) / DAYS_PER_WEEK * factors[:, None, :]
+    sigma_day = np.sqrt(np.mean((recent - share) ** 2, axis=(1, 2)))
 
     k = np.arange(int(horizon_days))
     week_of, day_of = k // DAYS_PER_WEEK, k % DAYS_PER_WEEK
-    mean = batch.mean[0, week_of] / DAYS_PER_WEEK * factors[day_of]
-    sd = np.sqrt((batch.sd[0, week_of] / DAYS_PER_WEEK * factors[day_of]) ** 2 + sigma_day**2)
+    mean = batch.mean[:, week_of] / DAYS_PER_WEEK * factors[:, day_of]
+    sd = np.sqrt(
+        (batch.sd[:, week_of] / DAYS_PER_WEEK * factors[:, day_of]) ** 2 + sigma_day[:, None] ** 2
+    )
     adi, cv2 = demand_pattern_stats(y)
     pattern = _classify(adi, cv2)
     lower, upper = intervals.bounds(
-        mean[None, :], sd[None, :], interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS)),
+        mean, sd, interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS)),
         np.where(np.isfinite(adi), 1.0 / np.maximum(adi, 1.0), 0.0),
     )
-    lower, upper = lower[0], upper[0]
-    return LaneForecast(
-        method="weekly " + str(batch.method[0]),
-        mean=mean,
-        lower=lower,
-        upper=upper,
-        interval_level=interval_level,
-        backtest_mase={m: float(batch.mase[0, j]) for j, m in enumerate(batch.methods)},
-        pattern=str(pattern[0]),
-        season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
-        adi=float(adi[0]),
-        cv2=float(cv2[0]),
-        holdout=batch.holdout,
-        seasonal_strength=float(batch.seasonal_strength[0]),
-        residual_std=sd,
+    return BatchForecast(
+        methods=batch.methods, method=np.char.add("weekly ", batch.method.astype(str)),
+        mean=mean, lower=lower, upper=upper, mase=batch.mase, patterns=pattern, adi=adi, cv2=cv2,
+        interval_level=interval_level, season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
+        holdout=batch.holdout, seasonal_strength=batch.seasonal_strength, sd=sd, residual_std=sd,
         backtest_windows=batch.backtest_windows,
     )
