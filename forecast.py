@@ -109,6 +109,8 @@ HOLDOUT_SHARE_MAX = 0.25  # default holdout never takes more than a quarter of t
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 52
 DAYS_FOR_YEARLY_SEASON = 2 * 365  # two years of daily history -> weekly model with yearly season
+# season length m [periods] of the yearly cycle for each recording period (weekday cycle for days)
+SEASON_LENGTH_BY_PERIOD = {"day": DAYS_PER_WEEK, "week": WEEKS_PER_YEAR, "month": 12, "quarter": 4}
 
 
 @dataclass(frozen=True)
