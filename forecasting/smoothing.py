@@ -28,23 +28,37 @@ import itertools
 
 import numpy as np
 
-# Smoothing grid (alpha level, beta trend, gamma season, phi damping).  beta and gamma are
-# in the error-correction form and kept <= alpha resp. <= 1 - alpha (admissible region,
-# Hyndman et al. 2008, section 10.2).
-ALPHA_GRID = (0.05, 0.15, 0.3, 0.5, 0.8)
-BETA_GRID = (0.005, 0.03, 0.1)
-GAMMA_GRID = (0.02, 0.1, 0.3)
-PHI_GRID = (0.9, 0.98)
+# Smoothing grids (alpha level, beta trend, gamma season, phi damping) in the
+# error-correction form, with beta <= alpha (Hyndman et al. 2008, section 10.2).  beta = 0
+# with phi = 1 keeps the initial slope (no trend smoothing); beta = 0 with phi < 1 fades
+# it out (a level-and-season model).  The coarse grid serves batches of many lanes (the
+# network view must stay interactive); the fine grid serves a few lanes (the lane that is
+# open), where the ~8x larger search costs milliseconds.
+COARSE_GRID = (
+    (0.05, 0.15, 0.3, 0.5, 0.8),
+    (0.005, 0.03, 0.1),
+    (0.02, 0.1, 0.3),
+    (0.9, 0.98),
+)
+FINE_GRID = (
+    (0.03, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95),
+    (0.0, 0.003, 0.01, 0.03, 0.1),
+    (0.01, 0.05, 0.15, 0.3, 0.5),
+    (0.85, 0.95, 0.98, 1.0),
+)
+FINE_GRID_MAX_LANES = 20  # batches up to this many lanes get the fine grid
 MIN_SEASONS_HW = 2  # full seasons needed to initialise a seasonal Holt-Winters model
 
 
-def _grid(seasonal: bool) -> np.ndarray:
+def _grid(seasonal: bool, n_lanes: int) -> np.ndarray:
     """Admissible (alpha, beta, gamma, phi) combinations, shape (C, 4)."""
-    gammas = GAMMA_GRID if seasonal else (0.0,)
+    alphas, betas, gammas, phis = FINE_GRID if n_lanes <= FINE_GRID_MAX_LANES else COARSE_GRID
+    if not seasonal:
+        gammas = (0.0,)
     rows = [
         (a, b, g, p)
-        for a, b, g, p in itertools.product(ALPHA_GRID, BETA_GRID, gammas, PHI_GRID)
-        if b <= a and g <= 1.0 - a
+        for a, b, g, p in itertools.product(alphas, betas, gammas, phis)
+        if b <= a and g <= max(1.0 - a, 0.05)
     ]
     return np.array(rows, dtype=float)
 
@@ -164,7 +178,7 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
         if m < 2 or n_periods < MIN_SEASONS_HW * m + 2:
             return None
         m_eff = m
-    params = _grid(season != "none")
+    params = _grid(season != "none", n_lanes)
     sse, level, trend, seas = _smooth(y, m_eff, season, params)
     sse = np.where(np.isfinite(sse), sse, np.inf)
     best = np.argmin(sse, axis=1)
@@ -174,7 +188,8 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
     states = seas[rows, best]
     sigma = np.sqrt(sse[rows, best] / max(n_periods - 1, 1))[:, None]
     h = np.arange(1, horizon + 1, dtype=float)[None, :]
-    phi_h = np.where(np.abs(1 - p) < 1e-12, h, p * (1 - p**h) / (1 - p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi_h = np.where(np.abs(1 - p) < 1e-12, h, p * (1 - p**h) / (1 - p))
     base = lvl + phi_h * trd
     pos = (np.arange(horizon) % m_eff)
     if season == "add":
@@ -185,7 +200,8 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
         mean = base
     # c_j for j = 1 .. h-1, cumulative sum of squares
     j = np.arange(1, horizon, dtype=float)[None, :]
-    phi_j = np.where(np.abs(1 - p) < 1e-12, j, p * (1 - p**j) / (1 - p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi_j = np.where(np.abs(1 - p) < 1e-12, j, p * (1 - p**j) / (1 - p))
     c = a + b * phi_j + (g * (j % m_eff == 0) if season != "none" else 0.0)
     var_factor = 1.0 + np.concatenate([np.zeros((n_lanes, 1)), np.cumsum(c**2, axis=1)], axis=1)
     sd = sigma * np.sqrt(var_factor)
