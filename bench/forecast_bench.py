@@ -223,7 +223,7 @@ def throughput() -> None:
     rng = np.random.default_rng(7)
     daily = np.repeat(y / 7.0, 7, axis=1) * np.tile(weekday, N_WEEKS)[None, :]
     daily = np.maximum(daily * (1 + rng.normal(0, 0.1, daily.shape)), 0.0)[:, -1095:]
-    print("\n3) wall time (best of %d, warm)" % REPEATS)
+    print(f"\n3) wall time (best of {REPEATS}, warm)")
     t_net, net = best_time(lambda: fc.forecast_daily_many(daily, horizon_days=90))
     print(f"   network tier: forecast_daily_many, {N_LANES} lanes x 1,095 days, 90-day horizon: "
           f"{t_net:.2f} s (target < 2 s)")
