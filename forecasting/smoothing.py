@@ -25,6 +25,7 @@ drift of half the OLS slope, eq. for the forecast function).
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 
@@ -213,30 +214,70 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
     return mean, sd
 
 
-def _seasonal_index(y: np.ndarray, m: int, multiplicative: np.ndarray) -> np.ndarray | None:
-    """Classical seasonal index per position (lanes, m) around an OLS trend line.
+def _seasonal_index(y: np.ndarray, m: int, multiplicative: np.ndarray):
+    """Classical decomposition seasonal index per position (FPP 2nd ed., section 6.3).
 
-    Ratio to the trend for ``multiplicative`` rows (mean 1), difference for the
-    others (mean 0); uses the full seasons at the end of the history.
-    None with fewer than two seasons.
+    Trend = centred moving average (2 x m-MA for even m, m-MA for odd m);
+    index = mean over the history of y / trend (``multiplicative`` rows, scaled
+    to mean 1) or y - trend (other rows, shifted to mean 0) at each position.
+    Returns (index (lanes, m), 0) with column j for periods t with t % m == j,
+    or None with fewer than two seasons.
     """
     n_lanes, n_periods = y.shape
-    n_seasons = n_periods // m
-    if m < 2 or n_seasons < 2:
+    if m < 2 or n_periods < 2 * m:
         return None
-    start = n_periods - n_seasons * m
-    window = y[:, start:]
-    t = np.arange(window.shape[1], dtype=float)
-    t_c = t - t.mean()
-    slope = (window - window.mean(axis=1, keepdims=True)) @ t_c / np.sum(t_c**2)
-    trend = window.mean(axis=1, keepdims=True) + slope[:, None] * t_c
+    weights = np.full(m + 1, 1.0 / m) if m % 2 == 0 else np.full(m, 1.0 / m)
+    if m % 2 == 0:
+        weights[0] = weights[-1] = 0.5 / m
+    half = len(weights) // 2
+    padded = np.zeros((n_lanes, n_periods))
+    cums = np.cumsum(np.pad(y, ((0, 0), (1, 0))), axis=1)
+    # moving sums from cumulative sums; 2 x m-MA = inner m-1 values at 1/m plus both ends at 1/(2m)
+    if m % 2 == 0:
+        valid = np.arange(half, n_periods - half)
+        padded[:, valid] = (
+            (cums[:, valid + half] - cums[:, valid - half + 1]) / m
+            + 0.5 / m * (y[:, valid - half] + y[:, valid + half])
+        )
+    else:
+        valid = np.arange(half, n_periods - half)
+        padded[:, valid] = (cums[:, valid + half + 1] - cums[:, valid - half]) / m
+    position = np.arange(n_periods) % m
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (window / trend).reshape(n_lanes, n_seasons, m).mean(axis=1)
-    diff = (window - trend).reshape(n_lanes, n_seasons, m).mean(axis=1)
-    ratio /= ratio.mean(axis=1, keepdims=True)
-    diff -= diff.mean(axis=1, keepdims=True)
-    # index aligned so that column j belongs to periods with (t - start) % m == j
-    return np.where(multiplicative[:, None], ratio, diff), start
+        ratio = np.where(padded > 0, y / padded, np.nan)
+    diff = y - padded
+    mask = np.zeros(n_periods, bool)
+    mask[valid] = True
+    index_r = np.full((n_lanes, m), np.nan)
+    index_d = np.full((n_lanes, m), np.nan)
+    with warnings.catch_warnings():  # all-NaN ratios (a lane without demand) stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for j in range(m):  # loop over season positions, vectorised over lanes
+            cols = mask & (position == j)
+            index_r[:, j] = np.nanmean(ratio[:, cols], axis=1) if cols.any() else np.nan
+            index_d[:, j] = diff[:, cols].mean(axis=1) if cols.any() else np.nan
+        index_r /= np.nanmean(index_r, axis=1, keepdims=True)
+        index_d -= np.nanmean(index_d, axis=1, keepdims=True)
+    return np.where(multiplicative[:, None], index_r, index_d), 0
+
+
+def seasonality_test(y: np.ndarray, m: int) -> np.ndarray:
+    """90 % autocorrelation test for a season of length m, per lane.
+
+    Seasonal if |r_m| > 1.645 * sqrt((1 + 2 sum_(k<m) r_k^2) / T) (Bartlett's
+    standard error; the test of the M3/M4 Theta benchmark, Assimakopoulos &
+    Nikolopoulos 2000).  False when m < 2 or T < 3m.
+    """
+    n_lanes, n_periods = y.shape
+    if m < 2 or n_periods < 3 * m:
+        return np.zeros(n_lanes, bool)
+    x = y - y.mean(axis=1, keepdims=True)
+    denom = np.sum(x * x, axis=1)
+    acf = np.stack([np.sum(x[:, k:] * x[:, :-k], axis=1) for k in range(1, m + 1)], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acf = np.where(denom[:, None] > 0, acf / denom[:, None], 0.0)
+    limit = 1.645 * np.sqrt((1.0 + 2.0 * np.sum(acf[:, :-1] ** 2, axis=1)) / n_periods)
+    return np.abs(acf[:, -1]) > limit
 
 
 def theta(
@@ -269,7 +310,7 @@ def theta(
     mult = use & positive
     add = use & ~positive
     m_eff = index.shape[1]
-    pos_hist = (np.arange(n_periods) - start) % m_eff
+    pos_hist = (np.arange(n_periods) - start) % m_eff  # start = 0: positions count from t = 0
     pos_fut = (np.arange(n_periods, n_periods + horizon) - start) % m_eff
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(mult[:, None], y / index[:, pos_hist], y)
