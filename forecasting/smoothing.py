@@ -102,8 +102,8 @@ def _smooth(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the ETS(A,Ad,·) recursions for every lane x parameter set.
 
-    Returns (sse (L, C), level (L, C), trend (L, C), seasonal states (L, C, m)
-    with index j holding the state for periods T + j, T + j + m, ...).
+    Returns (sse (L, C), level (L, C), trend (L, C), seasonal states (m, L, C)
+    with index j holding the state for periods t with t % m == j).
     """
     n_lanes, n_periods = y.shape
     n_par = params.shape[0]
@@ -112,22 +112,23 @@ def _smooth(
     level = np.repeat(level0[:, None], n_par, axis=1)
     trend = np.repeat(trend0[:, None], n_par, axis=1)
     width = m if season != "none" else 1
-    seas = np.repeat(states0[:, None, :], n_par, axis=1)
+    # position-major layout: the state read and written each period is one contiguous block
+    seas = np.ascontiguousarray(np.repeat(states0.T[:, :, None], n_par, axis=2))
     sse = np.zeros((n_lanes, n_par))
     with np.errstate(all="ignore"):
         for t in range(n_periods):
             obs = y[:, t : t + 1]
             base = level + phi * trend
             j = t % width
-            s_old = seas[:, :, j]
+            s_old = seas[j]
             if season == "add":
                 err = obs - (base + s_old)
-                seas[:, :, j] = s_old + gamma * err
+                seas[j] = s_old + gamma * err
                 level = base + alpha * err
                 trend = phi * trend + beta * err
             elif season == "mul":
                 err = obs - base * s_old
-                seas[:, :, j] = s_old + gamma * err / base
+                seas[j] = s_old + gamma * err / base
                 level = base + alpha * err / s_old
                 trend = phi * trend + beta * err / s_old
             else:
@@ -135,9 +136,6 @@ def _smooth(
                 level = base + alpha * err
                 trend = phi * trend + beta * err
             sse += err * err
-    # state index j now holds periods T + ((j - T) mod m): rotate so index 0 is period T
-    shift = n_periods % width
-    seas = np.roll(seas, -shift, axis=2)
     return sse, level, trend, seas
 
 
@@ -186,7 +184,8 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
     rows = np.arange(n_lanes)
     a, b, g, p = (params[best, i][:, None] for i in range(4))
     lvl, trd = level[rows, best][:, None], trend[rows, best][:, None]
-    states = seas[rows, best]
+    # state index j holds periods t % m == j: rotate so that column 0 is period T
+    states = np.roll(seas[:, rows, best].T, -(n_periods % m_eff), axis=1)
     sigma = np.sqrt(sse[rows, best] / max(n_periods - 1, 1))[:, None]
     h = np.arange(1, horizon + 1, dtype=float)[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
