@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError
+from forecast import method_label
 
 # --- modes -------------------------------------------------------------------
 MODE_GEMINI = "gemini"
@@ -332,7 +333,7 @@ def lane_figures(plan: Any) -> list[Figure]:
         f("shocks", "demand shocks (last year)",
           f"{_count(shocks.spikes, 'spike')}, {_count(shocks.drops, 'drop')}"),
         f("forecast_mean", "forecast mean demand over horizon", fmt_qty(horizon_mean, "units/day")),
-        f("forecast_method", "forecast method", str(fc.method)),
+        f("forecast_method", "forecast method", method_label(str(fc.method))),
         f("horizon", "forecast horizon", f"{len(fc.dates)} days"),
         f("service_level", "target cycle service level", fmt_pct(plan.service_level, decimals=2)),
         f("optimal_service_level", "profit-optimal service level (critical ratio)",
@@ -686,7 +687,7 @@ def _volatility(plan: Any) -> str:
         text += " No demand shocks (spikes or drops) stand out in the last year."
     fc = plan.forecast
     if len(fc.mean):
-        text += (f" Forecast ({fc.method}): {fmt_qty(float(np.mean(fc.mean)), 'units/day')} on "
+        text += (f" Forecast ({method_label(str(fc.method))}): {fmt_qty(float(np.mean(fc.mean)), 'units/day')} on "
                  f"average over the next {len(fc.dates)} days.")
     return text
 

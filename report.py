@@ -30,6 +30,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 import ai_brain
+import forecast
 import report_charts
 from ai_brain import fmt_date, fmt_number, fmt_pct
 
@@ -258,7 +259,8 @@ def _lane_section(pdf: _Report, plan: Any, analysis: str) -> None:
     how = "profit-optimal critical ratio" if plan.service_level_is_optimal else "set by the planner"
     _para(pdf, f"Data {fmt_date(plan.history.index.min())} to {fmt_date(plan.history.index.max())}"
                f" ({len(plan.history)} days). Scenario: target cycle service level {level} "
-               f"({how}); forecast horizon {len(fc.dates)} days, {fc.method}.", muted=True)
+               f"({how}); forecast horizon {len(fc.dates)} days, "
+               f"{forecast.method_label(fc.method)}.", muted=True)
     _heading(pdf, "Parameters used", 11)
     _figure_table(pdf, ai_brain.parameter_figures(plan.params))
     _heading(pdf, "Key figures", 11)

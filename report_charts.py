@@ -15,6 +15,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from forecast import method_label
+
 HISTORY_DAYS_SHOWN = 180  # history before the forecast shown in the demand chart [days]
 WIDTH_IN = 7.0  # chart width [inch]; the PDF scales it to the page width
 HEIGHT_IN = 3.0  # chart height [inch]
@@ -69,7 +71,7 @@ def demand_forecast_png(plan: Any, *, history_days: int = HISTORY_DAYS_SHOWN) ->
     if len(fc.dates):
         ax.fill_between(fc.dates, fc.lower, fc.upper, color=COLOR_FORECAST, alpha=0.18, lw=0,
                         label=f"{fc.interval_level * PERCENT:.0f} % interval")
-        ax.plot(fc.dates, fc.mean, color=COLOR_FORECAST, lw=1.4, label=f"forecast ({fc.method})")
+        ax.plot(fc.dates, fc.mean, color=COLOR_FORECAST, lw=1.4, label=f"forecast ({method_label(fc.method, short=True)})")
         ax.plot(fc.dates, fc.workload_mean, color=COLOR_WORKLOAD, lw=1.0, ls="--",
                 label="forecast workload incl. returns")
         if fc.first_breach_date is not None:
