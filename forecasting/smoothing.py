@@ -121,16 +121,17 @@ def _smooth(
             base = level + phi * trend
             j = t % width
             s_old = seas[j]
+            # s_old is a view of seas[j]: update level and trend before overwriting it
             if season == "add":
                 err = obs - (base + s_old)
-                seas[j] = s_old + gamma * err
                 level = base + alpha * err
                 trend = phi * trend + beta * err
+                seas[j] = s_old + gamma * err
             elif season == "mul":
                 err = obs - base * s_old
-                seas[j] = s_old + gamma * err / base
                 level = base + alpha * err / s_old
                 trend = phi * trend + beta * err / s_old
+                seas[j] = s_old + gamma * err / base
             else:
                 err = obs - base
                 level = base + alpha * err
