@@ -1031,7 +1031,7 @@ def forecast_lane(
     Examples
     --------
     >>> fc = forecast_lane([0, 0, 3, 0, 0, 0, 4, 0, 0, 3, 0, 0], horizon=3, season_length=1)
-    >>> fc.pattern, fc.method in ("croston_sba", "tsb"), bool(fc.mean.min() > 0)
+    >>> fc.pattern, fc.method in ("croston_sba", "tsb", "combination"), bool(fc.mean.min() > 0)
     ('intermittent', True, True)
     """
     arr = np.asarray(history, dtype=float)
