@@ -95,6 +95,7 @@ COMBINATION = "combination"  # mean of the two best methods
 # method's (1.0 = only when it backtests better).  1.1 measured on bench/forecast_bench.py: real
 # series CO2 0.43 -> 0.37 MASE, equipment orders 0.16 -> 0.13, synthetic 0.934 -> 0.92.
 COMBINATION_TOLERANCE = 1.1
+COMBINATION_SIZE = 2  # methods averaged: the k best by backtest MASE
 SEASONAL_STRENGTH_CUTOFF = 0.6  # F_S above which a lane only chooses seasonal methods
 FALLBACK_METHOD = "mean"  # fewer than MIN_POINTS_FOR_MODELS periods: no model is fitted
 
@@ -809,25 +810,29 @@ def _short_history_forecast(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np
     return np.repeat(level[:, None], horizon, axis=1), np.repeat(sd[:, None], horizon, axis=1)
 
 
-def _second_best(scores: np.ndarray, choice: np.ndarray, patterns: np.ndarray,
-                 strength: np.ndarray) -> np.ndarray:
-    """Index of the runner-up among the same eligible methods (-1 when there is none)."""
+def _top_methods(scores: np.ndarray, choice: np.ndarray, patterns: np.ndarray,
+                 strength: np.ndarray, size: int) -> np.ndarray:
+    """Weights (lanes, methods): 1/k on each of the k <= ``size`` best eligible methods.
+
+    The best is ``choice``; runners-up are taken from the same eligible set in order of
+    backtest MASE.  Lanes with fewer than two scored eligible methods get all weight on
+    ``choice`` (k = 1).
+    """
+    rows = np.arange(len(choice))
+    members = np.zeros(scores.shape, bool)
+    members[rows, choice] = True
     masked = scores.copy()
-    masked[np.arange(len(choice)), choice] = np.nan
-    runner = _choose(masked, patterns, strength)
-    ok = np.isfinite(masked[np.arange(len(choice)), runner]) & (runner != choice)
-    return np.where(ok, runner, -1)
+    for _ in range(size - 1):
+        masked[members] = np.nan
+        runner = _choose(masked, patterns, strength)
+        ok = np.isfinite(masked[rows, runner]) & ~members[rows, runner]
+        members[rows[ok], runner[ok]] = True
+    return members / members.sum(axis=1, keepdims=True)
 
 
-def _combination_scores(windows: list[_Window], first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Backtest MASE of the mean of two methods per lane (NaN where there is no runner-up)."""
-    rows = np.arange(len(first))
-    other = np.maximum(second, 0)
-    total = np.zeros(len(first))
-    for win in windows:
-        combined = 0.5 * (win.forecast[rows, first] + win.forecast[rows, other])
-        total += np.mean(np.abs(win.actual - combined), axis=1) / win.scale
-    return np.where(second >= 0, total / len(windows), np.nan)
+def _weighted(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum over methods of weight x value, (lanes, methods, H) -> (lanes, H); NaN x 0 = 0."""
+    return np.einsum("lm,lmh->lh", weights, np.where(weights[:, :, None] > 0, values, 0.0))
 
 
 def forecast_many(
@@ -906,52 +911,43 @@ def forecast_many(
     else:
         scores = np.full((n_lanes, len(METHODS)), np.nan)
     choice = _choose(scores, patterns, strength)
-    second = _second_best(scores, choice, patterns, strength) if windows else np.full(n_lanes, -1)
-    combo_scores = (
-        _combination_scores(windows, choice, second) if windows else np.full(n_lanes, np.nan)
-    )
-    # Average the two best unless that backtests clearly worse than the best alone: choosing
-    # one winner on a few backtest windows is noisy, and the mean of two good methods rarely
-    # loses much to the better one but often wins clearly (see COMBINATION_TOLERANCE).
+    single = np.zeros((n_lanes, len(METHODS)))
+    single[np.arange(n_lanes), choice] = 1.0
+    top = _top_methods(scores, choice, patterns, strength, COMBINATION_SIZE)
+    combo_scores = np.full(n_lanes, np.nan)
+    if windows:
+        combo_scores = np.mean([
+            np.mean(np.abs(win.actual - _weighted(win.forecast, top)), axis=1) / win.scale
+            for win in windows
+        ], axis=0)
+        combo_scores = np.where(np.count_nonzero(top, axis=1) > 1, combo_scores, np.nan)
+    # Average the best methods unless that backtests clearly worse than the best alone:
+    # choosing one winner on a few backtest windows is noisy, and the mean of good methods
+    # rarely loses much to the best one but often wins clearly (see COMBINATION_TOLERANCE).
     best = scores[np.arange(n_lanes), choice]
     combine = np.isfinite(combo_scores) & (
         combo_scores <= COMBINATION_TOLERANCE * np.where(np.isfinite(best), best, -np.inf)
     )
+    weights = np.where(combine[:, None], top, single)
 
     # Refit on the full history only the methods some lane uses.
     mean = np.zeros((n_lanes, horizon))
     sd = np.zeros((n_lanes, horizon))
-    partner_mean = np.zeros((n_lanes, horizon))
-    partner_sd = np.zeros((n_lanes, horizon))
     for j, name in enumerate(METHODS):
-        as_first, as_second = choice == j, combine & (second == j)
-        if not (as_first.any() or as_second.any()):
+        rows = weights[:, j] > 0
+        if not rows.any():
             continue
-        rows = as_first | as_second
         fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
         if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
-        f_mean, f_sd = np.full((n_lanes, horizon), np.nan), np.full((n_lanes, horizon), np.nan)
-        f_mean[rows], f_sd[rows] = fit
-        mean = np.where(as_first[:, None], f_mean, mean)
-        sd = np.where(as_first[:, None], f_sd, sd)
-        partner_mean = np.where(as_second[:, None], f_mean, partner_mean)
-        partner_sd = np.where(as_second[:, None], f_sd, partner_sd)
-    mean = np.where(combine[:, None], 0.5 * (mean + partner_mean), mean)
-    sd = np.where(combine[:, None], 0.5 * (sd + partner_sd), sd)
+        w = weights[rows, j][:, None]
+        mean[rows] += w * fit[0]
+        sd[rows] += w * fit[1]
 
     # Calibrate the interval width on what the chosen forecast got wrong in the backtest.
     if windows:
-        rows = np.arange(n_lanes)
-        other = np.maximum(second, 0)
-        errs, sds = [], []
-        for win in windows:
-            f = win.forecast[rows, choice]
-            s = win.sd[rows, choice]
-            f = np.where(combine[:, None], 0.5 * (f + win.forecast[rows, other]), f)
-            s = np.where(combine[:, None], 0.5 * (s + win.sd[rows, other]), s)
-            errs.append(win.actual - f)
-            sds.append(s)
+        errs = [win.actual - _weighted(win.forecast, weights) for win in windows]
+        sds = [_weighted(win.sd, weights) for win in windows]
         multiplier = intervals.conformal_multiplier(
             np.concatenate(errs, axis=1), np.concatenate(sds, axis=1), interval_level
         )
