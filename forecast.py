@@ -95,7 +95,7 @@ COMBINATION = "combination"  # mean of the two best methods
 # method's (1.0 = only when it backtests better).  1.1 measured on bench/forecast_bench.py: real
 # series CO2 0.43 -> 0.37 MASE, equipment orders 0.16 -> 0.13, synthetic 0.934 -> 0.92.
 COMBINATION_TOLERANCE = 1.1
-COMBINATION_SIZE = 2  # methods averaged: the k best by backtest MASE
+COMBINATION_SIZE = 3  # methods averaged: the k best by backtest MASE
 SEASONAL_STRENGTH_CUTOFF = 0.6  # F_S above which a lane only chooses seasonal methods
 FALLBACK_METHOD = "mean"  # fewer than MIN_POINTS_FOR_MODELS periods: no model is fitted
 

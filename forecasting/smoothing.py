@@ -43,7 +43,7 @@ COARSE_GRID = (
 )
 FINE_GRID = (
     (0.03, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 0.95),
-    (0.0, 0.003, 0.01, 0.03, 0.1),
+    (0.0, 0.003, 0.01, 0.03, 0.1, 0.25),
     (0.01, 0.05, 0.15, 0.3, 0.5),
     (0.85, 0.95, 0.98, 1.0),
 )
@@ -90,9 +90,10 @@ def _initial_states(
         states = y[:, :m] - line
         states -= states.mean(axis=1, keepdims=True)
     else:
+        # a lane with zero demand gets NaN/inf states here; holt_winters marks it not applicable
         with np.errstate(divide="ignore", invalid="ignore"):
             states = y[:, :m] / line
-        states /= states.mean(axis=1, keepdims=True)
+            states /= states.mean(axis=1, keepdims=True)
     level = first - slope * (centre + 1.0)
     return level, slope, states
 
