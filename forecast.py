@@ -933,6 +933,7 @@ def forecast_many(
     # Refit on the full history only the methods some lane uses.
     mean = np.zeros((n_lanes, horizon))
     sd = np.zeros((n_lanes, horizon))
+    used = np.zeros(n_lanes)  # weight of the members whose refit is finite
     for j, name in enumerate(METHODS):
         rows = weights[:, j] > 0
         if not rows.any():
@@ -940,9 +941,19 @@ def forecast_many(
         fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
         if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
-        w = weights[rows, j][:, None]
-        mean[rows] += w * fit[0]
-        sd[rows] += w * fit[1]
+        # a member can fail on the full history where it ran in the backtest (e.g. a zero
+        # period enters that a multiplicative season cannot take): leave it out of the mean
+        ok = np.all(np.isfinite(fit[0]) & np.isfinite(fit[1]), axis=1)
+        w = (weights[rows, j] * ok)[:, None]
+        mean[rows] += w * np.nan_to_num(fit[0])
+        sd[rows] += w * np.nan_to_num(fit[1])
+        used[rows] += w[:, 0]
+    lost = used <= 0
+    if lost.any():
+        mean[lost], sd[lost] = _short_history_forecast(y[lost], horizon)
+        used[lost] = 1.0
+    mean /= used[:, None]
+    sd /= used[:, None]
 
     # Calibrate the interval width on what the chosen forecast got wrong in the backtest.
     if windows:
