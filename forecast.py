@@ -632,6 +632,29 @@ def _holt_winters_mul(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     return smoothing.holt_winters(y, horizon, season_length, "mul")
 
 
+# the exponential-smoothing candidates and their season type (see forecasting.smoothing)
+_HOLT_WINTERS = {"damped_trend": "none", "holt_winters_add": "add", "holt_winters_mul": "mul"}
+
+
+def _smoothing_fits(
+    y: np.ndarray, holdout: int, windows: int, horizon: int, season_length: int
+) -> _Cache:
+    """Holt-Winters fits for every backtest training length and the full history.
+
+    One pass per model over the history serves all rolling origins and the refit
+    (the fits equal separate calls; see ``smoothing.holt_winters_prefixes``).
+    """
+    n_periods = y.shape[1]
+    horizons = {n_periods - (w + 1) * holdout: holdout for w in range(windows) if holdout >= 1}
+    horizons = {c: h for c, h in horizons.items() if c >= 1}
+    horizons[n_periods] = horizon
+    cache: _Cache = {}
+    for name, season in _HOLT_WINTERS.items():
+        fits = smoothing.holt_winters_prefixes(y, horizons, season_length, season)
+        cache.update({(name, c): fit for c, fit in fits.items()})
+    return cache
+
+
 def _theta(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     # Seasonally adjust the lanes that pass the Theta benchmark's autocorrelation test, and
     # those the selection gate treats as seasonal (the test needs three seasons of history).
@@ -705,14 +728,21 @@ class _Window:
     scale: np.ndarray  # (lanes,) MASE scale of the window's training part
 
 
-def _window(y: np.ndarray, holdout: int, season_length: int) -> _Window:
-    """Fit every method on y[:, :T-H] and forecast the last H periods."""
+_Cache = dict[tuple[str, int], _Fit]
+
+
+def _window(y: np.ndarray, holdout: int, season_length: int, cache: _Cache) -> _Window:
+    """Fit every method on y[:, :T-H] and forecast the last H periods.
+
+    ``cache`` holds fits already computed for (method, training length).
+    """
     train, test = y[:, :-holdout], y[:, -holdout:]
     n_lanes = y.shape[0]
     forecasts = np.full((n_lanes, len(METHODS), holdout), np.nan)
     sds = np.full((n_lanes, len(METHODS), holdout), np.nan)
     for j, name in enumerate(METHODS):
-        fit = _METHOD_FUNCS[name](train, holdout, season_length)
+        key = (name, train.shape[1])
+        fit = cache[key] if key in cache else _METHOD_FUNCS[name](train, holdout, season_length)
         if fit is not None:
             forecasts[:, j] = np.maximum(fit[0], 0.0)
             sds[:, j] = fit[1]
@@ -725,17 +755,18 @@ def _window_mase(window: _Window) -> np.ndarray:
 
 
 def _backtest(
-    y: np.ndarray, holdout: int, season_length: int, windows: int
+    y: np.ndarray, holdout: int, season_length: int, windows: int, cache: _Cache | None = None
 ) -> tuple[np.ndarray, list[_Window]]:
     """Mean MASE over the rolling origins (lanes, methods) and the windows themselves."""
-    first = _window(y, holdout, season_length)
+    cache = {} if cache is None else cache
+    first = _window(y, holdout, season_length, cache)
     done = [first]
     total = _window_mase(first)
     for w in range(1, windows):
         end = y.shape[1] - w * holdout
         if end - holdout < MIN_TRAIN_POINTS:
             break
-        win = _window(y[:, :end], holdout, season_length)
+        win = _window(y[:, :end], holdout, season_length, cache)
         scores = _window_mase(win)
         if np.any(np.isnan(scores[0]) & ~np.isnan(total[0])):
             break
@@ -906,8 +937,9 @@ def forecast_many(
         )
     holdout = int(holdout)
     windows: list[_Window] = []
+    cache = _smoothing_fits(y, holdout, BACKTEST_WINDOWS, horizon, season_length)
     if holdout >= 1:
-        scores, windows = _backtest(y, holdout, season_length, BACKTEST_WINDOWS)
+        scores, windows = _backtest(y, holdout, season_length, BACKTEST_WINDOWS, cache)
     else:
         scores = np.full((n_lanes, len(METHODS)), np.nan)
     choice = _choose(scores, patterns, strength)
@@ -938,7 +970,11 @@ def forecast_many(
         rows = weights[:, j] > 0
         if not rows.any():
             continue
-        fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
+        cached = cache.get((name, n_periods))
+        if cached is not None:
+            fit = (cached[0][rows], cached[1][rows])
+        else:
+            fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
         if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
         # a member can fail on the full history where it ran in the backtest (e.g. a zero

@@ -99,12 +99,19 @@ def _initial_states(
 
 
 def _smooth(
-    y: np.ndarray, m: int, season: str, params: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    y: np.ndarray, m: int, season: str, params: np.ndarray, cuts: tuple[int, ...] = ()
+):
     """Run the ETS(A,Ad,·) recursions for every lane x parameter set.
 
-    Returns (sse (L, C), level (L, C), trend (L, C), seasonal states (m, L, C)
-    with index j holding the state for periods t with t % m == j).
+    Without ``cuts``: returns (sse (L, C), level (L, C), trend (L, C), seasonal
+    states (m, L, C) with index j holding the state for periods t with t % m == j)
+    after the last period.  With ``cuts``: one pass over the history gives, for
+    each prefix length c in ``cuts``, the per-lane best parameter set by the SSE
+    of the first c periods and its states after period c - 1, as
+    {c: (best (L,), sse (L,), level (L,), trend (L,), states (L, m) with
+    column 0 = period c)}.  The recursions of a prefix do not depend on later
+    periods, so this equals separate fits on each prefix (rolling origins) at
+    the cost of one.
     """
     n_lanes, n_periods = y.shape
     n_par = params.shape[0]
@@ -116,6 +123,8 @@ def _smooth(
     # position-major layout: the state read and written each period is one contiguous block
     seas = np.ascontiguousarray(np.repeat(states0.T[:, :, None], n_par, axis=2))
     sse = np.zeros((n_lanes, n_par))
+    snapshots = {}
+    rows = np.arange(n_lanes)
     with np.errstate(all="ignore"):
         for t in range(n_periods):
             obs = y[:, t : t + 1]
@@ -138,7 +147,82 @@ def _smooth(
                 level = base + alpha * err
                 trend = phi * trend + beta * err
             sse += err * err
+            if t + 1 in cuts:
+                finite = np.where(np.isfinite(sse), sse, np.inf)
+                best = np.argmin(finite, axis=1)
+                states = np.roll(seas[:, rows, best].T, -((t + 1) % width), axis=1)
+                snapshots[t + 1] = (
+                    best, finite[rows, best], level[rows, best], trend[rows, best], states
+                )
+    if cuts:
+        return snapshots
     return sse, level, trend, seas
+
+
+def _forecast_from_state(
+    params: np.ndarray, snapshot, n_periods: int, horizon: int, m_eff: int, season: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Forecast function and h-step sd from the best parameter set's final states."""
+    best, sse, level, trend, states = snapshot
+    n_lanes = len(best)
+    a, b, g, p = (params[best, i][:, None] for i in range(4))
+    lvl, trd = level[:, None], trend[:, None]
+    sigma = np.sqrt(sse / max(n_periods - 1, 1))[:, None]
+    h = np.arange(1, horizon + 1, dtype=float)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi_h = np.where(np.abs(1 - p) < 1e-12, h, p * (1 - p**h) / (1 - p))
+    base = lvl + phi_h * trd
+    pos = np.arange(horizon) % m_eff
+    if season == "add":
+        mean = base + states[:, pos]
+    elif season == "mul":
+        mean = base * states[:, pos]
+    else:
+        mean = base
+    # c_j for j = 1 .. h-1, cumulative sum of squares
+    j = np.arange(1, horizon, dtype=float)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi_j = np.where(np.abs(1 - p) < 1e-12, j, p * (1 - p**j) / (1 - p))
+    c = a + b * phi_j + (g * (j % m_eff == 0) if season != "none" else 0.0)
+    var_factor = 1.0 + np.concatenate([np.zeros((n_lanes, 1)), np.cumsum(c**2, axis=1)], axis=1)
+    sd = sigma * np.sqrt(var_factor)
+    if season == "mul":
+        sd = sd * states[:, pos]
+    bad = ~np.isfinite(sse)
+    mean[bad] = np.nan
+    sd[bad] = np.nan
+    return mean, sd
+
+
+def holt_winters_prefixes(
+    y: np.ndarray, horizons: dict[int, int], season_length: int, season: str
+) -> dict[int, tuple[np.ndarray, np.ndarray] | None]:
+    """``holt_winters`` on several prefixes y[:, :c] at once, {c: horizon} -> {c: fit}.
+
+    One pass over the history serves every rolling origin of the backtest and
+    the final refit (see ``_smooth``); results equal separate calls of
+    ``holt_winters(y[:, :c], horizons[c], ...)`` with the grid of this batch size.
+    """
+    m = int(season_length)
+    n_lanes = y.shape[0]
+    if season == "none":
+        m_eff, min_len = 1, 6
+    else:
+        m_eff, min_len = m, MIN_SEASONS_HW * m + 2
+    out: dict[int, tuple[np.ndarray, np.ndarray] | None] = {c: None for c in horizons}
+    usable = tuple(sorted(c for c in horizons if c >= min_len and c <= y.shape[1]))
+    if not usable or (season != "none" and m < 2):
+        return out
+    params = _grid(season != "none", n_lanes)
+    snapshots = _smooth(y[:, : usable[-1]], m_eff, season, params, cuts=usable)
+    for c in usable:
+        mean, sd = _forecast_from_state(params, snapshots[c], c, horizons[c], m_eff, season)
+        if season == "mul":  # a multiplicative season needs demand in every period
+            bad = np.any(y[:, :c] <= 0, axis=1)
+            mean[bad] = np.nan
+            sd[bad] = np.nan
+        out[c] = (mean, sd)
+    return out
 
 
 def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
@@ -169,50 +253,8 @@ def holt_winters(y: np.ndarray, horizon: int, season_length: int, season: str):
     (mean, sd) each (lanes, horizon), or None when the history is too short.
     Rows that cannot take a multiplicative season (any period <= 0) are NaN.
     """
-    m = int(season_length)
-    n_lanes, n_periods = y.shape
-    if season == "none":
-        if n_periods < 6:
-            return None
-        m_eff = 1
-    else:
-        if m < 2 or n_periods < MIN_SEASONS_HW * m + 2:
-            return None
-        m_eff = m
-    params = _grid(season != "none", n_lanes)
-    sse, level, trend, seas = _smooth(y, m_eff, season, params)
-    sse = np.where(np.isfinite(sse), sse, np.inf)
-    best = np.argmin(sse, axis=1)
-    rows = np.arange(n_lanes)
-    a, b, g, p = (params[best, i][:, None] for i in range(4))
-    lvl, trd = level[rows, best][:, None], trend[rows, best][:, None]
-    # state index j holds periods t % m == j: rotate so that column 0 is period T
-    states = np.roll(seas[:, rows, best].T, -(n_periods % m_eff), axis=1)
-    sigma = np.sqrt(sse[rows, best] / max(n_periods - 1, 1))[:, None]
-    h = np.arange(1, horizon + 1, dtype=float)[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        phi_h = np.where(np.abs(1 - p) < 1e-12, h, p * (1 - p**h) / (1 - p))
-    base = lvl + phi_h * trd
-    pos = (np.arange(horizon) % m_eff)
-    if season == "add":
-        mean = base + states[:, pos]
-    elif season == "mul":
-        mean = base * states[:, pos]
-    else:
-        mean = base
-    # c_j for j = 1 .. h-1, cumulative sum of squares
-    j = np.arange(1, horizon, dtype=float)[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        phi_j = np.where(np.abs(1 - p) < 1e-12, j, p * (1 - p**j) / (1 - p))
-    c = a + b * phi_j + (g * (j % m_eff == 0) if season != "none" else 0.0)
-    var_factor = 1.0 + np.concatenate([np.zeros((n_lanes, 1)), np.cumsum(c**2, axis=1)], axis=1)
-    sd = sigma * np.sqrt(var_factor)
-    if season == "mul":
-        sd = sd * states[:, pos]
-        bad = np.any(y <= 0, axis=1) | ~np.isfinite(sse[rows, best])
-        mean[bad] = np.nan
-        sd[bad] = np.nan
-    return mean, sd
+    n_periods = y.shape[1]
+    return holt_winters_prefixes(y, {n_periods: horizon}, season_length, season)[n_periods]
 
 
 def _seasonal_index(y: np.ndarray, m: int, multiplicative: np.ndarray):
