@@ -62,6 +62,7 @@ seasonal naive, the OLS prediction formula for the trend).  Default level 90 %
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,6 +156,9 @@ class LaneForecast:
         bounds from a gamma distribution with this mean and spread.
     backtest_windows : int
         Rolling origins the choice and the calibration used (0 = none).
+    combined : tuple[str, ...]
+        The methods averaged when ``method`` is the combination, best first
+        (empty otherwise).
     """
 
     method: str
@@ -171,6 +175,7 @@ class LaneForecast:
     seasonal_strength: float = math.nan
     residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
     backtest_windows: int = 0
+    combined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,9 @@ class BatchForecast:
         See ``LaneForecast.residual_std``; shape (lanes, horizon).
     backtest_windows : int
         Rolling origins used (0 = no backtest).
+    weights : np.ndarray
+        Weight of each method of ``METHODS`` in the lane's forecast, shape
+        (lanes, len(METHODS)); rows sum to 1 (all zero for the short-history mean).
     """
 
     methods: tuple[str, ...]
@@ -221,6 +229,7 @@ class BatchForecast:
     sd: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
     residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
     backtest_windows: int = 0
+    weights: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
 
 
 # --------------------------------------------------------------------------- validation
@@ -1002,10 +1011,11 @@ def forecast_many(
         multiplier = np.full(n_lanes, z)
     method = np.where(combine, COMBINATION, np.asarray(METHODS)[choice])
     all_scores = np.column_stack([scores, combo_scores])
-    return _finish(
+    result = _finish(
         mean, sd, multiplier, method, all_scores, patterns, adi, cv2, strength, interval_level,
         season_length, holdout, len(windows),
     )
+    return dataclasses.replace(result, weights=weights)
 
 
 def _finish(
@@ -1055,7 +1065,16 @@ def _lane_from_batch(batch: BatchForecast, row: int = 0, method_prefix: str = ""
         seasonal_strength=float(batch.seasonal_strength[row]),
         residual_std=batch.residual_std[row],
         backtest_windows=batch.backtest_windows,
+        combined=_members(batch, row),
     )
+
+
+def _members(batch: BatchForecast, row: int) -> tuple[str, ...]:
+    """Ids of the methods averaged in lane ``row``, best backtest first."""
+    if not str(batch.method[row]).endswith(COMBINATION) or batch.weights.size == 0:
+        return ()
+    used = [j for j in range(len(METHODS)) if batch.weights[row, j] > 0]
+    return tuple(METHODS[j] for j in sorted(used, key=lambda j: batch.mase[row, j]))
 
 
 def forecast_lane(
@@ -1209,5 +1228,5 @@ def forecast_daily_many(
         mean=mean, lower=lower, upper=upper, mase=batch.mase, patterns=pattern, adi=adi, cv2=cv2,
         interval_level=interval_level, season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
         holdout=batch.holdout, seasonal_strength=batch.seasonal_strength, sd=sd, residual_std=sd,
-        backtest_windows=batch.backtest_windows,
+        backtest_windows=batch.backtest_windows, weights=batch.weights,
     )

@@ -172,3 +172,13 @@ def test_every_method_has_a_planner_label(method):
         label = fc.method_label(qualifier + method)
         assert "_" not in label and label != method
     assert "(" not in fc.method_label("weekly " + method, short=True)
+
+
+def test_lane_forecast_names_the_averaged_methods():
+    lane = fc.forecast_lane(AIR[:-12], horizon=12, season_length=12)
+    if lane.method == fc.COMBINATION:
+        assert 2 <= len(lane.combined) <= fc.COMBINATION_SIZE
+        scores = [lane.backtest_mase[m] for m in lane.combined]
+        assert scores == sorted(scores)
+    else:
+        assert lane.combined == ()

@@ -90,7 +90,10 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
                 {
                     "method": [method_label(m) for m in mase],
                     "MASE": list(mase.values()),
-                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else "" for m in mase],
+                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else
+                               "✔ in the average" if m in getattr(plan.forecast, "combined", ())
+                               else ""
+                               for m in mase],
                 }
             ).sort_values("MASE", na_position="last")
             st.dataframe(
