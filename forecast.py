@@ -891,7 +891,10 @@ def forecast_many(
     Res. Q. 20, 451-468; Makridakis, Spiliotis & Assimakopoulos 2020, Int. J.
     Forecasting 36, 54-74) unless that mean backtests more than
     ``COMBINATION_TOLERANCE`` times worse than the best alone, then the best.  Intervals are calibrated on the backtest errors of the
-    chosen forecast (see :mod:`forecasting.intervals`).
+    chosen forecast (see :mod:`forecasting.intervals`).  Batches of more than
+    ``forecasting.smoothing.FINE_GRID_MAX_LANES`` lanes search the smoothing
+    parameters on the coarse grid (the network tier), smaller batches on the
+    fine grid (the open lane), so a lane's row can differ slightly between the two.
 
     Parameters
     ----------

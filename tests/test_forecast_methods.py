@@ -182,3 +182,29 @@ def test_lane_forecast_names_the_averaged_methods():
         assert scores == sorted(scores)
     else:
         assert lane.combined == ()
+
+
+@pytest.mark.parametrize("season", ["none", "add", "mul"])
+def test_one_pass_over_the_history_equals_separate_fits_per_origin(season):
+    rng = np.random.default_rng(12)
+    y = AIR[None, :] * (1 + rng.normal(0, 0.02, (3, AIR.size)))
+    cuts = {96: 12, 108: 12, 120: 12, 144: 6}
+    together = smoothing.holt_winters_prefixes(y, cuts, 12, season)
+    for cut, horizon in cuts.items():
+        alone = smoothing.holt_winters(y[:, :cut], horizon, 12, season)
+        np.testing.assert_allclose(together[cut][0], alone[0], rtol=1e-12)
+        np.testing.assert_allclose(together[cut][1], alone[1], rtol=1e-12)
+
+
+def test_network_tier_rows_equal_the_single_lane_daily_forecast():
+    rng = np.random.default_rng(13)
+    days = np.arange(800)
+    weekday = np.array([1.1, 1.2, 1.1, 1.0, 1.3, 0.7, 0.6])[days % 7]
+    matrix = 50 * weekday * (1 + rng.normal(0, 0.1, (3, days.size)))
+    batch = fc.forecast_daily_many(matrix, horizon_days=30)
+    assert batch.mean.shape == batch.residual_std.shape == (3, 30)
+    for i, row in enumerate(matrix):
+        lane = fc.forecast_daily_history(row, horizon_days=30)
+        assert lane.method == batch.method[i]
+        np.testing.assert_allclose(lane.mean, batch.mean[i], rtol=1e-9)
+        np.testing.assert_allclose(lane.upper, batch.upper[i], rtol=1e-9)
