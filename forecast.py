@@ -5,8 +5,14 @@ lane, oldest period first).  Every candidate method is fitted on all rows at
 once; Python loops run over methods, the smoothing grid or time, never over
 lanes.  Inputs are assumed NaN-free (non-finite values raise ``ValueError``).
 
-Candidate methods (all hand-written)
-------------------------------------
+Public facade: ``forecast_lane`` (one lane, any period), ``forecast_daily_history``
+(one lane of days), ``forecast_many`` / ``forecast_daily_many`` (many lanes at
+once, the network tier) and ``method_label`` (planner words for a method id).
+The exponential-smoothing family and the interval calibration live in the
+``forecasting`` package.
+
+Candidate methods (all hand-written; planner names in ``forecasting.labels``)
+----------------------------------------------------------------------------
 ``linear_trend``
     OLS straight line over time (the seed's forecast), textbook OLS prediction
     interval.
@@ -23,6 +29,13 @@ Candidate methods (all hand-written)
 ``ses``
     Simple exponential smoothing, alpha chosen per lane from a grid by
     in-sample one-step squared error (alpha = 1 is the naive forecast).
+``damped_trend``, ``holt_winters_add``, ``holt_winters_mul``
+    ETS(A,Ad,N), ETS(A,Ad,A), ETS(A,Ad,M): damped trend without season, with an
+    additive and with a multiplicative season (Hyndman et al. 2008), see
+    ``forecasting.smoothing.holt_winters``.
+``theta``
+    Standard Theta method on the seasonally adjusted series (Hyndman & Billah
+    2003), see ``forecasting.smoothing.theta``.
 ``croston_sba``
     Croston's method with the Syntetos-Boylan bias correction (1 - alpha/2)
     (Syntetos & Boylan 2005, Int. J. Forecasting 21, 303-314).
@@ -34,12 +47,11 @@ Model choice
 ------------
 Rolling-origin backtest (Tashman 2000): the last ``holdout`` periods are held
 back, every method is fitted on the periods before and scored by MASE on the
-held-back periods; this is repeated once more one holdout earlier
-(``BACKTEST_WINDOWS`` = 2) and the scores are averaged, because a single
-13-week window is a noisy judge (on the benchmark mix it gave ~27 % instead of
-~32 % improvement over the trend).  The lane gets the method with the lowest
-mean MASE and that method is refitted on the full history.  Two gates narrow
-the candidates first:
+held-back periods; this is repeated one and two holdouts earlier
+(``BACKTEST_WINDOWS`` = 3) and the scores are averaged.  The lane gets the mean
+of its ``COMBINATION_SIZE`` best methods (refitted on the full history) unless
+that mean backtests more than ``COMBINATION_TOLERANCE`` x worse than the best
+alone, then the best alone.  Two gates narrow the candidates first:
 
 * lanes classed intermittent or lumpy (Syntetos-Boylan) choose only between
   the intermittent-demand methods, because MASE (an absolute error) rewards
@@ -53,11 +65,15 @@ MASE scale: in-sample mean absolute error of the **lag-1 naive** forecast
 (Hyndman & Koehler 2006, Int. J. Forecasting 22, 679-688); a zero scale
 (constant history) falls back to the mean absolute demand, then to 1.
 
-Prediction intervals: normal approximation mean +/- z * sd_k with sd_k the
-method's h-step standard deviation derived from in-sample one-step residuals
-(sqrt(1 + (k-1) alpha^2) for smoothing methods, sqrt(ceil(k/m)) for the
-seasonal naive, the OLS prediction formula for the trend).  Default level 90 %
-(5 % .. 95 %).  Forecasts and bounds are clipped at 0: demand is never negative.
+Prediction intervals: mean +/- q * sd_k, sd_k the method's h-step standard
+deviation (sqrt(1 + (k-1) alpha^2) for smoothing methods, sqrt(ceil(k/m)) for
+the seasonal naive, the OLS prediction formula for the trend, Hyndman et al.
+2008 Table 6.1 for Holt-Winters) and q the split-conformal quantile of the
+backtest errors divided by sd (``forecasting.intervals``), so the width is
+calibrated on the lane's own out-of-sample errors.  ``residual_std`` = q sd_k / z
+is that calibrated spread per step.  Intermittent/lumpy lanes get zero-inflated
+gamma bounds (never negative, right-skewed).  Default level 90 % (5 % .. 95 %).
+Forecasts and bounds are clipped at 0: demand is never negative.
 """
 
 from __future__ import annotations
