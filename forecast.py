@@ -84,19 +84,47 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import lfilter
 from scipy.stats import norm
 
 from forecasting import intervals, smoothing
+from forecasting.classic import (
+    MIN_SEASONS_PROFILE,
+    PROFILE_KERNEL,
+    PROFILE_SMOOTH_MIN_SEASON,
+    SES_ALPHA_GRID,
+    _linear_trend,
+    _seasonal_naive,
+    _seasonal_profile,
+    _ses,
+    seasonal_strength,
+)
+from forecasting.core import _as_matrix, _check_options, _Fit, mase, mase_scale
+from forecasting.intermittent import (
+    ADI_CUTOFF,
+    CROSTON_ALPHA,
+    CV2_CUTOFF,
+    INTERMITTENT_PATTERNS,
+    PATTERNS,
+    TSB_ALPHA,
+    TSB_BETA,
+    _classify,
+    _croston_sba,
+    _tsb,
+    classify_demand_pattern,
+    classify_demand_patterns,
+    demand_pattern_stats,
+)
 from forecasting.labels import METHOD_LABELS, method_label
 
-__all__ = ["METHOD_LABELS", "method_label"]  # re-exported: UI and PDF name methods through here
-
-# Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503: cut-offs.
-ADI_CUTOFF = 1.32  # average inter-demand interval [periods]
-CV2_CUTOFF = 0.49  # squared coefficient of variation of non-zero demand sizes [-]
-PATTERNS = ("smooth", "erratic", "intermittent", "lumpy")
-INTERMITTENT_PATTERNS = frozenset({"intermittent", "lumpy"})
+# Re-exported: callers (planning, views, reports, tests) use the facade only.
+__all__ = [
+    "ADI_CUTOFF", "CROSTON_ALPHA", "CV2_CUTOFF", "INTERMITTENT_PATTERNS", "METHOD_LABELS",
+    "MIN_SEASONS_PROFILE", "PATTERNS", "PROFILE_KERNEL", "PROFILE_SMOOTH_MIN_SEASON",
+    "SES_ALPHA_GRID", "TSB_ALPHA", "TSB_BETA", "BatchForecast", "LaneForecast",
+    "backtest_mase", "classify_demand_pattern", "classify_demand_patterns",
+    "demand_pattern_stats", "fit_method", "forecast_daily_history", "forecast_daily_many",
+    "forecast_lane", "forecast_many", "mase", "mase_scale", "method_label", "seasonal_strength",
+]
 
 DEFAULT_INTERVAL_LEVEL = 0.9
 METHODS = (
@@ -116,15 +144,8 @@ COMBINATION_SIZE = 3  # methods averaged: the k best by backtest MASE
 SEASONAL_STRENGTH_CUTOFF = 0.6  # F_S above which a lane only chooses seasonal methods
 FALLBACK_METHOD = "mean"  # fewer than MIN_POINTS_FOR_MODELS periods: no model is fitted
 
-SES_ALPHA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
-CROSTON_ALPHA = 0.1  # SBA literature recommends 0.05..0.2 for sizes and intervals
-TSB_ALPHA = 0.1  # smoothing of non-zero sizes
-TSB_BETA = 0.1  # smoothing of the demand probability
 MIN_POINTS_FOR_MODELS = 4  # below this only the historical mean with a wide band is given
 MIN_TRAIN_POINTS = 4  # the inner backtest keeps at least this many periods to fit on
-MIN_SEASONS_PROFILE = 2  # full seasons needed to estimate a seasonal profile
-PROFILE_KERNEL = ((-1, 0.25), (0, 0.5), (1, 0.25))  # (np.roll shift, weight) smoothing the profile
-PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of weeks
 BACKTEST_WINDOWS = 3  # rolling origins averaged for the model choice (Tashman 2000)
 HOLDOUT_SHARE_MAX = 0.25  # default holdout never takes more than a quarter of the history
 
@@ -248,401 +269,7 @@ class BatchForecast:
     weights: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _as_matrix(values: np.ndarray, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 1-D (one lane) or 2-D (lanes x periods), got {arr.ndim}-D")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must hold at least one period of demand, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN/inf); fill gaps with 0 first")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must be >= 0 (demand units per period), got a negative value")
-    return arr
-
-
-def _check_options(horizon: int, season_length: int, interval_level: float) -> None:
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1 [periods], got {horizon!r}")
-    if int(season_length) != season_length or season_length < 1:
-        raise ValueError(f"season_length must be an integer >= 1 [periods], got {season_length!r}")
-    if not 0.0 < interval_level < 1.0:
-        raise ValueError(f"interval_level must be in (0, 1), got {interval_level!r}")
-
-
-# --------------------------------------------------------------------------- demand pattern
-
-
-def demand_pattern_stats(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ADI and CV^2 of non-zero demand sizes per lane (Syntetos-Boylan).
-
-    Parameters
-    ----------
-    matrix : array, shape (lanes, periods) or (periods,)
-        y, demand per period [units/period], >= 0.
-
-    Returns
-    -------
-    adi : np.ndarray
-        ADI = periods / number of periods with demand > 0 [periods];
-        ``inf`` for an all-zero lane.
-    cv2 : np.ndarray
-        CV^2 = (std / mean)^2 of the non-zero sizes (population std, ddof=0);
-        0 when there are fewer than two non-zero periods.
-
-    References
-    ----------
-    Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503.
-
-    Examples
-    --------
-    >>> adi, cv2 = demand_pattern_stats([0, 2, 0, 0, 6, 0])
-    >>> float(adi[0]), float(cv2[0])
-    (3.0, 0.25)
-    """
-    y = _as_matrix(matrix, "matrix")
-    positive = y > 0
-    count = positive.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        adi = np.where(count > 0, y.shape[1] / np.maximum(count, 1), np.inf)
-        size_mean = np.where(positive, y, 0.0).sum(axis=1) / np.maximum(count, 1)
-        size_var = (np.where(positive, y - size_mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(
-            count, 1
-        )
-        cv2 = np.where(count > 1, size_var / np.maximum(size_mean, 1e-300) ** 2, 0.0)
-    return adi, cv2
-
-
-def _classify(adi: np.ndarray, cv2: np.ndarray) -> np.ndarray:
-    frequent = adi < ADI_CUTOFF
-    steady = cv2 < CV2_CUTOFF
-    return np.select(
-        [frequent & steady, frequent & ~steady, ~frequent & steady],
-        ["smooth", "erratic", "intermittent"],
-        default="lumpy",
-    )
-
-
-def classify_demand_patterns(matrix: np.ndarray) -> np.ndarray:
-    """Syntetos-Boylan demand class per lane: smooth, erratic, intermittent or lumpy.
-
-    ADI < 1.32 and CV^2 < 0.49 -> smooth; ADI < 1.32, CV^2 >= 0.49 -> erratic;
-    ADI >= 1.32, CV^2 < 0.49 -> intermittent; otherwise lumpy.  An all-zero
-    lane (ADI = inf, CV^2 = 0) is classed ``"intermittent"``, so it is
-    forecast by the intermittent-demand methods (which give 0).
-
-    Examples
-    --------
-    >>> classify_demand_patterns([[5, 6, 5, 4], [1, 9, 1, 9], [0, 0, 3, 0], [0, 9, 0, 1]]).tolist()
-    ['smooth', 'erratic', 'intermittent', 'lumpy']
-    """
-    return _classify(*demand_pattern_stats(matrix))
-
-
-def classify_demand_pattern(history: np.ndarray) -> str:
-    """Syntetos-Boylan class of one lane's history (see ``classify_demand_patterns``).
-
-    >>> classify_demand_pattern([0, 0, 4, 0, 0, 5, 0, 0, 4])
-    'intermittent'
-    """
-    arr = np.asarray(history, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"history must be 1-D, got {arr.ndim}-D")
-    return str(classify_demand_patterns(arr)[0])
-
-
-# --------------------------------------------------------------------------- MASE
-
-
-def mase_scale(insample: np.ndarray) -> np.ndarray:
-    """MASE denominator per lane: in-sample mean |y_t - y_(t-1)| (lag-1 naive).
-
-    A zero scale (constant history) falls back to mean |y|, then to 1, so
-    MASE stays finite.  Shape (lanes,) for 2-D input.
-    """
-    y = np.atleast_2d(np.asarray(insample, dtype=float))
-    # a single period has no naive error: start from 0 and use the fallbacks below
-    scale = np.mean(np.abs(np.diff(y, axis=1)), axis=1) if y.shape[1] > 1 else np.zeros(len(y))
-    scale = np.where(scale > 0, scale, np.mean(np.abs(y), axis=1))
-    return np.where(scale > 0, scale, 1.0)
-
-
-def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray) -> np.ndarray | float:
-    """Mean absolute scaled error (Hyndman & Koehler 2006).
-
-    MASE = mean_k |y(T+k) - f(T+k)| / ((1/(T-1)) * sum_t |y_t - y_(t-1)|)
-
-    Parameters
-    ----------
-    actual, forecast : array, shape (horizon,) or (lanes, horizon)
-        Held-out demand and its forecast [units/period].
-    insample : array, shape (T,) or (lanes, T)
-        History the forecast was fitted on (defines the scale).
-
-    Examples
-    --------
-    In-sample 1, 3, 2, 4: naive errors 2, 1, 2 -> scale 5/3; forecast errors
-    1 and 0 -> MAE 0.5 -> MASE 0.5 / (5/3) = 0.3.
-
-    >>> mase([5, 4], [4, 4], [1, 3, 2, 4])
-    0.3
-    """
-    a = np.atleast_2d(np.asarray(actual, dtype=float))
-    f = np.atleast_2d(np.asarray(forecast, dtype=float))
-    result = np.mean(np.abs(a - f), axis=1) / mase_scale(insample)
-    if np.ndim(actual) == 1:
-        return float(result[0])
-    return result
-
-
 # --------------------------------------------------------------------------- candidate methods
-# Each method maps y (lanes, T) to (mean, sd), both (lanes, horizon), unclipped, or
-# None when the history is too short for it.  sd is the h-step forecast standard
-# deviation [units/period].
-
-_Fit = tuple[np.ndarray, np.ndarray] | None
-
-
-def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    n_periods = y.shape[1]
-    if n_periods < 3:
-        return None
-    t = np.arange(n_periods, dtype=float)
-    t_mean = t.mean()
-    sxx = float(np.sum((t - t_mean) ** 2))
-    y_mean = y.mean(axis=1)
-    slope = (y - y_mean[:, None]) @ (t - t_mean) / sxx
-    intercept = y_mean - slope * t_mean
-    resid = y - (intercept[:, None] + slope[:, None] * t)
-    sigma = np.sqrt(np.sum(resid**2, axis=1) / (n_periods - 2))
-    t_new = np.arange(n_periods, n_periods + horizon, dtype=float)
-    mean = intercept[:, None] + slope[:, None] * t_new
-    # OLS prediction variance: sigma^2 (1 + 1/T + (t - t_mean)^2 / Sxx)
-    factor = np.sqrt(1.0 + 1.0 / n_periods + (t_new - t_mean) ** 2 / sxx)
-    return mean, sigma[:, None] * factor
-
-
-def _seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    m = season_length
-    n_periods = y.shape[1]
-    if m < 2 or n_periods <= m:
-        return None
-    k = np.arange(horizon)
-    mean = y[:, n_periods - m + (k % m)]
-    sigma = np.sqrt(np.mean((y[:, m:] - y[:, :-m]) ** 2, axis=1))
-    # FPP section 5.5: sd_h = sigma * sqrt(floor((h-1)/m) + 1)
-    factor = np.sqrt(k // m + 1.0)
-    return mean, sigma[:, None] * factor
-
-
-def _ses_path(y: np.ndarray, alpha: float) -> np.ndarray:
-    """Level after each period: l_t = alpha y_t + (1 - alpha) l_(t-1), l_(-1) = y_0."""
-    zi = (1.0 - alpha) * y[:, :1]
-    level, _ = lfilter([alpha], [1.0, alpha - 1.0], y, axis=1, zi=zi)
-    return level
-
-
-def _ses_best(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-lane alpha from SES_ALPHA_GRID by one-step SSE -> (final level, sigma, alpha)."""
-    n_lanes = y.shape[0]
-    best_sse = np.full(n_lanes, np.inf)
-    best_level = np.zeros(n_lanes)
-    best_alpha = np.ones(n_lanes)
-    for alpha in SES_ALPHA_GRID:  # loop over the grid, each step vectorised over lanes
-        level = _ses_path(y, alpha)
-        err = y[:, 1:] - level[:, :-1]
-        sse = np.sum(err**2, axis=1)
-        better = sse < best_sse
-        best_sse = np.where(better, sse, best_sse)
-        best_level = np.where(better, level[:, -1], best_level)
-        best_alpha = np.where(better, alpha, best_alpha)
-    sigma = np.sqrt(best_sse / max(y.shape[1] - 1, 1))
-    return best_level, sigma, best_alpha
-
-
-def _smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
-    # Local-level model (FPP Table 8.8): var_h = sigma^2 (1 + (h-1) alpha^2)
-    k = np.arange(horizon, dtype=float)
-    return sigma[:, None] * np.sqrt(1.0 + k[None, :] * np.asarray(alpha, dtype=float).reshape(-1, 1) ** 2)
-
-
-def _ses(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    if y.shape[1] < 2:
-        return None
-    level, sigma, alpha = _ses_best(y)
-    mean = np.repeat(level[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
-
-
-def _profile_decomposition(
-    y: np.ndarray, season_length: int
-) -> tuple[np.ndarray, int, np.ndarray] | None:
-    """Additive seasonal profile from the last full seasons (classical decomposition).
-
-    Returns (profile (lanes, m) with mean 0, index of the first period of the
-    seasons used, detrended values of those seasons), or None with fewer than
-    ``MIN_SEASONS_PROFILE`` seasons.
-    """
-    m = season_length
-    n_lanes, n_periods = y.shape
-    n_seasons = n_periods // m
-    if m < 2 or n_seasons < MIN_SEASONS_PROFILE:
-        return None
-    start = n_periods - n_seasons * m  # full seasons aligned to the end of the history
-    window = y[:, start:]
-    # Remove an OLS trend first so a trend inside each season does not leak into the profile.
-    t_c = np.arange(window.shape[1], dtype=float)
-    t_c -= t_c.mean()
-    slope = (window - window.mean(axis=1, keepdims=True)) @ t_c / np.sum(t_c**2)
-    detrended = window - slope[:, None] * t_c
-    cycles = detrended.reshape(n_lanes, n_seasons, m)
-    raw = (cycles - cycles.mean(axis=2, keepdims=True)).mean(axis=1)
-    # With only a few seasons each position is noisy; for long seasons (weeks of a year)
-    # neighbouring positions are alike, so a circular [1, 2, 1]/4 filter cuts that noise
-    # at the cost of slightly flattening sharp peaks.  Short cycles (weekdays) stay raw.
-    if m >= PROFILE_SMOOTH_MIN_SEASON:
-        profile = sum(w * np.roll(raw, shift, axis=1) for shift, w in PROFILE_KERNEL)
-    else:
-        profile = raw
-    profile -= profile.mean(axis=1, keepdims=True)
-    return profile, start, detrended
-
-
-def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
-    """Strength of seasonality per lane, F_S = max(0, 1 - Var(R) / Var(S + R)).
-
-    S + R are the de-trended values of the last full seasons, S the smoothed
-    seasonal profile, R the remainder (Wang, Smith & Hyndman 2006, Data Min.
-    Knowl. Disc. 13, 335-364; FPP3 section 4.3).  0 = no seasonality, 1 = pure
-    season; NaN with fewer than two full seasons.  Pure noise scores about 0.3
-    with two seasons (the profile absorbs part of the noise), hence the
-    ``SEASONAL_STRENGTH_CUTOFF`` of 0.6.
-
-    Parameters
-    ----------
-    matrix : array, shape (lanes, T) or (T,)
-        Demand history [units/period].
-    season_length : int
-        m [periods].
-
-    Examples
-    --------
-    >>> float(seasonal_strength(np.tile([1.0, 5.0, 9.0, 5.0], 3), season_length=4)[0]) > 0.9
-    True
-    """
-    y = _as_matrix(matrix, "matrix")
-    parts = _profile_decomposition(y, int(season_length))
-    if parts is None:
-        return np.full(y.shape[0], np.nan)
-    profile, _, detrended = parts
-    remainder = detrended - np.tile(profile, detrended.shape[1] // profile.shape[1])
-    total = detrended.var(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        strength = np.where(total > 0, 1.0 - remainder.var(axis=1) / total, 0.0)
-    return np.maximum(strength, 0.0)
-
-
-def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    parts = _profile_decomposition(y, season_length)
-    if parts is None:
-        return None
-    profile, start, _ = parts
-    position = (np.arange(y.shape[1]) - start) % season_length
-    adjusted = y - profile[:, position]
-    level, sigma, alpha = _ses_best(adjusted)
-    mean = level[:, None] + profile[:, np.arange(horizon) % season_length]
-    return mean, _smoothing_sd(sigma, alpha, horizon)
-
-
-def _first_demand_init(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Initial size and interval: mean non-zero size and ADI of the history."""
-    adi, _ = demand_pattern_stats(y)
-    positive = y > 0
-    count = positive.sum(axis=1)
-    size = np.where(positive, y, 0.0).sum(axis=1) / np.maximum(count, 1)
-    return size, np.where(np.isfinite(adi), adi, 1.0)
-
-
-def _smooth_on_demand(
-    hit: np.ndarray, event_values: np.ndarray, init: np.ndarray, alpha: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exponential smoothing updated only in periods with demand, for all lanes at once.
-
-    s <- s + alpha (v - s) in every period where ``hit``; unchanged otherwise.
-    ``event_values`` holds v for the True cells of ``hit`` in row-major order
-    (``np.nonzero`` order).  Returns (state entering each period (lanes, T),
-    final state (lanes,)).  No loop over time or lanes: the events of all lanes
-    are concatenated and filtered once; the state leaking from one lane into
-    the next is subtracted again ((1 - alpha)^k decay of the carried state).
-    """
-    n_lanes = hit.shape[0]
-    counts = hit.sum(axis=1)
-    entering = np.repeat(init[:, None], hit.shape[1], axis=1).astype(float)
-    if event_values.size == 0:
-        return entering, init.astype(float)
-    rows = np.repeat(np.arange(n_lanes), counts)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    rank = np.arange(event_values.size) - starts[rows]
-    decay = 1.0 - alpha
-    drive = alpha * event_values
-    first = rank == 0
-    drive[first] += decay * init[rows[first]]
-    filtered = lfilter([1.0], [1.0, -decay], drive)
-    carry = np.zeros(n_lanes)
-    has = counts > 0
-    prev = starts[has] - 1
-    carry[has] = np.where(prev >= 0, filtered[np.maximum(prev, 0)], 0.0)
-    state = filtered - decay ** (rank + 1.0) * carry[rows]
-    seen = np.cumsum(hit, axis=1) - hit  # demands strictly before each period
-    index = np.clip(starts[:, None] + seen - 1, 0, state.size - 1)
-    entering = np.where(seen > 0, state[index], entering)
-    final = np.where(has, state[np.clip(starts + counts - 1, 0, state.size - 1)], init)
-    return entering, final
-
-
-def _croston_sba(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    n_periods = y.shape[1]
-    if n_periods < 2:
-        return None
-    alpha = CROSTON_ALPHA
-    bias = 1.0 - alpha / 2.0  # Syntetos-Boylan approximation
-    size0, interval0 = _first_demand_init(y)
-    hit = y > 0
-    rows, cols = np.nonzero(hit)
-    # inter-demand interval at each demand: periods since the previous demand (or since start)
-    gaps = np.diff(cols, prepend=-1).astype(float)
-    new_row = np.diff(rows, prepend=-1) != 0
-    gaps[new_row] = cols[new_row] + 1.0
-    size_in, size_end = _smooth_on_demand(hit, y[rows, cols], size0, alpha)
-    gap_in, gap_end = _smooth_on_demand(hit, gaps, interval0, alpha)
-    sigma = np.sqrt(np.mean((y - bias * size_in / gap_in) ** 2, axis=1))
-    mean = np.repeat((bias * size_end / gap_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
-
-
-def _tsb(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    n_periods = y.shape[1]
-    if n_periods < 2:
-        return None
-    size0, interval0 = _first_demand_init(y)
-    prob0 = 1.0 / interval0
-    hit = y > 0
-    # probability updated every period: p_t = p_(t-1) + beta (d_t - p_(t-1)), an IIR filter
-    prob, _ = lfilter(
-        [TSB_BETA], [1.0, TSB_BETA - 1.0], hit.astype(float), axis=1,
-        zi=(1.0 - TSB_BETA) * prob0[:, None],
-    )
-    prob_in = np.concatenate([prob0[:, None], prob[:, :-1]], axis=1)
-    rows, cols = np.nonzero(hit)
-    size_in, size_end = _smooth_on_demand(hit, y[rows, cols], size0, TSB_ALPHA)
-    sigma = np.sqrt(np.mean((y - prob_in * size_in) ** 2, axis=1))
-    mean = np.repeat((prob[:, -1] * size_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, max(TSB_ALPHA, TSB_BETA), horizon)
 
 
 def _damped_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
