@@ -626,10 +626,10 @@ def forecast_many(
         if not rows.any():
             continue
         cached = cache.get((name, n_periods))
-        if cached is not None:
-            fit = (cached[0][rows], cached[1][rows])
-        else:
-            fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
+        fit: _Fit = (
+            (cached[0][rows], cached[1][rows]) if cached is not None
+            else _METHOD_FUNCS[name](y[rows], horizon, season_length)
+        )
         if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
         # a member can fail on the full history where it ran in the backtest (e.g. a zero

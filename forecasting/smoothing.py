@@ -53,9 +53,10 @@ MIN_SEASONS_HW = 2  # full seasons needed to initialise a seasonal Holt-Winters 
 
 def _grid(seasonal: bool, n_lanes: int) -> np.ndarray:
     """Admissible (alpha, beta, gamma, phi) combinations, shape (C, 4)."""
-    alphas, betas, gammas, phis = FINE_GRID if n_lanes <= FINE_GRID_MAX_LANES else COARSE_GRID
-    if not seasonal:
-        gammas = (0.0,)
+    alphas, betas, season_gammas, phis = (
+        FINE_GRID if n_lanes <= FINE_GRID_MAX_LANES else COARSE_GRID
+    )
+    gammas: tuple[float, ...] = season_gammas if seasonal else (0.0,)
     rows = [
         (a, b, g, p)
         for a, b, g, p in itertools.product(alphas, betas, gammas, phis)
