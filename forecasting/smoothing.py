@@ -28,6 +28,7 @@ import itertools
 import warnings
 
 import numpy as np
+from scipy.signal import lfilter
 
 # Smoothing grids (alpha level, beta trend, gamma season, phi damping) in the
 # error-correction form, with beta <= alpha (Hyndman et al. 2008, section 10.2).  beta = 0
@@ -49,6 +50,7 @@ FINE_GRID = (
 )
 FINE_GRID_MAX_LANES = 20  # batches up to this many lanes get the fine grid
 MIN_SEASONS_HW = 2  # full seasons needed to initialise a seasonal Holt-Winters model
+MIN_SEASONAL_FACTOR = 0.05  # Theta: smallest multiplicative seasonal factor accepted
 
 
 def _grid(seasonal: bool, n_lanes: int) -> np.ndarray:
@@ -337,8 +339,6 @@ def theta(
     and b the OLS slope of x over time; then re-seasonalised.
     sd: SES h-step sd sigma sqrt(1 + (h-1) alpha^2) (FPP Table 8.8).
     """
-    from scipy.signal import lfilter
-
     m = int(season_length)
     n_lanes, n_periods = y.shape
     if n_periods < 4:
@@ -351,8 +351,10 @@ def theta(
     else:
         index, start = parts
         use = np.asarray(seasonal, bool) & np.all(np.isfinite(index), axis=1)
-    mult = use & positive
-    add = use & ~positive
+    # a near-zero seasonal factor would blow the adjusted series up: adjust additively then
+    sane = np.all(np.nan_to_num(index, nan=0.0) > MIN_SEASONAL_FACTOR, axis=1)
+    mult = use & positive & sane
+    add = use & ~mult
     m_eff = index.shape[1]
     pos_hist = (np.arange(n_periods) - start) % m_eff  # start = 0: positions count from t = 0
     pos_fut = (np.arange(n_periods, n_periods + horizon) - start) % m_eff
@@ -365,7 +367,8 @@ def theta(
     best_alpha = np.ones(n_lanes)
     for a in alpha_grid:
         level, _ = lfilter([a], [1.0, a - 1.0], x, axis=1, zi=(1.0 - a) * x[:, :1])
-        sse = np.sum((x[:, 1:] - level[:, :-1]) ** 2, axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sse = np.sum((x[:, 1:] - level[:, :-1]) ** 2, axis=1)
         better = sse < best_sse
         best_sse = np.where(better, sse, best_sse)
         best_level = np.where(better, level[:, -1], best_level)
@@ -382,4 +385,7 @@ def theta(
     sigma = np.sqrt(best_sse / max(n_periods - 1, 1))[:, None]
     sd = sigma * np.sqrt(1.0 + (h - 1.0) * a**2)
     sd = np.where(mult[:, None], sd * index[:, pos_fut], sd)
+    bad = ~np.all(np.isfinite(mean) & np.isfinite(sd), axis=1)  # not applicable to this lane
+    mean[bad] = np.nan
+    sd[bad] = np.nan
     return mean, sd
