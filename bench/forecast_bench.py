@@ -10,7 +10,7 @@ One run prints three parts.
    statsforecast references fit one lane at a time and take ~0.15 s per fit,
    so they run on a stratified sample of ``SAMPLE`` lanes (``--full``: all
    1,000), and ours is reported on the same sample as well.
-2. Real public series from ``data/public`` (sources in its README): 3 rolling
+2. Real public series from ``tests/data/public`` (sources in its README): 3 rolling
    origins each, ours on the single-lane path (fine grid) vs the references.
 3. Throughput: the network tier (``forecast_daily_many``) on 1,000 lanes x
    3 years of days, and the single-lane paths, best of ``REPEATS``.
@@ -45,7 +45,7 @@ REPEATS = 3  # timing: best of
 OUTER_ORIGINS = 2  # synthetic: rolling origins scored at the end of the history
 SAMPLE = 200  # synthetic lanes the statsforecast references run on (stratified by kind)
 LEVEL = 0.9
-DATA = Path(__file__).resolve().parent.parent / "data" / "public"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "public"
 # (file, period, season length m, horizon h [periods])
 REAL_SERIES = (
     ("air_passengers_monthly.csv", "month", 12, 12),
@@ -183,7 +183,7 @@ def synthetic(full: bool) -> None:
 
 
 def real_series() -> None:
-    print(f"\n2) real public series (data/public), {REAL_ORIGINS} rolling origins each, "
+    print(f"\n2) real public series (tests/data/public), {REAL_ORIGINS} rolling origins each, "
           "ours = single-lane path")
     print(f"   {'series':<36}{'ours':>8}" + "".join(f"{n:>15}" for n in REFERENCES)
           + f"{'ours/best':>11}{'cover ours':>12}{'cover ETS':>11}")

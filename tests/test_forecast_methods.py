@@ -12,7 +12,7 @@ from scipy.stats import norm
 import forecast as fc
 from forecasting import intervals, smoothing
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "public"
+DATA = Path(__file__).resolve().parent / "data" / "public"
 AIR = pd.read_csv(DATA / "air_passengers_monthly.csv")["demand"].to_numpy(dtype=float)
 
 

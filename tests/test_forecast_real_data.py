@@ -1,4 +1,4 @@
-"""Real public series (data/public, sources in its README) imported and forecast end to end."""
+"""Real public series (tests/data/public, sources in its README) imported and forecast end to end."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import forecast as fc
 import planning
 from domain import LaneMasterData
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "public"
+DATA = Path(__file__).resolve().parent / "data" / "public"
 SERIES = [
     ("air_passengers_monthly.csv", "AIR-PAX", "month", 144),
     ("elec_equip_orders_monthly.csv", "ELEC-EQUIP", "month", 257),
