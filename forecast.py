@@ -5,8 +5,14 @@ lane, oldest period first).  Every candidate method is fitted on all rows at
 once; Python loops run over methods, the smoothing grid or time, never over
 lanes.  Inputs are assumed NaN-free (non-finite values raise ``ValueError``).
 
-Candidate methods (all hand-written)
-------------------------------------
+Public facade: ``forecast_lane`` (one lane, any period), ``forecast_daily_history``
+(one lane of days), ``forecast_many`` / ``forecast_daily_many`` (many lanes at
+once, the network tier) and ``method_label`` (planner words for a method id).
+The exponential-smoothing family and the interval calibration live in the
+``forecasting`` package.
+
+Candidate methods (all hand-written; planner names in ``forecasting.labels``)
+----------------------------------------------------------------------------
 ``linear_trend``
     OLS straight line over time (the seed's forecast), textbook OLS prediction
     interval.
@@ -23,6 +29,13 @@ Candidate methods (all hand-written)
 ``ses``
     Simple exponential smoothing, alpha chosen per lane from a grid by
     in-sample one-step squared error (alpha = 1 is the naive forecast).
+``damped_trend``, ``holt_winters_add``, ``holt_winters_mul``
+    ETS(A,Ad,N), ETS(A,Ad,A), ETS(A,Ad,M): damped trend without season, with an
+    additive and with a multiplicative season (Hyndman et al. 2008), see
+    ``forecasting.smoothing.holt_winters``.
+``theta``
+    Standard Theta method on the seasonally adjusted series (Hyndman & Billah
+    2003), see ``forecasting.smoothing.theta``.
 ``croston_sba``
     Croston's method with the Syntetos-Boylan bias correction (1 - alpha/2)
     (Syntetos & Boylan 2005, Int. J. Forecasting 21, 303-314).
@@ -34,12 +47,11 @@ Model choice
 ------------
 Rolling-origin backtest (Tashman 2000): the last ``holdout`` periods are held
 back, every method is fitted on the periods before and scored by MASE on the
-held-back periods; this is repeated once more one holdout earlier
-(``BACKTEST_WINDOWS`` = 2) and the scores are averaged, because a single
-13-week window is a noisy judge (on the benchmark mix it gave ~27 % instead of
-~32 % improvement over the trend).  The lane gets the method with the lowest
-mean MASE and that method is refitted on the full history.  Two gates narrow
-the candidates first:
+held-back periods; this is repeated one and two holdouts earlier
+(``BACKTEST_WINDOWS`` = 3) and the scores are averaged.  The lane gets the mean
+of its ``COMBINATION_SIZE`` best methods (refitted on the full history) unless
+that mean backtests more than ``COMBINATION_TOLERANCE`` x worse than the best
+alone, then the best alone.  Two gates narrow the candidates first:
 
 * lanes classed intermittent or lumpy (Syntetos-Boylan) choose only between
   the intermittent-demand methods, because MASE (an absolute error) rewards
@@ -53,51 +65,95 @@ MASE scale: in-sample mean absolute error of the **lag-1 naive** forecast
 (Hyndman & Koehler 2006, Int. J. Forecasting 22, 679-688); a zero scale
 (constant history) falls back to the mean absolute demand, then to 1.
 
-Prediction intervals: normal approximation mean +/- z * sd_k with sd_k the
-method's h-step standard deviation derived from in-sample one-step residuals
-(sqrt(1 + (k-1) alpha^2) for smoothing methods, sqrt(ceil(k/m)) for the
-seasonal naive, the OLS prediction formula for the trend).  Default level 90 %
-(5 % .. 95 %).  Forecasts and bounds are clipped at 0: demand is never negative.
+Prediction intervals: mean +/- q * sd_k, sd_k the method's h-step standard
+deviation (sqrt(1 + (k-1) alpha^2) for smoothing methods, sqrt(ceil(k/m)) for
+the seasonal naive, the OLS prediction formula for the trend, Hyndman et al.
+2008 Table 6.1 for Holt-Winters) and q the split-conformal quantile of the
+backtest errors divided by sd (``forecasting.intervals``), so the width is
+calibrated on the lane's own out-of-sample errors.  ``residual_std`` = q sd_k / z
+is that calibrated spread per step.  Intermittent/lumpy lanes get zero-inflated
+gamma bounds (never negative, right-skewed).  Default level 90 % (5 % .. 95 %).
+Forecasts and bounds are clipped at 0: demand is never negative.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import lfilter
 from scipy.stats import norm
 
-# Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503: cut-offs.
-ADI_CUTOFF = 1.32  # average inter-demand interval [periods]
-CV2_CUTOFF = 0.49  # squared coefficient of variation of non-zero demand sizes [-]
-PATTERNS = ("smooth", "erratic", "intermittent", "lumpy")
-INTERMITTENT_PATTERNS = frozenset({"intermittent", "lumpy"})
+from forecasting import intervals, smoothing
+from forecasting.classic import (
+    MIN_SEASONS_PROFILE,
+    PROFILE_KERNEL,
+    PROFILE_SMOOTH_MIN_SEASON,
+    SES_ALPHA_GRID,
+    _linear_trend,
+    _seasonal_naive,
+    _seasonal_profile,
+    _ses,
+    seasonal_strength,
+)
+from forecasting.core import _as_matrix, _check_options, _Fit, mase, mase_scale
+from forecasting.intermittent import (
+    ADI_CUTOFF,
+    CROSTON_ALPHA,
+    CV2_CUTOFF,
+    INTERMITTENT_PATTERNS,
+    PATTERNS,
+    TSB_ALPHA,
+    TSB_BETA,
+    _classify,
+    _croston_sba,
+    _tsb,
+    classify_demand_pattern,
+    classify_demand_patterns,
+    demand_pattern_stats,
+)
+from forecasting.labels import METHOD_LABELS, method_label
+
+# Re-exported: callers (planning, views, reports, tests) use the facade only.
+__all__ = [
+    "ADI_CUTOFF", "CROSTON_ALPHA", "CV2_CUTOFF", "INTERMITTENT_PATTERNS", "METHOD_LABELS",
+    "MIN_SEASONS_PROFILE", "PATTERNS", "PROFILE_KERNEL", "PROFILE_SMOOTH_MIN_SEASON",
+    "SES_ALPHA_GRID", "TSB_ALPHA", "TSB_BETA", "BatchForecast", "LaneForecast",
+    "backtest_mase", "classify_demand_pattern", "classify_demand_patterns",
+    "demand_pattern_stats", "fit_method", "forecast_daily_history", "forecast_daily_many",
+    "forecast_lane", "forecast_many", "mase", "mase_scale", "method_label", "seasonal_strength",
+]
 
 DEFAULT_INTERVAL_LEVEL = 0.9
-METHODS = ("linear_trend", "seasonal_naive", "seasonal_profile", "ses", "croston_sba", "tsb")
+METHODS = (
+    "linear_trend", "seasonal_naive", "seasonal_profile", "ses", "damped_trend",
+    "holt_winters_add", "holt_winters_mul", "theta", "croston_sba", "tsb",
+)
 INTERMITTENT_METHODS = frozenset({"croston_sba", "tsb"})
-SEASONAL_METHODS = frozenset({"seasonal_naive", "seasonal_profile"})
+SEASONAL_METHODS = frozenset(
+    {"seasonal_naive", "seasonal_profile", "holt_winters_add", "holt_winters_mul", "theta"}
+)
+COMBINATION = "combination"  # mean of the two best methods
+# The combination is used while its backtest MASE is at most this factor times the best single
+# method's (1.0 = only when it backtests better).  1.1 measured on bench/forecast_bench.py: real
+# series CO2 0.43 -> 0.37 MASE, equipment orders 0.16 -> 0.13, synthetic 0.934 -> 0.92.
+COMBINATION_TOLERANCE = 1.1
+COMBINATION_SIZE = 3  # methods averaged: the k best by backtest MASE
 SEASONAL_STRENGTH_CUTOFF = 0.6  # F_S above which a lane only chooses seasonal methods
 FALLBACK_METHOD = "mean"  # fewer than MIN_POINTS_FOR_MODELS periods: no model is fitted
 
-SES_ALPHA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
-CROSTON_ALPHA = 0.1  # SBA literature recommends 0.05..0.2 for sizes and intervals
-TSB_ALPHA = 0.1  # smoothing of non-zero sizes
-TSB_BETA = 0.1  # smoothing of the demand probability
 MIN_POINTS_FOR_MODELS = 4  # below this only the historical mean with a wide band is given
 MIN_TRAIN_POINTS = 4  # the inner backtest keeps at least this many periods to fit on
-MIN_SEASONS_PROFILE = 2  # full seasons needed to estimate a seasonal profile
-PROFILE_KERNEL = ((-1, 0.25), (0, 0.5), (1, 0.25))  # (np.roll shift, weight) smoothing the profile
-PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of weeks
-BACKTEST_WINDOWS = 2  # rolling origins averaged for the model choice (Tashman 2000)
+BACKTEST_WINDOWS = 3  # rolling origins averaged for the model choice (Tashman 2000)
 HOLDOUT_SHARE_MAX = 0.25  # default holdout never takes more than a quarter of the history
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 52
 DAYS_FOR_YEARLY_SEASON = 2 * 365  # two years of daily history -> weekly model with yearly season
+# season length m [periods] of the yearly cycle for each recording period (weekday cycle for days)
+SEASON_LENGTH_BY_PERIOD = {"day": DAYS_PER_WEEK, "week": WEEKS_PER_YEAR, "month": 12, "quarter": 4}
 
 
 @dataclass(frozen=True)
@@ -126,6 +182,20 @@ class LaneForecast:
         Periods held back per backtest window (0 = no backtest possible).
     seasonal_strength : float
         F_S in [0, 1] (NaN with fewer than two seasons), see ``seasonal_strength``.
+    residual_std : np.ndarray
+        Spread of the forecast error per horizon step, length ``horizon``
+        [demand units per period]: the standard deviation of the error of
+        ``mean`` at step k, calibrated on the rolling-origin backtest errors
+        (``mean +/- z * residual_std`` is the interval for regular lanes, with
+        z the normal quantile of ``interval_level``).  For the capacity
+        planner, e.g. expected overflow E[(W_k - C)^+] with W_k ~ N(mean_k,
+        residual_std_k^2).  Not clipped at 0; intermittent lanes take their
+        bounds from a gamma distribution with this mean and spread.
+    backtest_windows : int
+        Rolling origins the choice and the calibration used (0 = none).
+    combined : tuple[str, ...]
+        The methods averaged when ``method`` is the combination, best first
+        (empty otherwise).
     """
 
     method: str
@@ -140,6 +210,9 @@ class LaneForecast:
     cv2: float = math.nan
     holdout: int = 0
     seasonal_strength: float = math.nan
+    residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    backtest_windows: int = 0
+    combined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +239,15 @@ class BatchForecast:
     seasonal_strength : np.ndarray
         F_S per lane, shape (lanes,).
     sd : np.ndarray
-        Unclipped h-step forecast standard deviation, shape (lanes, horizon).
+        Calibrated h-step forecast standard deviation, shape (lanes, horizon)
+        [units/period] (same array as ``residual_std``).
+    residual_std : np.ndarray
+        See ``LaneForecast.residual_std``; shape (lanes, horizon).
+    backtest_windows : int
+        Rolling origins used (0 = no backtest).
+    weights : np.ndarray
+        Weight of each method of ``METHODS`` in the lane's forecast, shape
+        (lanes, len(METHODS)); rows sum to 1 (all zero for the short-history mean).
     """
 
     methods: tuple[str, ...]
@@ -183,403 +264,57 @@ class BatchForecast:
     holdout: int
     seasonal_strength: np.ndarray = field(default_factory=lambda: np.empty(0))
     sd: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _as_matrix(values: np.ndarray, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim == 1:
-        arr = arr[None, :]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 1-D (one lane) or 2-D (lanes x periods), got {arr.ndim}-D")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} must hold at least one period of demand, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN/inf); fill gaps with 0 first")
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must be >= 0 (demand units per period), got a negative value")
-    return arr
-
-
-def _check_options(horizon: int, season_length: int, interval_level: float) -> None:
-    if int(horizon) != horizon or horizon < 1:
-        raise ValueError(f"horizon must be an integer >= 1 [periods], got {horizon!r}")
-    if int(season_length) != season_length or season_length < 1:
-        raise ValueError(f"season_length must be an integer >= 1 [periods], got {season_length!r}")
-    if not 0.0 < interval_level < 1.0:
-        raise ValueError(f"interval_level must be in (0, 1), got {interval_level!r}")
-
-
-# --------------------------------------------------------------------------- demand pattern
-
-
-def demand_pattern_stats(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ADI and CV^2 of non-zero demand sizes per lane (Syntetos-Boylan).
-
-    Parameters
-    ----------
-    matrix : array, shape (lanes, periods) or (periods,)
-        y, demand per period [units/period], >= 0.
-
-    Returns
-    -------
-    adi : np.ndarray
-        ADI = periods / number of periods with demand > 0 [periods];
-        ``inf`` for an all-zero lane.
-    cv2 : np.ndarray
-        CV^2 = (std / mean)^2 of the non-zero sizes (population std, ddof=0);
-        0 when there are fewer than two non-zero periods.
-
-    References
-    ----------
-    Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503.
-
-    Examples
-    --------
-    >>> adi, cv2 = demand_pattern_stats([0, 2, 0, 0, 6, 0])
-    >>> float(adi[0]), float(cv2[0])
-    (3.0, 0.25)
-    """
-    y = _as_matrix(matrix, "matrix")
-    positive = y > 0
-    count = positive.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        adi = np.where(count > 0, y.shape[1] / np.maximum(count, 1), np.inf)
-        size_mean = np.where(positive, y, 0.0).sum(axis=1) / np.maximum(count, 1)
-        size_var = (np.where(positive, y - size_mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(
-            count, 1
-        )
-        cv2 = np.where(count > 1, size_var / np.maximum(size_mean, 1e-300) ** 2, 0.0)
-    return adi, cv2
-
-
-def _classify(adi: np.ndarray, cv2: np.ndarray) -> np.ndarray:
-    frequent = adi < ADI_CUTOFF
-    steady = cv2 < CV2_CUTOFF
-    return np.select(
-        [frequent & steady, frequent & ~steady, ~frequent & steady],
-        ["smooth", "erratic", "intermittent"],
-        default="lumpy",
-    )
-
-
-def classify_demand_patterns(matrix: np.ndarray) -> np.ndarray:
-    """Syntetos-Boylan demand class per lane: smooth, erratic, intermittent or lumpy.
-
-    ADI < 1.32 and CV^2 < 0.49 -> smooth; ADI < 1.32, CV^2 >= 0.49 -> erratic;
-    ADI >= 1.32, CV^2 < 0.49 -> intermittent; otherwise lumpy.  An all-zero
-    lane (ADI = inf, CV^2 = 0) is classed ``"intermittent"``, so it is
-    forecast by the intermittent-demand methods (which give 0).
-
-    Examples
-    --------
-    >>> classify_demand_patterns([[5, 6, 5, 4], [1, 9, 1, 9], [0, 0, 3, 0], [0, 9, 0, 1]]).tolist()
-    ['smooth', 'erratic', 'intermittent', 'lumpy']
-    """
-    return _classify(*demand_pattern_stats(matrix))
-
-
-def classify_demand_pattern(history: np.ndarray) -> str:
-    """Syntetos-Boylan class of one lane's history (see ``classify_demand_patterns``).
-
-    >>> classify_demand_pattern([0, 0, 4, 0, 0, 5, 0, 0, 4])
-    'intermittent'
-    """
-    arr = np.asarray(history, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"history must be 1-D, got {arr.ndim}-D")
-    return str(classify_demand_patterns(arr)[0])
-
-
-# --------------------------------------------------------------------------- MASE
-
-
-def mase_scale(insample: np.ndarray) -> np.ndarray:
-    """MASE denominator per lane: in-sample mean |y_t - y_(t-1)| (lag-1 naive).
-
-    A zero scale (constant history) falls back to mean |y|, then to 1, so
-    MASE stays finite.  Shape (lanes,) for 2-D input.
-    """
-    y = np.atleast_2d(np.asarray(insample, dtype=float))
-    # a single period has no naive error: start from 0 and use the fallbacks below
-    scale = np.mean(np.abs(np.diff(y, axis=1)), axis=1) if y.shape[1] > 1 else np.zeros(len(y))
-    scale = np.where(scale > 0, scale, np.mean(np.abs(y), axis=1))
-    return np.where(scale > 0, scale, 1.0)
-
-
-def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray) -> np.ndarray | float:
-    """Mean absolute scaled error (Hyndman & Koehler 2006).
-
-    MASE = mean_k |y(T+k) - f(T+k)| / ((1/(T-1)) * sum_t |y_t - y_(t-1)|)
-
-    Parameters
-    ----------
-    actual, forecast : array, shape (horizon,) or (lanes, horizon)
-        Held-out demand and its forecast [units/period].
-    insample : array, shape (T,) or (lanes, T)
-        History the forecast was fitted on (defines the scale).
-
-    Examples
-    --------
-    In-sample 1, 3, 2, 4: naive errors 2, 1, 2 -> scale 5/3; forecast errors
-    1 and 0 -> MAE 0.5 -> MASE 0.5 / (5/3) = 0.3.
-
-    >>> mase([5, 4], [4, 4], [1, 3, 2, 4])
-    0.3
-    """
-    a = np.atleast_2d(np.asarray(actual, dtype=float))
-    f = np.atleast_2d(np.asarray(forecast, dtype=float))
-    result = np.mean(np.abs(a - f), axis=1) / mase_scale(insample)
-    if np.ndim(actual) == 1:
-        return float(result[0])
-    return result
+    residual_std: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
+    backtest_windows: int = 0
+    weights: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
 
 
 # --------------------------------------------------------------------------- candidate methods
-# Each method maps y (lanes, T) to (mean, sd), both (lanes, horizon), unclipped, or
-# None when the history is too short for it.  sd is the h-step forecast standard
-# deviation [units/period].
-
-_Fit = tuple[np.ndarray, np.ndarray] | None
 
 
-def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    n_periods = y.shape[1]
-    if n_periods < 3:
-        return None
-    t = np.arange(n_periods, dtype=float)
-    t_mean = t.mean()
-    sxx = float(np.sum((t - t_mean) ** 2))
-    y_mean = y.mean(axis=1)
-    slope = (y - y_mean[:, None]) @ (t - t_mean) / sxx
-    intercept = y_mean - slope * t_mean
-    resid = y - (intercept[:, None] + slope[:, None] * t)
-    sigma = np.sqrt(np.sum(resid**2, axis=1) / (n_periods - 2))
-    t_new = np.arange(n_periods, n_periods + horizon, dtype=float)
-    mean = intercept[:, None] + slope[:, None] * t_new
-    # OLS prediction variance: sigma^2 (1 + 1/T + (t - t_mean)^2 / Sxx)
-    factor = np.sqrt(1.0 + 1.0 / n_periods + (t_new - t_mean) ** 2 / sxx)
-    return mean, sigma[:, None] * factor
+def _damped_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "none")
 
 
-def _seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    m = season_length
-    n_periods = y.shape[1]
-    if m < 2 or n_periods <= m:
-        return None
-    k = np.arange(horizon)
-    mean = y[:, n_periods - m + (k % m)]
-    sigma = np.sqrt(np.mean((y[:, m:] - y[:, :-m]) ** 2, axis=1))
-    # FPP section 5.5: sd_h = sigma * sqrt(floor((h-1)/m) + 1)
-    factor = np.sqrt(k // m + 1.0)
-    return mean, sigma[:, None] * factor
+def _holt_winters_add(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "add")
 
 
-def _ses_path(y: np.ndarray, alpha: float) -> np.ndarray:
-    """Level after each period: l_t = alpha y_t + (1 - alpha) l_(t-1), l_(-1) = y_0."""
-    zi = (1.0 - alpha) * y[:, :1]
-    level, _ = lfilter([alpha], [1.0, alpha - 1.0], y, axis=1, zi=zi)
-    return level
+def _holt_winters_mul(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    return smoothing.holt_winters(y, horizon, season_length, "mul")
 
 
-def _ses_best(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-lane alpha from SES_ALPHA_GRID by one-step SSE -> (final level, sigma, alpha)."""
-    n_lanes = y.shape[0]
-    best_sse = np.full(n_lanes, np.inf)
-    best_level = np.zeros(n_lanes)
-    best_alpha = np.ones(n_lanes)
-    for alpha in SES_ALPHA_GRID:  # loop over the grid, each step vectorised over lanes
-        level = _ses_path(y, alpha)
-        err = y[:, 1:] - level[:, :-1]
-        sse = np.sum(err**2, axis=1)
-        better = sse < best_sse
-        best_sse = np.where(better, sse, best_sse)
-        best_level = np.where(better, level[:, -1], best_level)
-        best_alpha = np.where(better, alpha, best_alpha)
-    sigma = np.sqrt(best_sse / max(y.shape[1] - 1, 1))
-    return best_level, sigma, best_alpha
+# the exponential-smoothing candidates and their season type (see forecasting.smoothing)
+_HOLT_WINTERS = {"damped_trend": "none", "holt_winters_add": "add", "holt_winters_mul": "mul"}
 
 
-def _smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
-    # Local-level model (FPP Table 8.8): var_h = sigma^2 (1 + (h-1) alpha^2)
-    k = np.arange(horizon, dtype=float)
-    return sigma[:, None] * np.sqrt(1.0 + k[None, :] * np.asarray(alpha, dtype=float).reshape(-1, 1) ** 2)
+def _smoothing_fits(
+    y: np.ndarray, holdout: int, windows: int, horizon: int, season_length: int
+) -> _Cache:
+    """Holt-Winters fits for every backtest training length and the full history.
 
-
-def _ses(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    if y.shape[1] < 2:
-        return None
-    level, sigma, alpha = _ses_best(y)
-    mean = np.repeat(level[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
-
-
-def _profile_decomposition(
-    y: np.ndarray, season_length: int
-) -> tuple[np.ndarray, int, np.ndarray] | None:
-    """Additive seasonal profile from the last full seasons (classical decomposition).
-
-    Returns (profile (lanes, m) with mean 0, index of the first period of the
-    seasons used, detrended values of those seasons), or None with fewer than
-    ``MIN_SEASONS_PROFILE`` seasons.
+    One pass per model over the history serves all rolling origins and the refit
+    (the fits equal separate calls; see ``smoothing.holt_winters_prefixes``).
     """
-    m = season_length
-    n_lanes, n_periods = y.shape
-    n_seasons = n_periods // m
-    if m < 2 or n_seasons < MIN_SEASONS_PROFILE:
-        return None
-    start = n_periods - n_seasons * m  # full seasons aligned to the end of the history
-    window = y[:, start:]
-    # Remove an OLS trend first so a trend inside each season does not leak into the profile.
-    t_c = np.arange(window.shape[1], dtype=float)
-    t_c -= t_c.mean()
-    slope = (window - window.mean(axis=1, keepdims=True)) @ t_c / np.sum(t_c**2)
-    detrended = window - slope[:, None] * t_c
-    cycles = detrended.reshape(n_lanes, n_seasons, m)
-    raw = (cycles - cycles.mean(axis=2, keepdims=True)).mean(axis=1)
-    # With only a few seasons each position is noisy; for long seasons (weeks of a year)
-    # neighbouring positions are alike, so a circular [1, 2, 1]/4 filter cuts that noise
-    # at the cost of slightly flattening sharp peaks.  Short cycles (weekdays) stay raw.
-    if m >= PROFILE_SMOOTH_MIN_SEASON:
-        profile = sum(w * np.roll(raw, shift, axis=1) for shift, w in PROFILE_KERNEL)
-    else:
-        profile = raw
-    profile -= profile.mean(axis=1, keepdims=True)
-    return profile, start, detrended
-
-
-def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
-    """Strength of seasonality per lane, F_S = max(0, 1 - Var(R) / Var(S + R)).
-
-    S + R are the de-trended values of the last full seasons, S the smoothed
-    seasonal profile, R the remainder (Wang, Smith & Hyndman 2006, Data Min.
-    Knowl. Disc. 13, 335-364; FPP3 section 4.3).  0 = no seasonality, 1 = pure
-    season; NaN with fewer than two full seasons.  Pure noise scores about 0.3
-    with two seasons (the profile absorbs part of the noise), hence the
-    ``SEASONAL_STRENGTH_CUTOFF`` of 0.6.
-
-    Parameters
-    ----------
-    matrix : array, shape (lanes, T) or (T,)
-        Demand history [units/period].
-    season_length : int
-        m [periods].
-
-    Examples
-    --------
-    >>> float(seasonal_strength(np.tile([1.0, 5.0, 9.0, 5.0], 3), season_length=4)[0]) > 0.9
-    True
-    """
-    y = _as_matrix(matrix, "matrix")
-    parts = _profile_decomposition(y, int(season_length))
-    if parts is None:
-        return np.full(y.shape[0], np.nan)
-    profile, _, detrended = parts
-    remainder = detrended - np.tile(profile, detrended.shape[1] // profile.shape[1])
-    total = detrended.var(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        strength = np.where(total > 0, 1.0 - remainder.var(axis=1) / total, 0.0)
-    return np.maximum(strength, 0.0)
-
-
-def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    parts = _profile_decomposition(y, season_length)
-    if parts is None:
-        return None
-    profile, start, _ = parts
-    position = (np.arange(y.shape[1]) - start) % season_length
-    adjusted = y - profile[:, position]
-    level, sigma, alpha = _ses_best(adjusted)
-    mean = level[:, None] + profile[:, np.arange(horizon) % season_length]
-    return mean, _smoothing_sd(sigma, alpha, horizon)
-
-
-def _first_demand_init(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Initial size and interval: mean non-zero size and ADI of the history."""
-    adi, _ = demand_pattern_stats(y)
-    positive = y > 0
-    count = positive.sum(axis=1)
-    size = np.where(positive, y, 0.0).sum(axis=1) / np.maximum(count, 1)
-    return size, np.where(np.isfinite(adi), adi, 1.0)
-
-
-def _smooth_on_demand(
-    hit: np.ndarray, event_values: np.ndarray, init: np.ndarray, alpha: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exponential smoothing updated only in periods with demand, for all lanes at once.
-
-    s <- s + alpha (v - s) in every period where ``hit``; unchanged otherwise.
-    ``event_values`` holds v for the True cells of ``hit`` in row-major order
-    (``np.nonzero`` order).  Returns (state entering each period (lanes, T),
-    final state (lanes,)).  No loop over time or lanes: the events of all lanes
-    are concatenated and filtered once; the state leaking from one lane into
-    the next is subtracted again ((1 - alpha)^k decay of the carried state).
-    """
-    n_lanes = hit.shape[0]
-    counts = hit.sum(axis=1)
-    entering = np.repeat(init[:, None], hit.shape[1], axis=1).astype(float)
-    if event_values.size == 0:
-        return entering, init.astype(float)
-    rows = np.repeat(np.arange(n_lanes), counts)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    rank = np.arange(event_values.size) - starts[rows]
-    decay = 1.0 - alpha
-    drive = alpha * event_values
-    first = rank == 0
-    drive[first] += decay * init[rows[first]]
-    filtered = lfilter([1.0], [1.0, -decay], drive)
-    carry = np.zeros(n_lanes)
-    has = counts > 0
-    prev = starts[has] - 1
-    carry[has] = np.where(prev >= 0, filtered[np.maximum(prev, 0)], 0.0)
-    state = filtered - decay ** (rank + 1.0) * carry[rows]
-    seen = np.cumsum(hit, axis=1) - hit  # demands strictly before each period
-    index = np.clip(starts[:, None] + seen - 1, 0, state.size - 1)
-    entering = np.where(seen > 0, state[index], entering)
-    final = np.where(has, state[np.clip(starts + counts - 1, 0, state.size - 1)], init)
-    return entering, final
-
-
-def _croston_sba(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     n_periods = y.shape[1]
-    if n_periods < 2:
-        return None
-    alpha = CROSTON_ALPHA
-    bias = 1.0 - alpha / 2.0  # Syntetos-Boylan approximation
-    size0, interval0 = _first_demand_init(y)
-    hit = y > 0
-    rows, cols = np.nonzero(hit)
-    # inter-demand interval at each demand: periods since the previous demand (or since start)
-    gaps = np.diff(cols, prepend=-1).astype(float)
-    new_row = np.diff(rows, prepend=-1) != 0
-    gaps[new_row] = cols[new_row] + 1.0
-    size_in, size_end = _smooth_on_demand(hit, y[rows, cols], size0, alpha)
-    gap_in, gap_end = _smooth_on_demand(hit, gaps, interval0, alpha)
-    sigma = np.sqrt(np.mean((y - bias * size_in / gap_in) ** 2, axis=1))
-    mean = np.repeat((bias * size_end / gap_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    horizons = {n_periods - (w + 1) * holdout: holdout for w in range(windows) if holdout >= 1}
+    horizons = {c: h for c, h in horizons.items() if c >= 1}
+    horizons[n_periods] = horizon
+    cache: _Cache = {}
+    for name, season in _HOLT_WINTERS.items():
+        fits = smoothing.holt_winters_prefixes(y, horizons, season_length, season)
+        cache.update({(name, c): fit for c, fit in fits.items()})
+    return cache
 
 
-def _tsb(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
-    n_periods = y.shape[1]
-    if n_periods < 2:
-        return None
-    size0, interval0 = _first_demand_init(y)
-    prob0 = 1.0 / interval0
-    hit = y > 0
-    # probability updated every period: p_t = p_(t-1) + beta (d_t - p_(t-1)), an IIR filter
-    prob, _ = lfilter(
-        [TSB_BETA], [1.0, TSB_BETA - 1.0], hit.astype(float), axis=1,
-        zi=(1.0 - TSB_BETA) * prob0[:, None],
+def _theta(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+    # Seasonally adjust the lanes that pass the Theta benchmark's autocorrelation test, and
+    # those the selection gate treats as seasonal (the test needs three seasons of history).
+    strong = np.nan_to_num(seasonal_strength(y, season_length=season_length)) >= (
+        SEASONAL_STRENGTH_CUTOFF
     )
-    prob_in = np.concatenate([prob0[:, None], prob[:, :-1]], axis=1)
-    rows, cols = np.nonzero(hit)
-    size_in, size_end = _smooth_on_demand(hit, y[rows, cols], size0, TSB_ALPHA)
-    sigma = np.sqrt(np.mean((y - prob_in * size_in) ** 2, axis=1))
-    mean = np.repeat((prob[:, -1] * size_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, max(TSB_ALPHA, TSB_BETA), horizon)
+    seasonal = smoothing.seasonality_test(y, season_length) | strong
+    return smoothing.theta(y, horizon, season_length, seasonal, SES_ALPHA_GRID)
 
 
 _METHOD_FUNCS: dict[str, Callable[[np.ndarray, int, int], _Fit]] = {
@@ -587,6 +322,10 @@ _METHOD_FUNCS: dict[str, Callable[[np.ndarray, int, int], _Fit]] = {
     "seasonal_naive": _seasonal_naive,
     "seasonal_profile": _seasonal_profile,
     "ses": _ses,
+    "damped_trend": _damped_trend,
+    "holt_winters_add": _holt_winters_add,
+    "holt_winters_mul": _holt_winters_mul,
+    "theta": _theta,
     "croston_sba": _croston_sba,
     "tsb": _tsb,
 }
@@ -631,16 +370,61 @@ def default_holdout(n_periods: int, horizon: int) -> int:
     return max(0, min(horizon, cap, n_periods - MIN_TRAIN_POINTS))
 
 
-def _window_scores(y: np.ndarray, holdout: int, season_length: int) -> np.ndarray:
-    """MASE of every method fitted on y[:, :T-H], scored on the last H periods."""
+@dataclass(frozen=True)
+class _Window:
+    """One rolling-origin window: forecasts of every method and what happened."""
+
+    forecast: np.ndarray  # (lanes, methods, H), clipped at 0, NaN = method not applicable
+    sd: np.ndarray  # (lanes, methods, H), the method's own h-step sd
+    actual: np.ndarray  # (lanes, H)
+    scale: np.ndarray  # (lanes,) MASE scale of the window's training part
+
+
+_Cache = dict[tuple[str, int], _Fit]
+
+
+def _window(y: np.ndarray, holdout: int, season_length: int, cache: _Cache) -> _Window:
+    """Fit every method on y[:, :T-H] and forecast the last H periods.
+
+    ``cache`` holds fits already computed for (method, training length).
+    """
     train, test = y[:, :-holdout], y[:, -holdout:]
-    scale = mase_scale(train)
-    scores = np.full((y.shape[0], len(METHODS)), np.nan)
+    n_lanes = y.shape[0]
+    forecasts = np.full((n_lanes, len(METHODS), holdout), np.nan)
+    sds = np.full((n_lanes, len(METHODS), holdout), np.nan)
     for j, name in enumerate(METHODS):
-        fit = _METHOD_FUNCS[name](train, holdout, season_length)
+        key = (name, train.shape[1])
+        fit = cache[key] if key in cache else _METHOD_FUNCS[name](train, holdout, season_length)
         if fit is not None:
-            scores[:, j] = np.mean(np.abs(test - np.maximum(fit[0], 0.0)), axis=1) / scale
-    return scores
+            forecasts[:, j] = np.maximum(fit[0], 0.0)
+            sds[:, j] = fit[1]
+    return _Window(forecasts, sds, test, mase_scale(train))
+
+
+def _window_mase(window: _Window) -> np.ndarray:
+    err = np.abs(window.actual[:, None, :] - window.forecast)
+    return np.mean(err, axis=2) / window.scale[:, None]
+
+
+def _backtest(
+    y: np.ndarray, holdout: int, season_length: int, windows: int, cache: _Cache | None = None
+) -> tuple[np.ndarray, list[_Window]]:
+    """Mean MASE over the rolling origins (lanes, methods) and the windows themselves."""
+    cache = {} if cache is None else cache
+    first = _window(y, holdout, season_length, cache)
+    done = [first]
+    total = _window_mase(first)
+    for w in range(1, windows):
+        end = y.shape[1] - w * holdout
+        if end - holdout < MIN_TRAIN_POINTS:
+            break
+        win = _window(y[:, :end], holdout, season_length, cache)
+        scores = _window_mase(win)
+        if np.any(np.isnan(scores[0]) & ~np.isnan(total[0])):
+            break
+        total += scores
+        done.append(win)
+    return total / len(done), done
 
 
 def backtest_mase(
@@ -670,18 +454,7 @@ def backtest_mase(
     y = _as_matrix(y, "history")
     if windows < 1:
         raise ValueError(f"windows must be >= 1, got {windows!r}")
-    total = _window_scores(y, holdout, season_length)
-    used = 1
-    for w in range(1, windows):
-        end = y.shape[1] - w * holdout
-        if end - holdout < MIN_TRAIN_POINTS:
-            break
-        scores = _window_scores(y[:, :end], holdout, season_length)
-        if np.any(np.isnan(scores[0]) & ~np.isnan(total[0])):
-            break
-        total += scores
-        used += 1
-    return total / used
+    return _backtest(y, holdout, season_length, windows)[0]
 
 
 def _choose(scores: np.ndarray, patterns: np.ndarray, strength: np.ndarray) -> np.ndarray:
@@ -720,6 +493,31 @@ def _short_history_forecast(y: np.ndarray, horizon: int) -> tuple[np.ndarray, np
     return np.repeat(level[:, None], horizon, axis=1), np.repeat(sd[:, None], horizon, axis=1)
 
 
+def _top_methods(scores: np.ndarray, choice: np.ndarray, patterns: np.ndarray,
+                 strength: np.ndarray, size: int) -> np.ndarray:
+    """Weights (lanes, methods): 1/k on each of the k <= ``size`` best eligible methods.
+
+    The best is ``choice``; runners-up are taken from the same eligible set in order of
+    backtest MASE.  Lanes with fewer than two scored eligible methods get all weight on
+    ``choice`` (k = 1).
+    """
+    rows = np.arange(len(choice))
+    members = np.zeros(scores.shape, bool)
+    members[rows, choice] = True
+    masked = scores.copy()
+    for _ in range(size - 1):
+        masked[members] = np.nan
+        runner = _choose(masked, patterns, strength)
+        ok = np.isfinite(masked[rows, runner]) & ~members[rows, runner]
+        members[rows[ok], runner[ok]] = True
+    return members / members.sum(axis=1, keepdims=True)
+
+
+def _weighted(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sum over methods of weight x value, (lanes, methods, H) -> (lanes, H); NaN x 0 = 0."""
+    return np.einsum("lm,lmh->lh", weights, np.where(weights[:, :, None] > 0, values, 0.0))
+
+
 def forecast_many(
     matrix: np.ndarray,
     *,
@@ -730,6 +528,17 @@ def forecast_many(
 ) -> BatchForecast:
     """Forecast every lane with its own backtest-chosen method (vectorised path).
 
+    Every candidate in ``METHODS`` is backtested on up to ``BACKTEST_WINDOWS``
+    rolling origins; the lane takes the mean of its two eligible methods with
+    the lowest mean MASE (forecast combination: Bates & Granger 1969, Oper.
+    Res. Q. 20, 451-468; Makridakis, Spiliotis & Assimakopoulos 2020, Int. J.
+    Forecasting 36, 54-74) unless that mean backtests more than
+    ``COMBINATION_TOLERANCE`` times worse than the best alone, then the best.  Intervals are calibrated on the backtest errors of the
+    chosen forecast (see :mod:`forecasting.intervals`).  Batches of more than
+    ``forecasting.smoothing.FINE_GRID_MAX_LANES`` lanes search the smoothing
+    parameters on the coarse grid (the network tier), smaller batches on the
+    fine grid (the open lane), so a lane's row can differ slightly between the two.
+
     Parameters
     ----------
     matrix : array, shape (lanes, T) or (T,)
@@ -737,13 +546,13 @@ def forecast_many(
     horizon : int
         h, periods to forecast (>= 1).
     season_length : int
-        m, periods per season (52 for weekly data with a yearly cycle, 7 for daily
-        data with a weekday cycle, 1 = no seasonality).
+        m, periods per season (52 for weekly data with a yearly cycle, 12 for
+        monthly, 4 for quarterly, 7 for daily data with a weekday cycle,
+        1 = no seasonality).
     interval_level : float
         Central coverage of the prediction interval, in (0, 1); 0.9 = 5 %..95 %.
     holdout : int, optional
-        H, last periods held back to choose the method; default
-        ``default_holdout(T, horizon)``.
+        H, periods per backtest window; default ``default_holdout(T, horizon)``.
 
     Returns
     -------
@@ -753,8 +562,8 @@ def forecast_many(
     --------
     >>> weekly = np.tile([10.0, 20.0, 30.0, 20.0], 6)
     >>> result = forecast_many(np.vstack([weekly, weekly + 5]), horizon=4, season_length=4)
-    >>> result.method.tolist(), result.mean.round(3).tolist()
-    (['seasonal_naive', 'seasonal_naive'], [[10.0, 20.0, 30.0, 20.0], [15.0, 25.0, 35.0, 25.0]])
+    >>> result.mean.round(3).tolist()
+    [[10.0, 20.0, 30.0, 20.0], [15.0, 25.0, 35.0, 25.0]]
     """
     _check_options(horizon, season_length, interval_level)
     y = _as_matrix(matrix, "matrix")
@@ -763,14 +572,15 @@ def forecast_many(
     adi, cv2 = demand_pattern_stats(y)
     patterns = _classify(adi, cv2)
     strength = seasonal_strength(y, season_length=season_length)
+    all_methods = (*METHODS, COMBINATION)
     z = float(norm.ppf(0.5 + interval_level / 2.0))
 
     if n_periods < MIN_POINTS_FOR_MODELS:
         mean, sd = _short_history_forecast(y, horizon)
-        no_scores = np.full((n_lanes, len(METHODS)), np.nan)
+        no_scores = np.full((n_lanes, len(all_methods)), np.nan)
         return _finish(
-            mean, sd, z, np.full(n_lanes, FALLBACK_METHOD), no_scores, patterns, adi, cv2,
-            strength, interval_level, season_length, 0,
+            mean, sd, np.full(n_lanes, z), np.full(n_lanes, FALLBACK_METHOD), no_scores, patterns,
+            adi, cv2, strength, interval_level, season_length, 0, 0,
         )
 
     if holdout is None:
@@ -781,33 +591,83 @@ def forecast_many(
             f"(history minus {MIN_TRAIN_POINTS}), got {holdout!r}"
         )
     holdout = int(holdout)
+    windows: list[_Window] = []
+    cache = _smoothing_fits(y, holdout, BACKTEST_WINDOWS, horizon, season_length)
     if holdout >= 1:
-        scores = backtest_mase(y, holdout=holdout, season_length=season_length)
+        scores, windows = _backtest(y, holdout, season_length, BACKTEST_WINDOWS, cache)
     else:
         scores = np.full((n_lanes, len(METHODS)), np.nan)
     choice = _choose(scores, patterns, strength)
+    single = np.zeros((n_lanes, len(METHODS)))
+    single[np.arange(n_lanes), choice] = 1.0
+    top = _top_methods(scores, choice, patterns, strength, COMBINATION_SIZE)
+    combo_scores = np.full(n_lanes, np.nan)
+    if windows:
+        combo_scores = np.mean([
+            np.mean(np.abs(win.actual - _weighted(win.forecast, top)), axis=1) / win.scale
+            for win in windows
+        ], axis=0)
+        combo_scores = np.where(np.count_nonzero(top, axis=1) > 1, combo_scores, np.nan)
+    # Average the best methods unless that backtests clearly worse than the best alone:
+    # choosing one winner on a few backtest windows is noisy, and the mean of good methods
+    # rarely loses much to the best one but often wins clearly (see COMBINATION_TOLERANCE).
+    best = scores[np.arange(n_lanes), choice]
+    combine = np.isfinite(combo_scores) & (
+        combo_scores <= COMBINATION_TOLERANCE * np.where(np.isfinite(best), best, -np.inf)
+    )
+    weights = np.where(combine[:, None], top, single)
 
+    # Refit on the full history only the methods some lane uses.
     mean = np.zeros((n_lanes, horizon))
     sd = np.zeros((n_lanes, horizon))
-    for j, name in enumerate(METHODS):  # refit only methods some lane has chosen
-        rows = choice == j
+    used = np.zeros(n_lanes)  # weight of the members whose refit is finite
+    for j, name in enumerate(METHODS):
+        rows = weights[:, j] > 0
         if not rows.any():
             continue
-        fit = _METHOD_FUNCS[name](y[rows], horizon, season_length)
-        if fit is None:  # cannot happen for a chosen method, but keep a safe fallback
+        cached = cache.get((name, n_periods))
+        fit: _Fit = (
+            (cached[0][rows], cached[1][rows]) if cached is not None
+            else _METHOD_FUNCS[name](y[rows], horizon, season_length)
+        )
+        if fit is None:  # cannot happen for a method that was scored; keep a safe fallback
             fit = _short_history_forecast(y[rows], horizon)
-        mean[rows], sd[rows] = fit
-    method = np.asarray(METHODS)[choice]
-    return _finish(
-        mean, sd, z, method, scores, patterns, adi, cv2, strength, interval_level, season_length,
-        holdout,
+        # a member can fail on the full history where it ran in the backtest (e.g. a zero
+        # period enters that a multiplicative season cannot take): leave it out of the mean
+        ok = np.all(np.isfinite(fit[0]) & np.isfinite(fit[1]), axis=1)
+        w = (weights[rows, j] * ok)[:, None]
+        mean[rows] += w * np.nan_to_num(fit[0])
+        sd[rows] += w * np.nan_to_num(fit[1])
+        used[rows] += w[:, 0]
+    lost = used <= 0
+    if lost.any():
+        mean[lost], sd[lost] = _short_history_forecast(y[lost], horizon)
+        used[lost] = 1.0
+    mean /= used[:, None]
+    sd /= used[:, None]
+
+    # Calibrate the interval width on what the chosen forecast got wrong in the backtest.
+    if windows:
+        errs = [win.actual - _weighted(win.forecast, weights) for win in windows]
+        sds = [_weighted(win.sd, weights) for win in windows]
+        multiplier = intervals.conformal_multiplier(
+            np.concatenate(errs, axis=1), np.concatenate(sds, axis=1), interval_level
+        )
+    else:
+        multiplier = np.full(n_lanes, z)
+    method = np.where(combine, COMBINATION, np.asarray(METHODS)[choice])
+    all_scores = np.column_stack([scores, combo_scores])
+    result = _finish(
+        mean, sd, multiplier, method, all_scores, patterns, adi, cv2, strength, interval_level,
+        season_length, holdout, len(windows),
     )
+    return dataclasses.replace(result, weights=weights)
 
 
 def _finish(
     mean: np.ndarray,
     sd: np.ndarray,
-    z: float,
+    multiplier: np.ndarray,
     method: np.ndarray,
     scores: np.ndarray,
     patterns: np.ndarray,
@@ -817,16 +677,21 @@ def _finish(
     interval_level: float,
     season_length: int,
     holdout: int,
+    windows: int,
 ) -> BatchForecast:
-    sd = np.maximum(sd, 0.0)
-    # Demand is never negative: clip the mean, then the bounds around the clipped mean.
-    clipped = np.maximum(mean, 0.0)
-    lower = np.clip(mean - z * sd, 0.0, clipped)
-    upper = np.maximum(mean + z * sd, clipped)
+    z = float(norm.ppf(0.5 + interval_level / 2.0))
+    sd = np.where(np.isfinite(sd), np.maximum(sd, 0.0), 0.0)
+    # residual_std: the calibrated spread, so that mean +/- z * residual_std is the interval
+    spread = sd * (np.asarray(multiplier, dtype=float)[:, None] / z)
+    clipped = np.maximum(mean, 0.0)  # demand is never negative
+    skewed = np.isin(patterns, list(INTERMITTENT_PATTERNS))
+    occurrence = np.where(np.isfinite(adi), 1.0 / np.maximum(adi, 1.0), 0.0)
+    lower, upper = intervals.bounds(clipped, spread, interval_level, skewed, occurrence)
     return BatchForecast(
-        methods=METHODS, method=method, mean=clipped, lower=lower, upper=upper, mase=scores,
-        patterns=patterns, adi=adi, cv2=cv2, interval_level=interval_level,
-        season_length=season_length, holdout=holdout, seasonal_strength=strength, sd=sd,
+        methods=(*METHODS, COMBINATION), method=method, mean=clipped, lower=lower, upper=upper,
+        mase=scores, patterns=patterns, adi=adi, cv2=cv2, interval_level=interval_level,
+        season_length=season_length, holdout=holdout, seasonal_strength=strength, sd=spread,
+        residual_std=spread, backtest_windows=windows,
     )
 
 
@@ -844,7 +709,18 @@ def _lane_from_batch(batch: BatchForecast, row: int = 0, method_prefix: str = ""
         cv2=float(batch.cv2[row]),
         holdout=batch.holdout,
         seasonal_strength=float(batch.seasonal_strength[row]),
+        residual_std=batch.residual_std[row],
+        backtest_windows=batch.backtest_windows,
+        combined=_members(batch, row),
     )
+
+
+def _members(batch: BatchForecast, row: int) -> tuple[str, ...]:
+    """Ids of the methods averaged in lane ``row``, best backtest first."""
+    if not str(batch.method[row]).endswith(COMBINATION) or batch.weights.size == 0:
+        return ()
+    used = [j for j in range(len(METHODS)) if batch.weights[row, j] > 0]
+    return tuple(METHODS[j] for j in sorted(used, key=lambda j: batch.mase[row, j]))
 
 
 def forecast_lane(
@@ -863,7 +739,7 @@ def forecast_lane(
     Examples
     --------
     >>> fc = forecast_lane([0, 0, 3, 0, 0, 0, 4, 0, 0, 3, 0, 0], horizon=3, season_length=1)
-    >>> fc.pattern, fc.method in ("croston_sba", "tsb"), bool(fc.mean.min() > 0)
+    >>> fc.pattern, fc.method in ("croston_sba", "tsb", "combination"), bool(fc.mean.min() > 0)
     ('intermittent', True, True)
     """
     arr = np.asarray(history, dtype=float)
@@ -923,43 +799,80 @@ def forecast_daily_history(
         return forecast_lane(
             y, horizon=horizon_days, season_length=DAYS_PER_WEEK, interval_level=interval_level
         )
+    return _lane_from_batch(
+        forecast_daily_many(y[None, :], horizon_days=horizon_days, interval_level=interval_level)
+    )
 
-    n_weeks = y.size // DAYS_PER_WEEK
-    days = y[y.size - n_weeks * DAYS_PER_WEEK :].reshape(n_weeks, DAYS_PER_WEEK)
-    weekly = days.sum(axis=1)
+
+def forecast_daily_many(
+    matrix: np.ndarray,
+    *,
+    horizon_days: int,
+    interval_level: float = DEFAULT_INTERVAL_LEVEL,
+) -> BatchForecast:
+    """Daily forecast for many lanes at once: the fast tier for the network view.
+
+    Same model as ``forecast_daily_history`` (which is row 0 of this for a
+    single lane): with at least two years of days, weekly totals are
+    forecast by ``forecast_many`` with a 52-week season and split into days
+    by each lane's weekday factors; shorter histories are forecast per day with
+    a 7-day season.  Vectorised over lanes (no Python loop over lanes).
+
+    Parameters
+    ----------
+    matrix : array (lanes, days)
+        Demand per day [units/day], >= 0, oldest first, one row per lane.
+    horizon_days : int
+        Days to forecast (>= 1).
+    interval_level : float
+        Central coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    BatchForecast
+        Per-day arrays (lanes, horizon_days) [units/day]; ``mase`` is on the
+        weekly totals when the weekly model was used.
+    """
+    _check_options(horizon_days, DAYS_PER_WEEK, interval_level)
+    y = _as_matrix(matrix, "matrix")
+    if y.shape[1] < DAYS_FOR_YEARLY_SEASON:
+        return forecast_many(
+            y, horizon=horizon_days, season_length=DAYS_PER_WEEK, interval_level=interval_level
+        )
+    n_lanes = y.shape[0]
+    n_weeks = y.shape[1] // DAYS_PER_WEEK
+    days = y[:, y.shape[1] - n_weeks * DAYS_PER_WEEK :].reshape(n_lanes, n_weeks, DAYS_PER_WEEK)
+    weekly = days.sum(axis=2)
     horizon_weeks = -(-int(horizon_days) // DAYS_PER_WEEK)
     batch = forecast_many(
         weekly, horizon=horizon_weeks, season_length=WEEKS_PER_YEAR, interval_level=interval_level
     )
-
-    recent = days[-WEEKS_PER_YEAR:]
-    recent_total = recent.sum()
-    if recent_total > 0:
-        factors = recent.sum(axis=0) / (recent_total / DAYS_PER_WEEK)
-    else:
-        factors = np.ones(DAYS_PER_WEEK)
-    share = recent.sum(axis=1, keepdims=True) / DAYS_PER_WEEK * factors
-    sigma_day = float(np.sqrt(np.mean((recent - share) ** 2)))
+    recent = days[:, -WEEKS_PER_YEAR:]
+    recent_total = recent.sum(axis=(1, 2))
+    factors = np.where(
+        recent_total[:, None] > 0,
+        recent.sum(axis=1) / np.maximum(recent_total[:, None] / DAYS_PER_WEEK, 1e-300),
+        1.0,
+    )
+    share = recent.sum(axis=2, keepdims=True) / DAYS_PER_WEEK * factors[:, None, :]
+    sigma_day = np.sqrt(np.mean((recent - share) ** 2, axis=(1, 2)))
 
     k = np.arange(int(horizon_days))
     week_of, day_of = k // DAYS_PER_WEEK, k % DAYS_PER_WEEK
-    mean = batch.mean[0, week_of] / DAYS_PER_WEEK * factors[day_of]
-    sd = np.sqrt((batch.sd[0, week_of] / DAYS_PER_WEEK * factors[day_of]) ** 2 + sigma_day**2)
-    z = float(norm.ppf(0.5 + interval_level / 2.0))
-    lower = np.clip(mean - z * sd, 0.0, mean)
-    upper = mean + z * sd
+    mean = batch.mean[:, week_of] / DAYS_PER_WEEK * factors[:, day_of]
+    sd = np.sqrt(
+        (batch.sd[:, week_of] / DAYS_PER_WEEK * factors[:, day_of]) ** 2 + sigma_day[:, None] ** 2
+    )
     adi, cv2 = demand_pattern_stats(y)
-    return LaneForecast(
-        method="weekly " + str(batch.method[0]),
-        mean=mean,
-        lower=lower,
-        upper=upper,
-        interval_level=interval_level,
-        backtest_mase={m: float(batch.mase[0, j]) for j, m in enumerate(batch.methods)},
-        pattern=str(_classify(adi, cv2)[0]),
-        season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
-        adi=float(adi[0]),
-        cv2=float(cv2[0]),
-        holdout=batch.holdout,
-        seasonal_strength=float(batch.seasonal_strength[0]),
+    pattern = _classify(adi, cv2)
+    lower, upper = intervals.bounds(
+        mean, sd, interval_level, np.isin(pattern, list(INTERMITTENT_PATTERNS)),
+        np.where(np.isfinite(adi), 1.0 / np.maximum(adi, 1.0), 0.0),
+    )
+    return BatchForecast(
+        methods=batch.methods, method=np.char.add("weekly ", batch.method.astype(str)),
+        mean=mean, lower=lower, upper=upper, mase=batch.mase, patterns=pattern, adi=adi, cv2=cv2,
+        interval_level=interval_level, season_length=WEEKS_PER_YEAR * DAYS_PER_WEEK,
+        holdout=batch.holdout, seasonal_strength=batch.seasonal_strength, sd=sd, residual_std=sd,
+        backtest_windows=batch.backtest_windows, weights=batch.weights,
     )

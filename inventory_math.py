@@ -58,6 +58,7 @@ PERIOD_DAYS: dict[str, float] = {
     "day": 1.0,
     "week": DAYS_PER_WEEK,
     "month": DAYS_PER_MONTH,
+    "quarter": DAYS_PER_YEAR / 4.0,
     "year": DAYS_PER_YEAR,
 }
 
@@ -66,7 +67,9 @@ PERIOD_DAYS: dict[str, float] = {
 _DAY_WEEK_BOUNDARY = float(np.sqrt(1.0 * DAYS_PER_WEEK))
 DAY_WEEK_BOUNDARY = _DAY_WEEK_BOUNDARY  # [days] median spacing below this is a daily history
 _WEEK_MONTH_BOUNDARY = float(np.sqrt(DAYS_PER_WEEK * DAYS_PER_MONTH))
-_MONTH_UPPER_BOUNDARY = 2.0 * DAYS_PER_MONTH  # beyond this the history is not daily/weekly/monthly
+# month/quarter: geometric midpoint as above; beyond two quarters the history is not periodic demand
+_MONTH_QUARTER_BOUNDARY = float(np.sqrt(DAYS_PER_MONTH * DAYS_PER_YEAR / 4.0))
+_QUARTER_UPPER_BOUNDARY = 2.0 * DAYS_PER_YEAR / 4.0
 
 # service_level_for_fill_rate: bracket for the safety factor z.  Phi(-10) and
 # 1 - Phi(10) are below 1e-22, i.e. far beyond any service level a planner sets.
@@ -1005,11 +1008,11 @@ def convert_duration(value: ArrayLike, from_unit: str, to_unit: str) -> FloatOrA
 
 
 def detect_period(dates: ArrayLike) -> str:
-    """Detect whether a demand history is daily, weekly or monthly.
+    """Detect whether a demand history is daily, weekly, monthly or quarterly.
 
     Uses the median spacing between distinct sorted dates, so missing days
     (gaps) and duplicate rows do not change the answer.  Boundaries are the
-    geometric midpoints between 1, 7 and 30.4 days.
+    geometric midpoints between 1, 7, 30.4 and 91.25 days.
 
     Parameters
     ----------
@@ -1020,13 +1023,13 @@ def detect_period(dates: ArrayLike) -> str:
     Returns
     -------
     str
-        ``"day"``, ``"week"`` or ``"month"``.
+        ``"day"``, ``"week"``, ``"month"`` or ``"quarter"``.
 
     Raises
     ------
     ValueError
         With fewer than two distinct dates, unparsable dates, or a median
-        spacing longer than two months.
+        spacing longer than two quarters.
 
     References
     ----------
@@ -1051,10 +1054,12 @@ def detect_period(dates: ArrayLike) -> str:
         return "day"
     if spacing < _WEEK_MONTH_BOUNDARY:
         return "week"
-    if spacing <= _MONTH_UPPER_BOUNDARY:
+    if spacing < _MONTH_QUARTER_BOUNDARY:
         return "month"
+    if spacing <= _QUARTER_UPPER_BOUNDARY:
+        return "quarter"
     raise ValueError(
-        f"dates must be daily, weekly or monthly; median spacing is {spacing:g} days"
+        f"dates must be daily, weekly, monthly or quarterly; median spacing is {spacing:g} days"
     )
 
 

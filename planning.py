@@ -826,7 +826,7 @@ def _forecast_view(
     else:
         # forecast native periods, then express each period's forecast per day
         period_days = _period_days(period)
-        season = forecast.WEEKS_PER_YEAR if period == "week" else 12
+        season = forecast.SEASON_LENGTH_BY_PERIOD[period]  # issue 11: quarterly histories too
         horizon = max(1, int(np.ceil(horizon_days / period_days)))
         fc = forecast.forecast_lane(values, horizon=horizon, season_length=season)
         repeat = int(np.ceil(horizon_days / horizon))

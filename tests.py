@@ -222,6 +222,7 @@ def test_period_conversions():
         (["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-05", "2024-01-06"], "day"),
         (["2024-01-01", "2024-01-08", "2024-01-15", "2024-02-05"], "week"),
         (["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-07-31"], "month"),
+        (["2023-01-01", "2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01"], "quarter"),
         (["2024-01-02", "2024-01-01", "2024-01-01", "2024-01-03"], "day"),
     ],
 )
@@ -234,7 +235,7 @@ def test_detect_period_accepts_datetime_values_and_rejects_short_histories():
     assert im.detect_period(dates.astype("datetime64[ns]")) == "week"
     with pytest.raises(ValueError, match="at least 2 distinct dates"):
         im.detect_period(["2024-01-01", "2024-01-01"])
-    with pytest.raises(ValueError, match="daily, weekly or monthly"):
+    with pytest.raises(ValueError, match="daily, weekly, monthly or quarterly"):
         im.detect_period(["2024-01-01", "2025-01-01"])
 
 

@@ -7,33 +7,15 @@ import streamlit as st
 
 import charts
 from domain import Scenario
+from forecast import method_label
 from planning import LanePlan
 from views import fmt, methods
 
-METHOD_LABELS = {
-    "linear_trend": "Linear trend",
-    "seasonal_naive": "Seasonal naive",
-    "seasonal_profile": "Seasonal profile",
-    "ses": "Simple exponential smoothing",
-    "croston_sba": "Croston (SBA)",
-    "tsb": "TSB (intermittent)",
-    "mean": "Historical mean (short history)",
-}
 PATTERN_HELP = (
     "Syntetos-Boylan classification of the daily history by the average inter-demand "
     "interval (ADI, cut-off 1.32 days) and the squared coefficient of variation of the "
     "non-zero volumes (CV², cut-off 0.49): smooth, erratic, intermittent or lumpy."
 )
-
-
-def method_label(method: str) -> str:
-    """Readable name of a forecast method code (unknown codes pass through)."""
-    parts = method.replace(":", " ").split()
-    if not parts:
-        return method
-    label = METHOD_LABELS.get(parts[-1], parts[-1])
-    qualifiers = " ".join(parts[:-1])
-    return f"{label} ({qualifiers})" if qualifiers else label
 
 
 def _breach_text(plan: LanePlan, horizon_days: int) -> tuple[str, str]:
@@ -73,7 +55,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
               help="Standard deviation of daily demand over the same window "
                    f"(history recorded per {stats.source_period}).")
     c3.metric("Demand pattern", plan.pattern, help=PATTERN_HELP)
-    c4.metric("Forecast method", method_label(plan.forecast.method).split(" (")[0],
+    c4.metric("Forecast method", method_label(plan.forecast.method, short=True),
               help=f"{method_label(plan.forecast.method)}: chosen per lane by the lowest "
                    "backtest MASE (table below).")
     c5, c6, c7, c8 = st.columns(4)
@@ -104,14 +86,18 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Forecast backtest** (lower MASE is better; < 1 beats the naive forecast)")
-        mase = plan.forecast.backtest_mase
+        # methods that need more history than the lane has carry no score: not listed
+        mase = {m: v for m, v in plan.forecast.backtest_mase.items() if v == v}
         if mase:
             chosen = plan.forecast.method
             table = pd.DataFrame(
                 {
                     "method": [method_label(m) for m in mase],
                     "MASE": list(mase.values()),
-                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else "" for m in mase],
+                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else
+                               "✔ in the average" if m in getattr(plan.forecast, "combined", ())
+                               else ""
+                               for m in mase],
                 }
             ).sort_values("MASE", na_position="last")
             st.dataframe(

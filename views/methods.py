@@ -22,9 +22,14 @@ NOTES: dict[str, str] = {
     "lane_ops": """
 * Demand statistics use the last 365 days (days without records count as 0).
 * **Workload** = demand × (1 + return rate): every return is handled again.
-* The forecast method is chosen per lane by a rolling-origin backtest; the
-  **MASE** (mean absolute scaled error) compares each method's holdout error with
-  the in-sample naive forecast error: MASE < 1 beats the naive forecast.
+* The forecast method is chosen per lane by a rolling-origin backtest (up to
+  three windows); the **MASE** (mean absolute scaled error) compares each method's
+  holdout error with the in-sample naive forecast error: MASE < 1 beats the naive
+  forecast. The lane uses the average of its two best methods unless that is
+  clearly worse than the best alone.
+* The **prediction interval** is sized by the errors the chosen forecast made in
+  the backtest (not by a textbook normal assumption); sporadic lanes get a
+  skewed interval that starts at zero.
 * The **first breach** is the first forecast day on which the mean workload
   exceeds the internal capacity.
 """,

@@ -1,0 +1,1 @@
+"""Forecasting internals; the public entry points live in the ``forecast`` module (facade)."""
