@@ -159,7 +159,7 @@ class ForecastView:
     first_breach_date: pd.Timestamp | None  # first day mean workload > internal capacity
     first_breach_date_upper: pd.Timestamp | None  # same for the upper bound (risk view)
     capacity: np.ndarray  # internal capacity on each forecast day [units/day]
-    workload_std: np.ndarray  # spread of the daily workload forecast [units/day]
+    workload_std: np.ndarray  # spread of the daily workload forecast (backtest residuals) [units/day]
     expected_overflow: np.ndarray  # E[(W_t - C_t)^+] per forecast day [units/day]
 
     @property
@@ -820,9 +820,11 @@ def _forecast_view(
 ) -> ForecastView:
     """Forecast per day with dates, workload incl. returns, expected overflow and first breach."""
     values = series.to_numpy(dtype=float)
+    z_interval = 1.0
     if period == "day":
         fc = forecast.forecast_daily_history(values, horizon_days=horizon_days)
         mean, lower, upper = fc.mean, fc.lower, fc.upper
+        spread_day = np.asarray(fc.residual_std, dtype=float)
     else:
         # forecast native periods, then express each period's forecast per day
         period_days = _period_days(period)
@@ -833,13 +835,17 @@ def _forecast_view(
         mean = np.repeat(fc.mean / period_days, repeat)[:horizon_days]
         lower = np.repeat(fc.lower / period_days, repeat)[:horizon_days]
         upper = np.repeat(fc.upper / period_days, repeat)[:horizon_days]
+        # one day of a period whose total has spread s: s / sqrt(period length) (independent days)
+        spread_day = np.repeat(np.asarray(fc.residual_std, dtype=float) / np.sqrt(period_days),
+                               repeat)[:horizon_days]
     dates = pd.date_range(series.index[-1] + pd.Timedelta(days=1), periods=horizon_days, freq="D")
     factor = 1.0 + params.return_rate
     workload_mean = np.asarray(mean, dtype=float) * factor
-    # spread of one day's workload from the forecast interval (normal, two-sided)
-    z_interval = float(norm.ppf(0.5 + fc.interval_level / 2.0))
-    spread = np.maximum(np.asarray(upper, dtype=float) - np.asarray(mean, dtype=float), 0.0)
-    workload_std = spread / z_interval * factor
+    if spread_day.size != horizon_days or not np.all(np.isfinite(spread_day)):
+        # no calibrated spread: read it off the forecast interval (normal, two-sided)
+        z_interval = float(norm.ppf(0.5 + fc.interval_level / 2.0))
+        spread_day = np.maximum(np.asarray(upper, dtype=float) - np.asarray(mean, dtype=float), 0.0)
+    workload_std = np.maximum(spread_day, 0.0) / z_interval * factor
     capacity = np.asarray(params.capacity_by_weekday(), dtype=float)[dates.weekday]
     overflow = np.asarray(cooperation.expected_overflow(
         np.maximum(workload_mean, 0.0), workload_std, capacity), dtype=float)
