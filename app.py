@@ -21,22 +21,25 @@ from views import (
     data_tab,
     finance,
     lane_ops,
+    links,
     nav,
     report_tab,
     risk,
+    scenarios,
     sidebar,
     state,
     watchtower,
 )
 
-st.set_page_config(page_title="LSP Capacity Twin", page_icon="🚛", layout="wide")
+st.set_page_config(page_title="LSP Capacity Twin", page_icon=":material/local_shipping:",
+                   layout="wide")
 # Metric values carry their unit ("12,000 EUR/year"); Streamlit's default size cuts them
 # off in four-column rows on a laptop screen.
 METRIC_VALUE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.55rem;}</style>"
 
 
 def _empty_state(settings: Settings) -> None:
-    st.title("🚛 LSP Capacity Twin")
+    st.title(":material/local_shipping: LSP Capacity Twin")
     st.info(
         "The database holds no demand history yet. Load the demo network (BER-MUC seasonal, "
         "HAM-ROT over capacity, FRA-PAR with a demand shock, an intermittent lane and synthetic "
@@ -45,7 +48,8 @@ def _empty_state(settings: Settings) -> None:
     gate = admin.write_access(settings)
     if gate.needs_password:
         admin.render_admin_login(settings, key_prefix="empty")
-    if st.button("📦 Load demo data", type="primary", disabled=not gate.allowed,
+    if st.button("Load demo data", icon=":material/inventory_2:", type="primary",
+                 disabled=not gate.allowed,
                  help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
         access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
                              action=access.ACTION_IMPORT)
@@ -78,6 +82,7 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
                 cooperation_tab.render(scenario, _lane_plan(scenario), state.network_plan())
             elif label == nav.FINANCE:
                 finance.render(scenario, _lane_plan(scenario))
+                scenarios.compare(scenario)
             elif label == nav.DATA:
                 data_tab.render(scenario, settings)
             elif label == nav.ANALYST:
@@ -96,22 +101,29 @@ def main() -> None:
         settings = get_settings()
         db.ping()
     except (ConfigError, LspError) as exc:
-        st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {exc}")
+        st.error(f"The database cannot be reached, so the dashboard cannot load: {exc}",
+                 icon=":material/error:")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
         return
     try:
+        lanes = state.list_lanes()
+        if lanes:
+            links.apply(lanes)  # a shared link or back/forward: open the view it names
         watchtower.apply_selection()
         state.show_flashes()
-        lanes = state.list_lanes()
         if not lanes:
             _empty_state(settings)
             return
-        scenario = sidebar.render(lanes, settings, database_label=db.database_label())
+        scenario = sidebar.render(lanes)
+        with st.sidebar:
+            scenarios.sidebar_panel(scenario, settings)
+        sidebar.footer(settings, database_label=db.database_label())
+        links.follow(scenario.lane)
         _tabs(scenario, settings)
     except (LspError, PlanningError) as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.
-        st.error(f"⚠️ {exc}")
+        st.error(str(exc), icon=":material/error:")
 
 
 main()

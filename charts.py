@@ -320,3 +320,38 @@ def network_utilisation(table: pd.DataFrame, *, top: int = 30) -> go.Figure:
                   x_title="lane", y_title="required / internal capacity [%]")
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
+
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+SCENARIO_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+
+def scenario_cost_curves(plans: dict[str, LanePlan]) -> go.Figure:
+    """Total inventory cost over α of each scenario, overlaid; each scenario's target α marked.
+
+    ``plans`` maps scenario name -> plan (display order).  Same y unit as
+    :func:`cost_curve`: holding + ordering + SLA penalty [EUR/year].
+    """
+    fig = go.Figure()
+    for k, (name, plan) in enumerate(plans.items()):
+        color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
+        curve = plan.cost_curve
+        levels = np.asarray(curve.service_levels)
+        total = np.asarray(curve.total)
+        fig.add_trace(go.Scatter(
+            x=levels * PERCENT, y=total, name=name, mode="lines", legendgroup=name,
+            line={"color": color, "width": 2.5, "dash": ("solid", "dash", "dot", "dashdot")[k % 4]},
+            hovertemplate="%{y:,.0f} EUR/year",
+        ))
+        fig.add_trace(go.Scatter(
+            x=[plan.service_level * PERCENT],
+            y=[float(np.interp(plan.service_level, levels, total))],
+            name=f"{name}: target α", mode="markers", legendgroup=name, showlegend=False,
+            marker={"color": color, "size": 12, "symbol": "diamond",
+                    "line": {"color": COLOR_MARKER, "width": 1}},
+            hovertemplate=f"{name}: α = %{{x:.1f}} %, %{{y:,.0f}} EUR/year<extra></extra>",
+        ))
+    return _layout(
+        fig, title="Total inventory cost by scenario (diamond: the scenario's target α)",
+        x_title="cycle service level α [%]", y_title="EUR/year",
+    )
