@@ -91,8 +91,9 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
 
 def _analyst(scenario: Scenario, settings: Settings) -> None:
     plan, network = _lane_plan(scenario), state.network_plan()
-    report_tab.render(plan, network, settings)
-    assistant.render(plan, network, settings)
+    # Fragments: preparing the report or asking a question reruns only that panel.
+    st.fragment(report_tab.render)(plan, network, settings)
+    st.fragment(assistant.render)(plan, network, settings)
 
 
 def main() -> None:
