@@ -19,6 +19,7 @@ from views import (
     assistant,
     cooperation_tab,
     data_tab,
+    exports,
     finance,
     lane_ops,
     links,
@@ -74,6 +75,7 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
         with tabs[label]:
             if label == nav.WATCHTOWER:
                 watchtower.render(state.network_plan())
+                exports.network_button(state.network_plan())
             elif label == nav.LANE_OPS:
                 lane_ops.render(scenario, _lane_plan(scenario))
             elif label == nav.RISK:

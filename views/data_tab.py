@@ -31,7 +31,7 @@ from domain import (
     Scenario,
     ValidationError,
 )
-from views import admin, state
+from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"
 DEFAULT_POLICY = "skip"
@@ -273,7 +273,8 @@ def _file_slug(text: str) -> str:
 def report_to_dict(report: Any, *, filename: str, policy: str) -> dict[str, Any]:
     """A plain copy of an ImportReport for ``st.session_state``."""
     errors = pd.DataFrame(
-        [(e.row, e.column, e.message) for e in report.errors],
+        [(e.row, e.column or ("(header)" if e.row == 1 else "(whole file)"), e.message)
+         for e in report.errors],
         columns=["row", "column", "message"],
     )
     return {
@@ -357,17 +358,20 @@ def _export(lane: str, lanes: list[str]) -> None:
         disabled=not lanes,
         icon=":material/download:",
     )
+    exports.history_buttons(lane, lanes)
     st.caption("Columns: date, lane, demand [units/day] - the same format the import reads.")
 
 
 def _import_section(settings: Settings) -> None:
-    st.subheader("Import demand history (CSV)")
+    st.subheader("Import demand history (CSV or Excel)")
     st.caption(
         "One row per lane and day with columns **date** (YYYY-MM-DD or DD.MM.YYYY), **lane** "
         "(or product_name) and **demand** (or volume) in units/day, >= 0. Separator , ; tab "
-        "or |. The whole file is checked first: a file with any bad row imports nothing."
+        "or |, or an Excel workbook (.xlsx: the first sheet or the one you pick, header in "
+        "row 1). The whole file is checked first: a file with any bad row imports nothing."
     )
-    upload = st.file_uploader("CSV file", type=["csv"], key="data_import_file")
+    upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key="data_import_file")
+    sheet = exports.sheet_picker(upload)  # a workbook: which worksheet (CSV: None)
     policy = st.radio(
         "If a lane already has a value for a day in the file",
         list(DUPLICATE_POLICIES),
@@ -383,7 +387,8 @@ def _import_section(settings: Settings) -> None:
 
         try:
             report = handle_import(
-                upload.getvalue(), upload.name, policy, settings=settings, progress=progress
+                exports.import_bytes(upload, sheet), upload.name, policy, settings=settings,
+                progress=progress,
             )
         except LspError as exc:
             bar.empty()
@@ -413,10 +418,11 @@ def _show_import_report() -> None:
                 f"lanes: {', '.join(report['lanes']) or 'none'})."
             )
         else:
-            st.error(
-                f"Nothing was imported: {report['error_count_total']:,} problem(s) in "
-                f"{report['rows_read']:,} rows. Fix the rows below and upload the file again."
-            )
+            problems = fmt.count(report["error_count_total"], "problem")
+            where = (f"in {fmt.count(report['rows_read'], 'row')}" if report["rows_read"]
+                     else "with the file itself (no rows could be read)")
+            st.error(f"Nothing was imported: {problems} {where}. Fix them and upload the file "
+                     "again.")
         errors: pd.DataFrame = report["errors"]
         if not errors.empty:
             shown = errors.head(SHOWN_ERRORS)

@@ -8,7 +8,7 @@ import streamlit as st
 import charts
 from domain import Scenario
 from planning import LanePlan
-from views import fmt, methods
+from views import exports, fmt, methods
 
 METHOD_LABELS = {
     "linear_trend": "Linear trend",
@@ -127,4 +127,5 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
         st.metric(f"Prediction interval ({fc.interval_level * 100:.0f} %)",
                   f"{float(fc.lower.mean()):,.1f} – {float(fc.upper.mean()):,.1f} units/day",
                   help="Mean lower and upper bound over the horizon.")
+    exports.plan_button(plan)
     methods.render("lane_ops")
