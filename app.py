@@ -109,6 +109,8 @@ def main() -> None:
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
         return
     try:
+        if settings.seed_demo_if_empty:
+            state.seed_demo_if_empty()
         lanes = state.list_lanes()
         if lanes:
             links.apply(lanes)  # a shared link or back/forward: open the view it names
