@@ -231,3 +231,23 @@ def test_write_handlers_refuse_in_public_mode(app_env) -> None:
     with pytest.raises(AccessDenied):
         scenarios.handle_delete("BER-MUC", "x", public, admin_ok=True)
     assert db.list_scenarios() == []
+
+
+def test_lane_with_default_master_data_gets_a_notice_and_a_way_to_set_it(app_env) -> None:
+    assert db.import_csv(demand_csv(("NEW-LANE",), 60)).ok
+    clear_app_caches()
+    try:
+        at = new_session()
+        at.query_params = {"lane": "NEW-LANE", "tab": "lane"}
+        run(at)
+        assert any("no master data of its own" in w.value for w in at.warning)
+        button(at, "Set its master data").click()
+        run(at)
+        assert at.session_state[nav.TAB_KEY] == nav.DATA
+        assert at.selectbox(key="data_master_lane").value == "NEW-LANE"
+        db.save_lane_master(LaneMasterData(code="NEW-LANE", name="New", internal_capacity=99.0))
+        clear_app_caches()  # what the Data tab's save does
+        run(at)
+        assert not any("no master data of its own" in w.value for w in at.warning)
+    finally:
+        db.delete_lane("NEW-LANE")

@@ -34,6 +34,7 @@ from domain import (
 from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"
+PERCENT = 100.0
 DEFAULT_POLICY = "skip"
 # Duplicate = a row whose (lane, date) is already stored.
 DUPLICATE_POLICIES: dict[str, str] = {
@@ -60,10 +61,17 @@ MASTER_LABELS: dict[str, tuple[str, str]] = {
     "revenue_per_unit": ("Revenue per unit", "Revenue earned per unit delivered."),
     "return_rate": (
         "Return rate",
-        "Share of outbound volume that comes back and is handled again (0.05 = 5 %).",
+        "Share of outbound volume that comes back and is handled again.",
     ),
     "lead_time_mean": ("Lead time mean L", "Mean replenishment lead time."),
     "lead_time_std": ("Lead time std. dev. sigma_L", "Standard deviation of the lead time."),
+    "review_period_days": ("Review period R", "0 = continuous review, 1 = daily, 2..90 = every R days."),
+    "capacity_coverage_level": (
+        "Capacity coverage level γ",
+        "Share of days internal plus reserved partner capacity should cover the workload.",
+    ),
+    "reservation_fee": ("Reservation fee f", "Fee per reserved partner unit per day; 0 = no contract."),
+    "spot_premium": ("Spot premium", "Extra cost per unit beyond the reservation; 0 = no contract."),
 }
 
 
@@ -572,17 +580,19 @@ def _master_section(lane: str, lanes: list[str], settings: Settings) -> None:
         columns = st.columns(2)
         for i, (field, (low, high, unit)) in enumerate(MASTER_DATA_FIELDS.items()):
             label, help_text = MASTER_LABELS.get(field, (field, ""))
-            bound = f"{low:g} to {high:g}" if high is not None else f">= {low:g}"
+            # Fractions are entered in % here as in the sidebar: one unit per quantity.
+            scale, unit = (PERCENT, "%") if unit == "fraction" else (1.0, unit)
+            bound = f"{low * scale:g} to {high * scale:g}" if high is not None else f">= {low:g}"
             values[field] = columns[i % 2].number_input(
                 f"{label} [{unit}]",
-                min_value=float(low),
-                max_value=None if high is None else float(high),
-                value=float(getattr(stored, field)),
-                step=0.01 if unit == "fraction" else 0.5,
-                format="%.2f" if unit == "fraction" else "%.1f",
+                min_value=float(low) * scale,
+                max_value=None if high is None else float(high) * scale,
+                value=float(getattr(stored, field)) * scale,
+                step=0.5,
+                format="%.1f",
                 help=f"{help_text} Valid range: {bound} {unit}.",
                 key=f"data_master_{code}_{field}",
-            )
+            ) / scale
         if st.form_submit_button("Save master data", type="primary", key="data_master_save"):
             try:
                 handle_save_master(code, values, settings=settings)

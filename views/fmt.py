@@ -51,3 +51,16 @@ def days(value: float, *, digits: int = 0, infinite: str = "beyond horizon") -> 
 def count(n: int, noun: str) -> str:
     """``1 lane``, ``3 lanes``: a count with its noun in the right number."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+ROW_HEIGHT_PX = 35  # st.dataframe's row (and header) height
+TABLE_BORDER_PX = 3
+
+
+def table_height(rows: int, max_px: int) -> int:
+    """Height of an ``st.dataframe`` showing ``rows`` rows without empty space, at most ``max_px``.
+
+    >>> table_height(4, 560), table_height(100, 560)
+    (178, 560)
+    """
+    return min(max_px, ROW_HEIGHT_PX * (max(rows, 1) + 1) + TABLE_BORDER_PX)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -106,16 +107,22 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
             table = pd.DataFrame(
                 {
                     "method": [method_label(m) for m in mase],
-                    "MASE": list(mase.values()),
-                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else "" for m in mase],
+                    "MASE": pd.to_numeric(pd.Series(list(mase.values()), dtype=object),
+                                          errors="coerce"),
+                    "chosen": ["chosen" if m == chosen or chosen.endswith(m) else "" for m in mase],
                 }
             ).sort_values("MASE", na_position="last")
+            # A method without a backtest score shows a dash, not "None".
+            table["MASE"] = [f"{v:.3f}" if np.isfinite(v) else "—" for v in table["MASE"]]
             st.dataframe(
                 table, hide_index=True, key="ops_mase_table",
-                column_config={"MASE": st.column_config.NumberColumn(
-                    "MASE [–]", format="%.3f",
-                    help="Mean absolute error on the holdout / mean absolute in-sample "
-                         "naive error (dimensionless).")},
+                column_config={
+                    "MASE": st.column_config.TextColumn(
+                        "MASE [–]",
+                        help="Mean absolute error on the holdout / mean absolute in-sample "
+                             "naive error (dimensionless); — = no backtest for this method."),
+                    "chosen": st.column_config.TextColumn("Chosen"),
+                },
             )
         else:
             st.caption("History too short for a backtest: the historical mean is used.")

@@ -20,13 +20,14 @@ from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from planning import PlanningError
 from scenarios import SavedScenario
-from views import state
+from views import nav, state
 
 LANE_KEY = "sb_lane"
 USE_OPTIMAL_KEY = "sb_use_optimal"
 SERVICE_LEVEL_KEY = "sb_service_level_pct"
 HORIZON_KEY = "sb_horizon_days"
 _GENERATION_KEY = "_sb_generation"  # bumped by "Reset to lane defaults" and by loading a scenario
+MASTER_FORM_LANE_KEY = "data_master_lane"  # the Data tab's master-data lane selector
 LOADED_KEY = "_sb_loaded_scenario"  # (generation, SavedScenario) the widgets started from
 
 PERCENT = 100.0
@@ -127,6 +128,19 @@ def select_lane(lane: str) -> None:
     st.session_state[LANE_KEY] = lane
 
 
+def uses_default_master_data(master: LaneMasterData) -> bool:
+    """True when every planning value of ``master`` is the built-in default (e.g. a lane
+    created by an import without master data)."""
+    defaults = LaneMasterData(code=master.code, name=master.name)
+    return master == defaults
+
+
+def open_master_data() -> None:
+    """Button callback: open the Data tab's master-data form for the selected lane."""
+    st.session_state[nav.TAB_KEY] = nav.DATA
+    st.session_state.pop(MASTER_FORM_LANE_KEY, None)  # the form starts at the sidebar's lane
+
+
 def load_scenario(saved: SavedScenario) -> None:
     """Put a saved what-if into the sidebar (call before the sidebar renders, e.g. a callback).
 
@@ -194,6 +208,13 @@ def render(lanes: list[str]) -> Scenario:
         help="Pick the lane to plan. You can also open a lane from the Network watchtower.",
     )
     master = state.lane_master(lane)
+    if uses_default_master_data(master):
+        sb.warning(
+            f"**{lane}** has no master data of its own: it is planned with the defaults "
+            f"(C_max {master.internal_capacity:g} units/day, lead time L {master.lead_time_mean:g} "
+            f"days, penalty p {master.penalty_cost:g} EUR/unit, …).", icon=":material/warning:")
+        sb.button("Set its master data", icon=":material/edit_note:", key="sb_open_master",
+                  on_click=open_master_data, width="stretch")
 
     sb.subheader("Service level")
     st.session_state.setdefault(USE_OPTIMAL_KEY, True)  # no value=: a loaded scenario sets it

@@ -203,7 +203,7 @@ def render(network: NetworkPlan) -> None:
     )
     st.dataframe(
         _display_table(shown), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-        hide_index=True, column_config=COLUMN_CONFIG, height=TABLE_HEIGHT_PX,
+        hide_index=True, column_config=COLUMN_CONFIG, height=fmt.table_height(len(shown), TABLE_HEIGHT_PX),
     )
     if len(shown):
         st.plotly_chart(charts.network_utilisation(shown), key="wt_util_chart")
