@@ -36,7 +36,12 @@ st.set_page_config(page_title="LSP Capacity Twin", page_icon=":material/local_sh
                    layout="wide")
 # Metric values carry their unit ("12,000 EUR/year"); Streamlit's default size cuts them
 # off in four-column rows on a laptop screen.
-METRIC_VALUE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.55rem;}</style>"
+# Wide layout keeps 5rem of padding on each side; 2rem gives the tab bar and the wide
+# watchtower table ~100 px more on a 1,280 px laptop screen.
+METRIC_VALUE_CSS = (
+    "<style>[data-testid='stMetricValue']{font-size:1.55rem;}"
+    "[data-testid='stMainBlockContainer']{padding-left:2rem;padding-right:2rem;}</style>"
+)
 
 
 def _empty_state(settings: Settings) -> None:

@@ -61,7 +61,8 @@ def _layout(fig: go.Figure, *, title: str, x_title: str, y_title: str) -> go.Fig
         yaxis_title=y_title,
         height=CHART_HEIGHT,
         margin=MARGIN,
-        legend={"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
+        # Legend hangs below the x-axis title (anchored at its top), never on top of it.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
         hovermode="x unified",
     )
     return fig
