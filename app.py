@@ -89,6 +89,7 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
                 cooperation_tab.render(scenario, _lane_plan(scenario), state.network_plan())
             elif label == nav.FINANCE:
                 finance.render(scenario, _lane_plan(scenario))
+                st.divider()
                 scenarios.compare(scenario)
             elif label == nav.DATA:
                 data_tab.render(scenario, settings)

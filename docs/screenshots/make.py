@@ -45,6 +45,21 @@ def _wait_idle(page) -> None:
     )
 
 
+def _save_example_scenarios(path: str) -> None:
+    """Two saved what-ifs of BER-MUC, so the Finance tab shows the comparison."""
+    os.environ["LSP_SQLITE_PATH"] = path
+    os.environ.pop("DATABASE_URL", None)
+    import db
+    from scenarios import SavedScenario
+
+    master = db.get_lane_master("BER-MUC")
+    db.save_scenario(SavedScenario(
+        name="Peak: +25 % capacity", lane="BER-MUC",
+        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))))
+    db.save_scenario(SavedScenario(name="Lean: α 90 %", lane="BER-MUC", params=master,
+                                   service_level=0.90))
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from views import nav
@@ -57,6 +72,7 @@ def main() -> None:
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "seed_data.py", "--yes", "--lanes", "20"], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _save_example_scenarios(env["LSP_SQLITE_PATH"])
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
