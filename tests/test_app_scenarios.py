@@ -139,6 +139,7 @@ def test_rename_and_confirmed_delete(app_env) -> None:
     button(at, "Yes, delete").click()
     run(at)
     assert db.list_scenarios("BER-MUC") == []
+    assert links.SCENARIO_PARAM not in at.query_params  # the URL no longer names it
 
 
 def test_compare_view_shows_figures_with_units_and_differences(app_env) -> None:

@@ -132,6 +132,9 @@ def _on_delete(lane: str, name: str, settings: Settings) -> None:
         state.flash("error", f"Scenario not deleted: {exc}")
         return
     st.session_state.pop(PICK_KEY, None)
+    loaded = sidebar.loaded_scenario(lane)
+    if loaded is not None and loaded.name == name:
+        st.session_state.pop(sidebar.LOADED_KEY, None)  # the widgets keep their values
     state.flash("success", f"Deleted scenario **{name}** of lane {lane}.")
 
 
