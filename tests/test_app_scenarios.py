@@ -150,10 +150,10 @@ def test_compare_view_shows_figures_with_units_and_differences(app_env) -> None:
     save_as(at, "Twice the capacity")
     at.session_state[nav.TAB_KEY] = nav.FINANCE
     run(at)
-    chosen = at.multiselect(key=scenarios.COMPARE_KEY)
+    chosen = at.multiselect(key=scenarios.compare_key("BER-MUC"))
     chosen.set_value(["Base", "Twice the capacity"])
     run(at)
-    at.selectbox(key=scenarios.BASELINE_KEY).select("Base")
+    at.selectbox(key=f"{scenarios.BASELINE_KEY}@BER-MUC").select("Base")
     run(at)
     table = next(d.value for d in at.dataframe if "Key figure" in d.value.columns)
     assert list(table.columns) == ["Key figure", "Base", "Twice the capacity"]
@@ -164,6 +164,14 @@ def test_compare_view_shows_figures_with_units_and_differences(app_env) -> None:
     assert profit["Base"].endswith("EUR/year")
     chart = at.get("plotly_chart")
     assert chart, "no cost-curve chart"
+    at.selectbox(key=sidebar.LANE_KEY).select("HAM-ROT")  # another lane: its own picker
+    run(at)
+    at.selectbox(key=sidebar.LANE_KEY).select("BER-MUC")
+    run(at)
+    db.delete_scenario("BER-MUC", "Twice the capacity")  # e.g. in another session
+    scenarios.saved_scenarios.clear()
+    run(at)
+    assert at.multiselect(key=scenarios.compare_key("BER-MUC")).value == [scenarios.CURRENT, "Base"]
 
 
 def test_deep_link_opens_lane_and_tab_and_url_follows_the_ui(app_env) -> None:

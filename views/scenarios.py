@@ -203,6 +203,11 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
 # --------------------------------------------------------------------------- comparison
 
 
+def compare_key(lane: str) -> str:
+    """Session-state key of the comparison's scenario picker for ``lane`` (one per lane)."""
+    return f"{COMPARE_KEY}@{lane}"
+
+
 def _plan(what: Scenario):
     return state.lane_plan(what.lane, what.params, what.service_level, what.horizon_days)
 
@@ -221,15 +226,19 @@ def compare(scenario: Scenario) -> None:
                    "the current one.")
         return
     options = [CURRENT, *saved]
+    key = compare_key(lane)
+    if any(name not in options for name in st.session_state.get(key, [])):
+        del st.session_state[key]  # a scenario was renamed or deleted meanwhile
     chosen = st.multiselect(
-        "Scenarios (2 to 4)", options, key=COMPARE_KEY, max_selections=core.MAX_COMPARED,
-        default=options[: core.MAX_COMPARED] if COMPARE_KEY not in st.session_state else None,
+        "Scenarios (2 to 4)", options, key=key, max_selections=core.MAX_COMPARED,
+        default=options[: core.MAX_COMPARED] if key not in st.session_state else None,
         help=f"'{CURRENT}' is what the sidebar shows now, saved or not.",
     )
     if len(chosen) < core.MIN_COMPARED:
         st.info("Pick at least two scenarios to compare.")
         return
-    baseline = st.selectbox("Baseline (differences are to this one)", chosen, key=BASELINE_KEY)
+    baseline = st.selectbox("Baseline (differences are to this one)", chosen,
+                            key=f"{BASELINE_KEY}@{lane}")
     try:
         plans = {name: _plan(scenario if name == CURRENT else saved[name].to_scenario())
                  for name in chosen}
