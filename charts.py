@@ -349,17 +349,20 @@ SCENARIO_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 
 
 def scenario_cost_curves(plans: dict[str, LanePlan]) -> go.Figure:
-    """Total inventory cost over α of each scenario, overlaid; each scenario's target α marked.
+    """Annual cost over α of each scenario, overlaid; each scenario's target α marked.
 
-    ``plans`` maps scenario name -> plan (display order).  Same y unit as
-    :func:`cost_curve`: holding + ordering + SLA penalty [EUR/year].
+    ``plans`` maps scenario name -> plan (display order).  Cost [EUR/year] =
+    the inventory cost curve (holding + ordering + SLA penalties, as in
+    :func:`cost_curve`) + the scenario's capacity cost (internal handling,
+    partner handling and surcharge, reservation fees and spot premium), which
+    does not depend on α: capacity what-ifs shift a curve, cost what-ifs bend it.
     """
     fig = go.Figure()
     for k, (name, plan) in enumerate(plans.items()):
         color = SCENARIO_COLORS[k % len(SCENARIO_COLORS)]
         curve = plan.cost_curve
         levels = np.asarray(curve.service_levels)
-        total = np.asarray(curve.total)
+        total = np.asarray(curve.total) + float(plan.cooperation_cost_per_year)
         fig.add_trace(go.Scatter(
             x=levels * PERCENT, y=total, name=name, mode="lines", legendgroup=name,
             line={"color": color, "width": 2.5, "dash": ("solid", "dash", "dot", "dashdot")[k % 4]},
@@ -374,6 +377,6 @@ def scenario_cost_curves(plans: dict[str, LanePlan]) -> go.Figure:
             hovertemplate=f"{name}: α = %{{x:.1f}} %, %{{y:,.0f}} EUR/year<extra></extra>",
         ))
     return _layout(
-        fig, title="Total inventory cost by scenario (diamond: the scenario's target α)",
+        fig, title="Inventory + capacity cost by scenario (diamond: the scenario's target α)",
         x_title="cycle service level α [%]", y_title="EUR/year",
     )

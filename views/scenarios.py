@@ -20,7 +20,7 @@ from config import Settings
 from domain import LspError, Scenario
 from planning import PlanningError
 from scenarios import SavedScenario
-from views import admin, sidebar, state
+from views import admin, fmt, sidebar, state
 
 ACTION_SAVE = "save scenarios"
 ACTION_CHANGE = "rename or delete scenarios"
@@ -247,8 +247,11 @@ def compare(scenario: Scenario) -> None:
         return
     rows = core.comparison_rows(plans, baseline)
     st.dataframe(rows, hide_index=True, key="scn_compare_table",
-                 column_config={"Key figure": st.column_config.TextColumn(pinned=True)})
+                 height=fmt.table_height(len(rows), 800),
+                 column_config={"Key figure": st.column_config.TextColumn(width="medium",
+                                                                          pinned=True)})
     st.caption(f"In brackets: difference to **{baseline}** (percentages in percentage points, "
                "pp). Each scenario is planned with its own master data, service level and "
-               "horizon; money in EUR/year.")
+               "horizon. The chart adds each scenario's capacity cost (it does not depend on α) "
+               "to its inventory cost curve.")
     st.plotly_chart(charts.scenario_cost_curves(plans), key="scn_cost_curves")
