@@ -248,7 +248,7 @@ def compare(scenario: Scenario) -> None:
     rows = core.comparison_rows(plans, baseline)
     st.dataframe(rows, hide_index=True, key="scn_compare_table",
                  height=fmt.table_height(len(rows), 800),
-                 column_config={"Key figure": st.column_config.TextColumn(width="medium",
+                 column_config={"Key figure": st.column_config.TextColumn(width="large",
                                                                           pinned=True)})
     st.caption(f"In brackets: difference to **{baseline}** (percentages in percentage points, "
                "pp). Each scenario is planned with its own master data, service level and "
