@@ -19,24 +19,33 @@ from views import (
     assistant,
     cooperation_tab,
     data_tab,
+    exports,
     finance,
     lane_ops,
+    links,
     nav,
     report_tab,
     risk,
+    scenarios,
     sidebar,
     state,
     watchtower,
 )
 
-st.set_page_config(page_title="LSP Capacity Twin", page_icon="🚛", layout="wide")
+st.set_page_config(page_title="LSP Capacity Twin", page_icon=":material/local_shipping:",
+                   layout="wide")
 # Metric values carry their unit ("12,000 EUR/year"); Streamlit's default size cuts them
 # off in four-column rows on a laptop screen.
-METRIC_VALUE_CSS = "<style>[data-testid='stMetricValue']{font-size:1.55rem;}</style>"
+# Wide layout keeps 5rem of padding on each side; 2rem gives the tab bar and the wide
+# watchtower table ~100 px more on a 1,280 px laptop screen.
+METRIC_VALUE_CSS = (
+    "<style>[data-testid='stMetricValue']{font-size:1.55rem;}"
+    "[data-testid='stMainBlockContainer']{padding-left:2rem;padding-right:2rem;}</style>"
+)
 
 
 def _empty_state(settings: Settings) -> None:
-    st.title("🚛 LSP Capacity Twin")
+    st.title(":material/local_shipping: LSP Capacity Twin")
     st.info(
         "The database holds no demand history yet. Load the demo network (BER-MUC seasonal, "
         "HAM-ROT over capacity, FRA-PAR with a demand shock, an intermittent lane and synthetic "
@@ -45,7 +54,8 @@ def _empty_state(settings: Settings) -> None:
     gate = admin.write_access(settings)
     if gate.needs_password:
         admin.render_admin_login(settings, key_prefix="empty")
-    if st.button("📦 Load demo data", type="primary", disabled=not gate.allowed,
+    if st.button("Load demo data", icon=":material/inventory_2:", type="primary",
+                 disabled=not gate.allowed,
                  help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
         access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
                              action=access.ACTION_IMPORT)
@@ -70,6 +80,7 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
         with tabs[label]:
             if label == nav.WATCHTOWER:
                 watchtower.render(state.network_plan())
+                exports.network_button(state.network_plan())
             elif label == nav.LANE_OPS:
                 lane_ops.render(scenario, _lane_plan(scenario))
             elif label == nav.RISK:
@@ -78,6 +89,8 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
                 cooperation_tab.render(scenario, _lane_plan(scenario), state.network_plan())
             elif label == nav.FINANCE:
                 finance.render(scenario, _lane_plan(scenario))
+                st.divider()
+                scenarios.compare(scenario)
             elif label == nav.DATA:
                 data_tab.render(scenario, settings)
             elif label == nav.ANALYST:
@@ -86,8 +99,9 @@ def _tabs(scenario: Scenario, settings: Settings) -> None:
 
 def _analyst(scenario: Scenario, settings: Settings) -> None:
     plan, network = _lane_plan(scenario), state.network_plan()
-    report_tab.render(plan, network, settings)
-    assistant.render(plan, network, settings)
+    # Fragments: preparing the report or asking a question reruns only that panel.
+    st.fragment(report_tab.render)(plan, network, settings)
+    st.fragment(assistant.render)(plan, network, settings)
 
 
 def main() -> None:
@@ -96,22 +110,31 @@ def main() -> None:
         settings = get_settings()
         db.ping()
     except (ConfigError, LspError) as exc:
-        st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {exc}")
+        st.error(f"The database cannot be reached, so the dashboard cannot load: {exc}",
+                 icon=":material/error:")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
         return
     try:
+        if settings.seed_demo_if_empty:
+            state.seed_demo_if_empty()
+        lanes = state.list_lanes()
+        if lanes:
+            links.apply(lanes)  # a shared link or back/forward: open the view it names
         watchtower.apply_selection()
         state.show_flashes()
-        lanes = state.list_lanes()
         if not lanes:
             _empty_state(settings)
             return
-        scenario = sidebar.render(lanes, settings, database_label=db.database_label())
+        scenario = sidebar.render(lanes)
+        with st.sidebar:
+            scenarios.sidebar_panel(scenario, settings)
+        sidebar.footer(settings, database_label=db.database_label())
+        links.follow(scenario.lane)
         _tabs(scenario, settings)
     except (LspError, PlanningError) as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.
-        st.error(f"⚠️ {exc}")
+        st.error(str(exc), icon=":material/error:")
 
 
 main()

@@ -16,15 +16,20 @@ PERCENT = 100.0
 HISTORY_DAYS_SHOWN = 365  # days of history before the forecast in the demand chart
 HEADROOM = 1.05  # y axes end 5 % above the largest value drawn
 
-COLOR_DEMAND = "#1f77b4"
-COLOR_FORECAST = "#ff7f0e"
-COLOR_CAPACITY = "#d62728"
-COLOR_WORKLOAD = "#9467bd"
-COLOR_HOLDING = "#2ca02c"
-COLOR_PENALTY = "#d62728"
-COLOR_TOTAL = "#1f77b4"
-COLOR_MARKER = "#111111"
-COLOR_ORDERING = "#8c564b"
+# One colour-blind-safe palette for every chart, screen and PDF (Okabe & Ito 2008, "Color
+# Universal Design"): blue/orange/vermillion/green/purple stay distinct with protanopia,
+# deuteranopia and tritanopia; lines also differ by dash where colours meet.
+COLOR_DEMAND = "#0072B2"  # blue
+COLOR_FORECAST = "#E69F00"  # orange
+COLOR_CAPACITY = "#D55E00"  # vermillion: capacity limits and overflow
+COLOR_WORKLOAD = "#CC79A7"  # reddish purple
+COLOR_HOLDING = "#009E73"  # bluish green
+COLOR_ORDERING = "#56B4E9"  # sky blue
+COLOR_PENALTY = "#D55E00"  # vermillion
+COLOR_TOTAL = "#0072B2"  # blue
+COLOR_MARKER = "#000000"
+FILL_INTERVAL = "rgba(230,159,0,0.20)"  # COLOR_FORECAST, translucent
+HEATMAP_SCALE = "Viridis"  # perceptually uniform and colour-blind safe (not red-yellow-green)
 INTERVAL_ALPHA = 0.18  # opacity of the prediction-interval band
 PLOTLY_TICKFORMAT = ","  # thousands separators on Plotly axes
 

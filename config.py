@@ -47,6 +47,7 @@ ENV_VARS = (
     "GEMINI_TIMEOUT_S",
     "APP_MODE",
     "ADMIN_PASSWORD",
+    "SEED_DEMO_IF_EMPTY",
 )
 # Variables whose values must never be shown (DATABASE_URL embeds the DB password).
 SECRET_ENV_VARS = ("DATABASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "ADMIN_PASSWORD")
@@ -99,6 +100,7 @@ class Settings:
     app_mode: str
     admin_password: str | None = field(repr=False)
     gemini_timeout_s: float = DEFAULT_GEMINI_TIMEOUT_S
+    seed_demo_if_empty: bool = False  # load the demo network at start-up into an empty database
 
     @property
     def read_only(self) -> bool:
@@ -310,6 +312,21 @@ def _check_timeout(raw: str | None, problems: list[str]) -> float:
     return timeout
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _check_flag(name: str, raw: str | None, problems: list[str]) -> bool:
+    """An on/off variable: 1/true/yes/on or 0/false/no/off (unset = off)."""
+    if raw is None:
+        return False
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() not in _FALSE:
+        problems.append(f"{name} must be 1 or 0 (also true/false, yes/no, on/off); got {raw!r}.")
+    return False
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -365,6 +382,7 @@ def load_settings(
         problems.append(f"APP_MODE must be one of {', '.join(APP_MODES)}; got {app_mode!r}.")
     gemini_model = _check_gemini_model(environ, problems)
     gemini_timeout_s = _check_timeout(_read("GEMINI_TIMEOUT_S", environ), problems)
+    seed_demo = _check_flag("SEED_DEMO_IF_EMPTY", _read("SEED_DEMO_IF_EMPTY", environ), problems)
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(
@@ -375,6 +393,7 @@ def load_settings(
         app_mode=app_mode,
         admin_password=_read("ADMIN_PASSWORD", environ),
         gemini_timeout_s=gemini_timeout_s,
+        seed_demo_if_empty=seed_demo,
     )
 
 

@@ -201,7 +201,7 @@ def parse_demand_csv(data: bytes | str, *, max_errors: int = MAX_REPORTED_ERRORS
     >>> bad = parse_demand_csv(b"date,lane,demand\\n2024-02-30,A,1\\n2024-03-01,A,-4\\n")
     >>> [str(e) for e in bad.errors]  # doctest: +NORMALIZE_WHITESPACE
     ["Row 2, column 'date': '2024-02-30' is not a calendar date (February 2024 has 29 days)",
-     "Row 3, column 'demand': volume must be >= 0, got -4"]
+     "Row 3, column 'demand': demand must be >= 0 [units/day], got -4"]
     """
     try:
         text_ok_bytes = _check_bytes(data)
@@ -312,7 +312,8 @@ def _resolve_columns(header: list[str]) -> dict[str, int]:
     ):
         found = [i for i, n in enumerate(normalised) if n in aliases]
         if not found:
-            problems.append(f"missing column '{aliases[0]}' (or {' / '.join(aliases[1:]) or '-'})")
+            alternatives = f" (or {' / '.join(aliases[1:])})" if aliases[1:] else ""
+            problems.append(f"missing column '{aliases[0]}'{alternatives}")
         elif len(found) > 1:
             names = ", ".join(repr(header[i].strip()) for i in found)
             problems.append(f"columns {names} all look like the {canonical} column; keep one")
@@ -667,16 +668,16 @@ def volume_problem(value: float) -> str | None:
     >>> volume_problem(12.0) is None
     True
     >>> volume_problem(float("nan"))
-    'volume must be a number, got NaN'
+    'demand must be a number, got NaN'
     """
     if value != value:
-        return "volume must be a number, got NaN"
+        return "demand must be a number, got NaN"
     if value in (float("inf"), float("-inf")):
-        return f"volume must be finite, got {value}"
+        return f"demand must be finite, got {value}"
     if value < 0:
-        return f"volume must be >= 0, got {value:g}"
+        return f"demand must be >= 0 [units/day], got {value:g}"
     if value > MAX_VOLUME:
-        return f"volume {value:g} exceeds the limit of {MAX_VOLUME:g} units/day"
+        return f"demand {value:g} exceeds the limit of {MAX_VOLUME:g} units/day"
     return None
 
 
@@ -716,15 +717,15 @@ def _parse_volumes(values: pa.Array, *, decimal_comma: bool):
 
     def message(i: int) -> str:
         if numeric_np[i]:
-            return volume_problem(float(volume[i])) or "invalid volume"
+            return volume_problem(float(volume[i])) or "invalid demand"
         raw = values[i].as_py().strip()
         if not raw:
-            return "volume is empty"
+            return "demand is empty"
         word = raw.lower().lstrip("+-")
         if word in ("nan", "na", "n/a", "null", "none"):
-            return f"volume must be a number, got {raw!r}"
+            return f"demand must be a number [units/day], got {raw!r}"
         if word in ("inf", "infinity", "∞"):
-            return f"volume must be finite, got {raw!r}"
-        return f"volume must be a number, got {raw!r}"
+            return f"demand must be finite, got {raw!r}"
+        return f"demand must be a number [units/day], got {raw!r}"
 
     return volume, bad, message

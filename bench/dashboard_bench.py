@@ -14,6 +14,12 @@ Usage::
 
     python bench/dashboard_bench.py [--lanes 50 --days 1095 --large-lanes 1000 --large-days 730]
     python bench/dashboard_bench.py --quick        # 10 lanes x 400 days, 100 lanes for "large"
+    python bench/dashboard_bench.py --demo         # the 24-lane demo only, plus fragment reruns
+
+Fragment reruns: AppTest always reruns the whole script, so the cost of a
+fragment-only rerun (what Streamlit runs when a button inside ``st.fragment``
+is pressed) is measured as an AppTest run of a script that calls just that
+fragment with the same session state and warm caches.
 """
 
 from __future__ import annotations
@@ -157,6 +163,52 @@ def bench_network(path: Path, base: float) -> None:
            median_of(at, [service_level(p) for p in (91.1, 92.2, 94.4)]), base)
 
 
+def _fragment_script(panel: str, lane: str) -> None:
+    """AppTest script: exactly what a fragment rerun of ``panel`` executes."""
+    from domain import Scenario
+    from views import risk, state
+
+    params = state.lane_master(lane)
+    scenario = Scenario(lane=lane, params=params)
+    plan = state.lane_plan(lane, params, None, scenario.horizon_days)
+    {"monte_carlo": risk._monte_carlo, "stress": risk._stress_test,
+     "reconciliation": risk._reconciliation}[panel](scenario, plan)
+
+
+def bench_fragments(path: Path, base: float) -> None:
+    """Risk tab panels: full-page rerun vs the fragment-only rerun a click inside them costs."""
+    from domain import Scenario
+    from views import risk, state
+
+    use(path)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    timed_run(at)
+    lane_code = at.selectbox(key=sidebar.LANE_KEY).value
+    at.session_state[nav.TAB_KEY] = nav.RISK
+    timed_run(at)
+    params = state.lane_master(lane_code)
+    scenario = Scenario(lane=lane_code, params=params)
+    # The planner pressed "Run simulation" and "Run stress test" once: results are cached.
+    at.button(key="risk_mc_run").click()
+    timed_run(at)
+    at.button(key="risk_stress_run").click()
+    timed_run(at)
+    report("Risk tab with simulation + stress results: full rerun",
+           median_of(at, [lambda a: None] * REPEATS), base)
+    shared = {k: at.session_state[k] for k in (risk.MC_REQUEST_KEY, risk.STRESS_REQUEST_KEY)}
+    for panel in ("monte_carlo", "stress", "reconciliation"):
+        frag = AppTest.from_function(_fragment_script, args=(panel, lane_code),
+                                     default_timeout=TIMEOUT_S)
+        for key, value in shared.items():
+            frag.session_state[key] = value
+        frag.session_state["risk_mc_reps"] = at.session_state["risk_mc_reps"]
+        frag.session_state["risk_mc_bootstrap"] = False
+        timed_run(frag)
+        report(f"fragment rerun only: {panel} panel", median_of(frag, [lambda a: None] * REPEATS),
+               base)
+    del scenario
+
+
 def bench_large(path: Path, base: float, lanes: int, days: int) -> None:
     use(path)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
@@ -179,7 +231,21 @@ def main() -> None:
     parser.add_argument("--large-lanes", type=int, default=1000)
     parser.add_argument("--large-days", type=int, default=730)
     parser.add_argument("--quick", action="store_true", help="small databases, for a smoke run")
+    parser.add_argument("--demo", action="store_true",
+                        help="only the 24-lane demo (4 scenario + 20 synthetic lanes x 1,095 days)")
     args = parser.parse_args()
+    if args.demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            demo = Path(tmp) / "demo.sqlite"
+            print(f"seeding the demo (4 scenario + 20 synthetic lanes x 1,095 days): "
+                  f"{seed(demo, 20, 1095):.1f} s")
+            base = baseline_ms()
+            print(f"baseline: AppTest run of a trivial script = {base:.1f} ms")
+            print("24-lane demo:")
+            bench_network(demo, base)
+            print("24-lane demo, Risk tab panels:")
+            bench_fragments(demo, base)
+        return
     if args.quick:
         args.lanes, args.days, args.large_lanes, args.large_days = 10, 400, 100, 400
     with tempfile.TemporaryDirectory() as tmp:

@@ -262,7 +262,7 @@ def test_master_data_save(seeded: Path) -> None:
     at = page()
     lane = at.selectbox(key="data_master_lane").value
     at.number_input(key=f"data_master_{lane}_internal_capacity").set_value(321.0)
-    at.number_input(key=f"data_master_{lane}_return_rate").set_value(0.2)
+    at.number_input(key=f"data_master_{lane}_return_rate").set_value(20.0)  # shown in %
     at.text_input(key=f"data_master_{lane}_name").input("Test lane")
     at.button(key="data_master_save").click()
     run(at)

@@ -181,19 +181,25 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def tab_of(page, label: str):
+    """The tab whose label is ``label`` (found by its text; the Material icon is a glyph)."""
+    return page.get_by_role("tab", name=nav.TITLES[label])
+
+
 def open_tab(page, label: str) -> None:
-    page.get_by_role("tab", name=label).click()
+    tab_of(page, label).click()
     wait_idle(page)
 
 
 def test_every_tab_renders_without_error(page) -> None:
     labels = [t.inner_text().strip() for t in page.get_by_role("tab").all()]
-    assert labels == list(nav.TABS)
+    assert len(labels) == len(nav.TABS)
+    assert all(label.endswith(nav.TITLES[tab]) for label, tab in zip(labels, nav.TABS, strict=True))
     for label in nav.TABS:
         open_tab(page, label)
-        assert page.get_by_role("tab", name=label).get_attribute("aria-selected") == "true"
+        assert tab_of(page, label).get_attribute("aria-selected") == "true"
         assert_no_error(page, label)
-        path = screenshot(page, slug(label))
+        path = screenshot(page, slug(nav.TITLES[label]))
         assert path.stat().st_size > 0
 
 
@@ -238,3 +244,24 @@ def test_export_downloads_the_csv(page) -> None:
     assert content.startswith(b"date,lane,demand\n")
     assert b"BER-MUC" in content
     assert_no_error(page, "export")
+
+
+def test_deep_link_opens_lane_and_tab_and_back_returns(page, server: str) -> None:
+    """``/?lane=HAM-ROT&tab=risk`` opens that view; the URL follows clicks; Back goes back."""
+    page.goto(f"{server}/?lane=HAM-ROT&tab=risk", wait_until="domcontentloaded")
+    page.get_by_role("tab").first.wait_for()
+    wait_idle(page)
+    assert tab_of(page, nav.RISK).get_attribute("aria-selected") == "true"
+    heading = page.locator('[data-testid="stHeading"]', has_text="Risk & resilience").first
+    heading.wait_for()
+    assert "HAM-ROT" in heading.inner_text()
+    assert_no_error(page, "deep link")
+    open_tab(page, nav.FINANCE)
+    page.wait_for_function("() => location.search.includes('tab=finance')")
+    assert "lane=HAM-ROT" in page.url
+    page.go_back()
+    wait_idle(page)
+    page.wait_for_function("() => location.search.includes('tab=risk')")
+    wait_idle(page)
+    assert tab_of(page, nav.RISK).get_attribute("aria-selected") == "true"
+    screenshot(page, "deep_link_risk")

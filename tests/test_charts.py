@@ -131,3 +131,22 @@ def test_network_utilisation_flags_lanes_above_capacity() -> None:
     fig = charts.network_utilisation(table)
     assert list(fig.data[0].y) == pytest.approx([120.0, 50.0])
     assert list(fig.data[0].marker.color) == [charts.COLOR_CAPACITY, charts.COLOR_TOTAL]
+
+
+def test_scenario_cost_curves_add_the_capacity_cost_and_mark_each_target() -> None:
+    from types import SimpleNamespace
+
+    curve = SimpleNamespace(service_levels=[0.5, 0.75, 0.99], total=[300.0, 200.0, 250.0])
+    plans = {
+        "A": SimpleNamespace(cost_curve=curve, cooperation_cost_per_year=1000.0, service_level=0.75),
+        "B": SimpleNamespace(cost_curve=curve, cooperation_cost_per_year=400.0, service_level=0.5),
+    }
+    fig = charts.scenario_cost_curves(plans)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert [t.name for t in lines] == ["A", "B"]
+    assert list(lines[0].y) == pytest.approx([1300.0, 1200.0, 1250.0])
+    assert list(lines[1].y) == pytest.approx([700.0, 600.0, 650.0])
+    markers = [t for t in fig.data if t.mode == "markers"]
+    assert [(m.x[0], m.y[0]) for m in markers] == [(pytest.approx(75.0), pytest.approx(1200.0)),
+                                                   (pytest.approx(50.0), pytest.approx(700.0))]
+    assert lines[0].line.color != lines[1].line.color

@@ -32,9 +32,10 @@ from domain import (
     ValidationError,
     parse_weekday_capacity,
 )
-from views import admin, state
+from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"
+PERCENT = 100.0
 DEFAULT_POLICY = "skip"
 # Duplicate = a row whose (lane, date) is already stored.
 DUPLICATE_POLICIES: dict[str, str] = {
@@ -61,20 +62,17 @@ MASTER_LABELS: dict[str, tuple[str, str]] = {
     "revenue_per_unit": ("Revenue per unit", "Revenue earned per unit delivered."),
     "return_rate": (
         "Return rate",
-        "Share of outbound volume that comes back and is handled again (0.05 = 5 %).",
+        "Share of outbound volume that comes back and is handled again.",
     ),
     "lead_time_mean": ("Lead time mean L", "Mean replenishment lead time."),
     "lead_time_std": ("Lead time std. dev. sigma_L", "Standard deviation of the lead time."),
-    "review_period_days": (
-        "Review period R",
-        "How often stock is reviewed: 0 = continuously, 1 = once a day, 7 = weekly (order up to S).",
-    ),
+    "review_period_days": ("Review period R", "0 = continuous review, 1 = daily, 2..90 = every R days."),
     "capacity_coverage_level": (
-        "Capacity coverage level gamma",
-        "Share of days internal + reserved partner capacity should cover (0.95 = 95 %).",
+        "Capacity coverage level γ",
+        "Share of days internal plus reserved partner capacity should cover the workload.",
     ),
-    "reservation_fee": ("Partner reservation fee", "Fee per unit of daily partner capacity held."),
-    "spot_premium": ("Spot premium", "Extra per unit sent to partners beyond the reservation."),
+    "reservation_fee": ("Reservation fee f", "Fee per reserved partner unit per day; 0 = no contract."),
+    "spot_premium": ("Spot premium", "Extra cost per unit beyond the reservation; 0 = no contract."),
 }
 
 
@@ -287,7 +285,8 @@ def _file_slug(text: str) -> str:
 def report_to_dict(report: Any, *, filename: str, policy: str) -> dict[str, Any]:
     """A plain copy of an ImportReport for ``st.session_state``."""
     errors = pd.DataFrame(
-        [(e.row, e.column, e.message) for e in report.errors],
+        [(e.row, e.column or ("(header)" if e.row == 1 else "(whole file)"), e.message)
+         for e in report.errors],
         columns=["row", "column", "message"],
     )
     return {
@@ -371,17 +370,20 @@ def _export(lane: str, lanes: list[str]) -> None:
         disabled=not lanes,
         icon=":material/download:",
     )
+    exports.history_buttons(lane, lanes)
     st.caption("Columns: date, lane, demand [units/day] - the same format the import reads.")
 
 
 def _import_section(settings: Settings) -> None:
-    st.subheader("Import demand history (CSV)")
+    st.subheader("Import demand history (CSV or Excel)")
     st.caption(
         "One row per lane and day with columns **date** (YYYY-MM-DD or DD.MM.YYYY), **lane** "
         "(or product_name) and **demand** (or volume) in units/day, >= 0. Separator , ; tab "
-        "or |. The whole file is checked first: a file with any bad row imports nothing."
+        "or |, or an Excel workbook (.xlsx: the first sheet or the one you pick, header in "
+        "row 1). The whole file is checked first: a file with any bad row imports nothing."
     )
-    upload = st.file_uploader("CSV file", type=["csv"], key="data_import_file")
+    upload = st.file_uploader("CSV or Excel file", type=["csv", "xlsx"], key="data_import_file")
+    sheet = exports.sheet_picker(upload)  # a workbook: which worksheet (CSV: None)
     policy = st.radio(
         "If a lane already has a value for a day in the file",
         list(DUPLICATE_POLICIES),
@@ -397,7 +399,8 @@ def _import_section(settings: Settings) -> None:
 
         try:
             report = handle_import(
-                upload.getvalue(), upload.name, policy, settings=settings, progress=progress
+                exports.import_bytes(upload, sheet), upload.name, policy, settings=settings,
+                progress=progress,
             )
         except LspError as exc:
             bar.empty()
@@ -427,10 +430,11 @@ def _show_import_report() -> None:
                 f"lanes: {', '.join(report['lanes']) or 'none'})."
             )
         else:
-            st.error(
-                f"Nothing was imported: {report['error_count_total']:,} problem(s) in "
-                f"{report['rows_read']:,} rows. Fix the rows below and upload the file again."
-            )
+            problems = fmt.count(report["error_count_total"], "problem")
+            where = (f"in {fmt.count(report['rows_read'], 'row')}" if report["rows_read"]
+                     else "with the file itself (no rows could be read)")
+            st.error(f"Nothing was imported: {problems} {where}. Fix them and upload the file "
+                     "again.")
         errors: pd.DataFrame = report["errors"]
         if not errors.empty:
             shown = errors.head(SHOWN_ERRORS)
@@ -580,17 +584,19 @@ def _master_section(lane: str, lanes: list[str], settings: Settings) -> None:
         columns = st.columns(2)
         for i, (field, (low, high, unit)) in enumerate(MASTER_DATA_FIELDS.items()):
             label, help_text = MASTER_LABELS.get(field, (field, ""))
-            bound = f"{low:g} to {high:g}" if high is not None else f">= {low:g}"
+            # Fractions are entered in % here as in the sidebar: one unit per quantity.
+            scale, unit = (PERCENT, "%") if unit == "fraction" else (1.0, unit)
+            bound = f"{low * scale:g} to {high * scale:g}" if high is not None else f">= {low:g}"
             values[field] = columns[i % 2].number_input(
                 f"{label} [{unit}]",
-                min_value=float(low),
-                max_value=None if high is None else float(high),
-                value=float(getattr(stored, field)),
-                step=0.01 if unit == "fraction" else 0.5,
-                format="%.2f" if unit == "fraction" else "%.1f",
+                min_value=float(low) * scale,
+                max_value=None if high is None else float(high) * scale,
+                value=float(getattr(stored, field)) * scale,
+                step=0.5,
+                format="%.1f",
                 help=f"{help_text} Valid range: {bound} {unit}.",
                 key=f"data_master_{code}_{field}",
-            )
+            ) / scale
         current = stored.weekday_capacity
         values["weekday_capacity"] = st.text_input(
             "Internal capacity by weekday, Mon..Sun [units/day]",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +10,7 @@ import charts
 from domain import Scenario
 from forecast import method_label
 from planning import LanePlan
-from views import fmt, methods
+from views import exports, fmt, methods
 
 PATTERN_HELP = (
     "Syntetos-Boylan classification of the daily history by the average inter-demand "
@@ -93,19 +94,24 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
             table = pd.DataFrame(
                 {
                     "method": [method_label(m) for m in mase],
-                    "MASE": list(mase.values()),
-                    "chosen": ["✔ chosen" if m == chosen or chosen.endswith(m) else
-                               "✔ in the average" if m in getattr(plan.forecast, "combined", ())
-                               else ""
-                               for m in mase],
+                    "MASE": pd.to_numeric(pd.Series(list(mase.values()), dtype=object),
+                                          errors="coerce"),
+                    "chosen": ["chosen" if m == chosen or chosen.endswith(m) else
+                               "in the average" if m in getattr(plan.forecast, "combined", ())
+                               else "" for m in mase],
                 }
             ).sort_values("MASE", na_position="last")
+            # A method without a backtest score shows a dash, not "None".
+            table["MASE"] = [f"{v:.3f}" if np.isfinite(v) else "—" for v in table["MASE"]]
             st.dataframe(
                 table, hide_index=True, key="ops_mase_table",
-                column_config={"MASE": st.column_config.NumberColumn(
-                    "MASE [–]", format="%.3f",
-                    help="Mean absolute error on the holdout / mean absolute in-sample "
-                         "naive error (dimensionless).")},
+                column_config={
+                    "MASE": st.column_config.TextColumn(
+                        "MASE [–]",
+                        help="Mean absolute error on the holdout / mean absolute in-sample "
+                             "naive error (dimensionless); — = no backtest for this method."),
+                    "chosen": st.column_config.TextColumn("Chosen"),
+                },
             )
         else:
             st.caption("History too short for a backtest: the historical mean is used.")
@@ -117,4 +123,5 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
         st.metric(f"Prediction interval ({fc.interval_level * 100:.0f} %)",
                   f"{float(fc.lower.mean()):,.1f} – {float(fc.upper.mean()):,.1f} units/day",
                   help="Mean lower and upper bound over the horizon.")
+    exports.plan_button(plan)
     methods.render("lane_ops")

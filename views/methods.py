@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 NOTES: dict[str, str] = {
     "watchtower": """
 * **Status** compares the mean of the last 7 days with the lane's own level
-  (the 84 days before): ≥ 1.5 × → 🔴 *Surge Alert*, ≤ 0.5 × → 🟡 *Low Velocity*,
-  otherwise 🟢 *Normal*.
+  (the 84 days before): ≥ 1.5 × → *Surge Alert*, ≤ 0.5 × → *Low Velocity*,
+  otherwise *Normal*.
 * **Utilisation** = required capacity / internal capacity. Required capacity is
   the daily handling flow (forecast workload incl. returns) that is covered on
   α of the days: `C_req = μ_W + z(α)·σ_W` [units/day].
@@ -46,8 +48,8 @@ NOTES: dict[str, str] = {
   lead times to check the normal approximation.
 """,
     "cooperation": """
-* Seed formula: cost/day = C_max·H + (C_req − C_max)·(H + S) when C_req > C_max,
-  otherwise C_req·H.
+* **Capacity cost per day** (first approximation): C_max·H + (C_req − C_max)·(H + S)
+  when the required capacity C_req exceeds the internal capacity C_max, otherwise C_req·H.
 * **Dependency ratio** = overflow / required capacity [%].
 * Required and internal capacity are flows [units/day]; safety stock (a stock,
   in units) is never added to them.
@@ -62,8 +64,22 @@ NOTES: dict[str, str] = {
 }
 
 
+METHODS_FILE = Path(__file__).resolve().parent.parent / "docs" / "METHODS.md"
+
+
+@st.dialog("Methods: derivations and references", width="large")
+def _full_methods() -> None:
+    try:
+        st.markdown(METHODS_FILE.read_text(encoding="utf-8"))
+    except OSError:
+        st.warning(f"{METHODS_FILE.name} is not part of this installation.")
+
+
 def render(topic: str) -> None:
     """An expander with the short method note of ``topic`` (a key of NOTES)."""
-    with st.expander("ℹ️ How the numbers are computed"):
+    with st.expander("How the numbers are computed", icon=":material/info:"):
         st.markdown(NOTES[topic])
-        st.caption("Full derivations and references: docs/METHODS.md")
+        # A link-styled button: the full document opens over the page, the view stays.
+        if st.button("Full derivations and references (METHODS.md)", type="tertiary",
+                     icon=":material/menu_book:", key=f"methods_full_{topic}"):
+            _full_methods()

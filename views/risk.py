@@ -135,6 +135,7 @@ def gap_explanation(analytic: float, simulated: float) -> str | None:
     return MORE_THAN_FORMULA if gap > 0 else LESS_THAN_FORMULA
 
 
+@st.fragment  # its buttons rerun only this panel, not the whole page
 def _monte_carlo(scenario: Scenario, plan: LanePlan) -> None:
     st.subheader("🎲 Monte Carlo digital twin")
     st.caption(
@@ -224,6 +225,7 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
     )
 
 
+@st.fragment  # its buttons rerun only this panel, not the whole page
 def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
     st.markdown("**Stress test** (time to survive / time to recover)")
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
@@ -270,6 +272,7 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
         st.success("Most simulated years ride out this shock without a disruption.")
 
 
+@st.fragment  # its buttons rerun only this panel, not the whole page
 def _reconciliation(scenario: Scenario, plan: LanePlan) -> None:
     st.subheader("Plan vs last 365 days vs simulation")
     st.caption(

@@ -19,13 +19,16 @@ import streamlit as st
 from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from planning import PlanningError
-from views import state
+from scenarios import SavedScenario
+from views import nav, state
 
 LANE_KEY = "sb_lane"
 USE_OPTIMAL_KEY = "sb_use_optimal"
 SERVICE_LEVEL_KEY = "sb_service_level_pct"
 HORIZON_KEY = "sb_horizon_days"
-_GENERATION_KEY = "_sb_generation"  # bumped by "Reset to lane defaults"
+_GENERATION_KEY = "_sb_generation"  # bumped by "Reset to lane defaults" and by loading a scenario
+MASTER_FORM_LANE_KEY = "data_master_lane"  # the Data tab's master-data lane selector
+LOADED_KEY = "_sb_loaded_scenario"  # (generation, SavedScenario) the widgets started from
 
 PERCENT = 100.0
 SERVICE_LEVEL_MIN_PCT = 50.0
@@ -59,10 +62,6 @@ GROUPS: dict[str, tuple[ParamField, ...]] = {
         ParamField("lead_time_std", "Lead time σ_L [days]",
                    "Standard deviation of the lead time, in days. Enters the safety stock "
                    "through σ_LTD = √(L·σ_D² + D²·σ_L²).", 0.1, fmt="%.1f"),
-        ParamField("review_period_days", "Review period R [days]",
-                   "How often stock is reviewed: 0 = continuously, 1 = once a day (r, Q), "
-                   "7 = weekly, ordering up to S. Reorder point, service and penalties are "
-                   "computed for this cycle.", 1.0, fmt="%.0f"),
         ParamField("return_rate", "Return rate [%]",
                    "Share of outbound volume that comes back and is handled again: "
                    "workload = demand × (1 + return rate).", 1.0, scale=PERCENT, fmt="%.1f"),
@@ -74,17 +73,21 @@ GROUPS: dict[str, tuple[ParamField, ...]] = {
         ParamField("partner_surcharge", "Partner surcharge S [EUR/unit]",
                    "Extra cost per unit handled by a partner, on top of the handling cost H.",
                    0.5),
+    ),
+    "Capacity plan & contract": (
         ParamField("capacity_coverage_level", "Capacity coverage level γ [%]",
                    "Share of days on which internal plus reserved partner capacity should cover "
-                   "the workload: sizes the partner capacity to reserve. Independent of the "
-                   "inventory service level α.", 0.5, scale=PERCENT, fmt="%.1f"),
-        ParamField("reservation_fee", "Reservation fee [EUR per reserved unit per day]",
-                   "What a partner charges per unit of daily capacity held for you, used or "
-                   "not. 0 = no reservation contract.", 0.05),
+                   "the workload; sizes the partner capacity to reserve (independent of α).",
+                   0.5, scale=PERCENT, fmt="%.1f"),
+        ParamField("review_period_days", "Review period R [days]",
+                   "How often stock is reviewed: 0 = continuous, 1 = once a day, "
+                   "2..90 = every R days, order up to S.", 1.0, fmt="%.0f"),
+        ParamField("reservation_fee", "Reservation fee f [EUR per reserved unit per day]",
+                   "Fee per unit of partner capacity reserved per day, used or not; 0 = no contract.",
+                   0.05),
         ParamField("spot_premium", "Spot premium [EUR/unit]",
-                   "Extra per unit sent to partners beyond the reservation (spot market). With "
-                   "a fee, the cost-optimal reservation is where P(W > C + K) = fee / premium.",
-                   0.5),
+                   "Extra cost per unit sent to partners beyond the reservation (spot market), on "
+                   "top of handling + surcharge; 0 = no contract.", 0.5),
     ),
     "Costs & revenue": (
         ParamField("holding_cost", "Holding cost h [EUR/unit/year]",
@@ -107,9 +110,14 @@ def param_key(name: str, lane: str) -> str:
     return f"sb_{name}@{lane}#{st.session_state.get(_GENERATION_KEY, 0)}"
 
 
+def _generation() -> int:
+    return int(st.session_state.get(_GENERATION_KEY, 0))
+
+
 def reset_to_lane_defaults() -> None:
     """Button callback: fresh widgets, initialised from the stored master data."""
-    st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
+    st.session_state[_GENERATION_KEY] = _generation() + 1
+    st.session_state.pop(LOADED_KEY, None)
     lane = st.session_state.get(LANE_KEY)
     if lane is not None:
         state.flash("info", f"What-if parameters reset to the stored master data of {lane}.")
@@ -118,6 +126,51 @@ def reset_to_lane_defaults() -> None:
 def select_lane(lane: str) -> None:
     """Make ``lane`` the selected lane (call before the sidebar renders, e.g. a callback)."""
     st.session_state[LANE_KEY] = lane
+
+
+def uses_default_master_data(master: LaneMasterData) -> bool:
+    """True when every planning value of ``master`` is the built-in default (e.g. a lane
+    created by an import without master data)."""
+    defaults = LaneMasterData(code=master.code, name=master.name)
+    return master == defaults
+
+
+def open_master_data() -> None:
+    """Button callback: open the Data tab's master-data form for the selected lane."""
+    st.session_state[nav.TAB_KEY] = nav.DATA
+    st.session_state.pop(MASTER_FORM_LANE_KEY, None)  # the form starts at the sidebar's lane
+
+
+def load_scenario(saved: SavedScenario) -> None:
+    """Put a saved what-if into the sidebar (call before the sidebar renders, e.g. a callback).
+
+    Like "Reset to lane defaults" this starts a new generation of widgets; they
+    take their initial values from the scenario instead of the master data.
+    """
+    generation = _generation() + 1
+    st.session_state[_GENERATION_KEY] = generation
+    st.session_state[LOADED_KEY] = (generation, saved)
+    st.session_state[LANE_KEY] = saved.lane
+    st.session_state[USE_OPTIMAL_KEY] = saved.service_level is None
+    if saved.service_level is not None:
+        pct = round(float(saved.service_level) * PERCENT, 1)
+        st.session_state[SERVICE_LEVEL_KEY] = min(max(pct, SERVICE_LEVEL_MIN_PCT), SERVICE_LEVEL_MAX_PCT)
+    st.session_state[HORIZON_KEY] = min(HORIZON_CHOICES, key=lambda h: abs(h - saved.horizon_days))
+
+
+def loaded_scenario(lane: str) -> SavedScenario | None:
+    """The saved scenario whose values the sidebar's widgets of ``lane`` started from, if any."""
+    loaded = st.session_state.get(LOADED_KEY)
+    if not loaded:
+        return None
+    generation, saved = loaded
+    return saved if generation == _generation() and saved.lane == lane else None
+
+
+def _base_params(master: LaneMasterData) -> LaneMasterData:
+    """Initial values of the what-if widgets: a loaded scenario's, else the master data."""
+    saved = loaded_scenario(master.code)
+    return saved.params if saved is not None else master
 
 
 def _optimal_pct(lane: str, params: LaneMasterData) -> float:
@@ -131,18 +184,23 @@ def _optimal_pct(lane: str, params: LaneMasterData) -> float:
 
 
 def _params_from_widgets(master: LaneMasterData) -> LaneMasterData:
-    """Master data with the what-if widgets' values (stored values where none drawn yet)."""
+    """Master data with the what-if widgets' values (initial values where none drawn yet)."""
+    base = _base_params(master)
     overrides = {}
     for f in FIELDS:
         shown = st.session_state.get(param_key(f.name, master.code))
-        overrides[f.name] = getattr(master, f.name) if shown is None else float(shown) / f.scale
-    return master.with_overrides(**overrides)
+        overrides[f.name] = getattr(base, f.name) if shown is None else float(shown) / f.scale
+    # Fields without a widget (weekday capacity) come from the loaded scenario too.
+    return base.with_overrides(**overrides)
 
 
-def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scenario:
-    """Draw the sidebar and return the planner's scenario."""
+def render(lanes: list[str]) -> Scenario:
+    """Draw the lane selector and the what-if widgets; return the planner's scenario.
+
+    The saved-scenario panel and :func:`footer` follow (drawn by ``app.py``).
+    """
     sb = st.sidebar
-    sb.header("🚛 LSP Capacity Twin")
+    sb.header(":material/local_shipping: LSP Capacity Twin")
     if st.session_state.get(LANE_KEY) not in lanes:
         st.session_state[LANE_KEY] = lanes[0]
     lane = sb.selectbox(
@@ -150,10 +208,18 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
         help="Pick the lane to plan. You can also open a lane from the Network watchtower.",
     )
     master = state.lane_master(lane)
+    if uses_default_master_data(master):
+        sb.warning(
+            f"**{lane}** has no master data of its own: it is planned with the defaults "
+            f"(C_max {master.internal_capacity:g} units/day, lead time L {master.lead_time_mean:g} "
+            f"days, penalty p {master.penalty_cost:g} EUR/unit, …).", icon=":material/warning:")
+        sb.button("Set its master data", icon=":material/edit_note:", key="sb_open_master",
+                  on_click=open_master_data, width="stretch")
 
     sb.subheader("Service level")
+    st.session_state.setdefault(USE_OPTIMAL_KEY, True)  # no value=: a loaded scenario sets it
     use_optimal = sb.checkbox(
-        "Use profit-optimal service level", value=True, key=USE_OPTIMAL_KEY,
+        "Use profit-optimal service level", key=USE_OPTIMAL_KEY,
         help="α* = p / (p + h·T), the critical ratio with T the replenishment cycle in years "
              "(Q/D, or R/365 for periodic review): the service level that maximises the "
              "expected profit (capacity costs do not depend on α).",
@@ -178,31 +244,36 @@ def render(lanes: list[str], settings: Settings, *, database_label: str) -> Scen
     )
 
     sb.subheader("What-if parameters")
+    base = _base_params(master)
     for title, group in GROUPS.items():
         with sb.expander(title, expanded=title == "Capacity & partners"):
             for field in group:
                 low, high = field.bounds
                 st.number_input(
                     field.label, min_value=low, max_value=high, step=field.step,
-                    value=float(getattr(master, field.name)) * field.scale,
+                    value=float(getattr(base, field.name)) * field.scale,
                     format=field.fmt, key=param_key(field.name, lane), help=field.help,
                 )
     params = _params_from_widgets(master)
     changed = [f.label.split(" [")[0] for f in FIELDS if getattr(params, f.name) != getattr(master, f.name)]
     if changed:
-        sb.caption("✏️ What-if differs from the stored master data: " + ", ".join(changed))
+        sb.caption(":material/edit: What-if differs from the stored master data: " + ", ".join(changed))
     else:
         sb.caption("Parameters = the lane's stored master data.")
     sb.button(
-        "↺ Reset to lane defaults", on_click=reset_to_lane_defaults, width="stretch",
+        "Reset to lane defaults", icon=":material/restart_alt:", on_click=reset_to_lane_defaults,
+        width="stretch",
         help="Load the stored master data of this lane back into every what-if field.",
     )
-    _footer(settings, database_label)
-    return Scenario(lane=lane, params=params, service_level=service_level, horizon_days=int(horizon))
+    return Scenario(lane=lane, params=params, service_level=service_level,
+                    horizon_days=int(horizon))
 
 
-def _footer(settings: Settings, database_label: str) -> None:
+def footer(settings: Settings, database_label: str) -> None:
+    """Where the data lives, the access mode and whether the assistant is online."""
     assistant = "online" if settings.gemini_api_key else "offline (no API key)"
     mode = "public, read-only" if settings.read_only else settings.app_mode
     st.sidebar.divider()
-    st.sidebar.caption(f"🗄️ Database: {database_label}  \n🔒 Mode: {mode}  \n🤖 Assistant: {assistant}")
+    st.sidebar.caption(
+        f":material/database: Database: {database_label}  \n:material/lock: Mode: {mode}  \n"
+        f":material/smart_toy: Assistant: {assistant}")

@@ -13,7 +13,7 @@ import streamlit as st
 
 import db
 import planning
-from domain import LaneMasterData
+from domain import LaneMasterData, ValidationError
 
 _FLASH_KEY = "_flash_messages"
 PLAN_CACHE_ENTRIES = 64  # lane plans kept per server process (what-if scenarios)
@@ -83,3 +83,22 @@ def show_flashes() -> None:
     for kind, text in st.session_state.pop(_FLASH_KEY, []):
         getattr(st, kind)(text)
 
+
+
+@st.cache_resource(show_spinner="Loading the demo network into the empty database…")
+def seed_demo_if_empty() -> int:
+    """Start-up seeding for a hosted demo (``SEED_DEMO_IF_EMPTY=1``), once per server process.
+
+    Writes the demo network when the database holds no demand yet and returns
+    the rows written (0 when there was data already).  The operator asked for
+    it in the environment, so it is not a visitor's write and runs in the
+    public read-only mode too.
+    """
+    if db.count_records() > 0:
+        return 0
+    try:
+        rows = db.seed_demo()
+    except ValidationError:  # another server process seeded it a moment ago
+        return 0
+    st.cache_data.clear()
+    return rows

@@ -23,11 +23,11 @@ SEARCH_KEY = "wt_search"
 _VISIBLE_KEY = "_wt_visible_lanes"  # lanes in table order, as the planner last saw them
 _APPLIED_KEY = "_wt_applied_selection"
 
-STATUS_ICONS = {
-    planning.STATUS_NORMAL: "🟢",
-    planning.STATUS_SURGE: "🔴",
-    planning.STATUS_LOW: "🟡",
-    planning.STATUS_NO_DATA: "⚪",
+STATUS_ICONS = {  # shapes in every text font (emoji draw blank boxes without an emoji font)
+    planning.STATUS_NORMAL: "●",
+    planning.STATUS_SURGE: "▲",
+    planning.STATUS_LOW: "▼",
+    planning.STATUS_NO_DATA: "○",
 }
 PERCENT = 100.0
 TABLE_HEIGHT_PX = 560  # ~15 rows visible; the rest scrolls inside the table
@@ -74,7 +74,7 @@ def apply_selection() -> str | None:
 def _display_table(table: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            "status": [f"{STATUS_ICONS.get(s, '⚪')} {s}" for s in table["status"]],
+            "status": [f"{STATUS_ICONS.get(s, '○')} {s}" for s in table["status"]],
             "lane": table["lane"],
             # whole euros: the "localized" format then shows thousands separators only
             "impact_per_year": table["impact_per_year"].round(0),
@@ -203,7 +203,7 @@ def render(network: NetworkPlan) -> None:
     )
     st.dataframe(
         _display_table(shown), key=TABLE_KEY, on_select="rerun", selection_mode="single-row",
-        hide_index=True, column_config=COLUMN_CONFIG, height=TABLE_HEIGHT_PX,
+        hide_index=True, column_config=COLUMN_CONFIG, height=fmt.table_height(len(shown), TABLE_HEIGHT_PX),
     )
     if len(shown):
         st.plotly_chart(charts.network_utilisation(shown), key="wt_util_chart")

@@ -1,6 +1,9 @@
-"""Take the README screenshots: seed a demo database, start the app, click through it.
+"""Take the screenshots: seed a demo database, start the app, click through every tab.
 
 Run: python docs/screenshots/make.py   (needs Debian's /usr/bin/chromium and playwright)
+
+Writes ``<tab>.png`` (README, 1,440 px wide) and ``<tab>_1280.png`` / ``<tab>_1600.png``
+(the two laptop/desktop widths every UI change is checked at).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ OUT = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1440, "height": 1000}
+CHECK_WIDTHS = (1280, 1600)  # px
 MAX_HEIGHT = 3200  # px; Streamlit scrolls inside its main container, so grow the viewport
 
 
@@ -41,18 +45,34 @@ def _wait_idle(page) -> None:
     )
 
 
+def _save_example_scenarios(path: str) -> None:
+    """Two saved what-ifs of BER-MUC, so the Finance tab shows the comparison."""
+    os.environ["LSP_SQLITE_PATH"] = path
+    os.environ.pop("DATABASE_URL", None)
+    import db
+    from scenarios import SavedScenario
+
+    master = db.get_lane_master("BER-MUC")
+    db.save_scenario(SavedScenario(
+        name="Peak: +25 % capacity", lane="BER-MUC",
+        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))))
+    db.save_scenario(SavedScenario(name="Lean: α 90 %", lane="BER-MUC", params=master,
+                                   service_level=0.90))
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     from views import nav
 
-    shots = {nav.WATCHTOWER: "watchtower.png", nav.LANE_OPS: "lane_operations.png",
-             nav.RISK: "risk_simulation.png", nav.COOPERATION: "cooperation.png",
-             nav.FINANCE: "finance.png"}
+    shots = {nav.WATCHTOWER: "watchtower", nav.LANE_OPS: "lane_operations",
+             nav.RISK: "risk_simulation", nav.COOPERATION: "cooperation",
+             nav.FINANCE: "finance", nav.DATA: "data", nav.ANALYST: "analyst"}
     workdir = Path(tempfile.mkdtemp())
     env = {**os.environ, "LSP_SQLITE_PATH": str(workdir / "demo.sqlite")}
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "seed_data.py", "--yes", "--lanes", "20"], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _save_example_scenarios(env["LSP_SQLITE_PATH"])
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -72,20 +92,23 @@ def main() -> None:
             page.goto(f"http://127.0.0.1:{port}")
             page.get_by_role("tab").first.wait_for(timeout=120_000)
             _wait_idle(page)
-            for label, name in shots.items():
-                page.set_viewport_size(VIEWPORT)
-                page.get_by_role("tab", name=label).click()
-                _wait_idle(page)
-                if name == "risk_simulation.png":
-                    page.get_by_role("button", name="Run simulation").click()
+            widths = [(VIEWPORT["width"], "")] + [(w, f"_{w}") for w in CHECK_WIDTHS]
+            for width, suffix in widths:
+                for label, name in shots.items():
+                    page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
+                    page.get_by_role("tab", name=nav.TITLES[label]).click()
                     _wait_idle(page)
-                height = page.evaluate(
-                    "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-                page.set_viewport_size({"width": VIEWPORT["width"],
-                                        "height": min(max(height, VIEWPORT["height"]), MAX_HEIGHT)})
-                page.wait_for_timeout(600)  # charts re-layout to the new size
-                page.screenshot(path=str(OUT / name), full_page=True)
-                print("wrote", OUT / name)
+                    if name == "risk_simulation" and not suffix:
+                        page.get_by_role("button", name="Run simulation").click()
+                        _wait_idle(page)
+                    height = page.evaluate(
+                        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+                    page.set_viewport_size({"width": width,
+                                            "height": min(max(height, VIEWPORT["height"]), MAX_HEIGHT)})
+                    page.wait_for_timeout(600)  # charts re-layout to the new size
+                    path = OUT / f"{name}{suffix}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    print("wrote", path)
             browser.close()
     finally:
         server.terminate()
