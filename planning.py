@@ -28,6 +28,7 @@ Definitions (see docs/METHODS.md, section "Planning layer"):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -237,12 +238,20 @@ class LanePlan:
     # forecast, charts
     forecast: ForecastView
     cost_curve: CostCurve
-    profit_landscape: ProfitLandscape
     unit_economics: UnitEconomics
     expected_profit_per_year: float  # EUR/year at the target service level
     overflow_model: str = "normal"  # "normal" loss function or "empirical" (the lane's own days)
     last_date: pd.Timestamp | None = None  # last day with data
     stale_since: pd.Timestamp | None = None  # set when the lane has no data up to the network's today
+    kernel_inputs: KernelInputs | None = field(default=None, repr=False, compare=False)
+    kernel_figures: KernelFigures | None = field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def profit_landscape(self) -> ProfitLandscape:
+        """Expected profit over alpha x sigma_L (computed on first use: only the Finance view needs it)."""
+        if self.kernel_inputs is None or self.kernel_figures is None:
+            raise PlanningError("this plan carries no kernel inputs for a profit landscape")
+        return profit_landscape(self.kernel_inputs, self.kernel_figures)
     notes: tuple[str, ...] = field(default_factory=tuple)  # caveats worth showing
 
 
@@ -975,7 +984,7 @@ def plan_lane(
         cooperation_cost_per_year=one(k.cooperation_cost_per_year),
         money_at_stake_per_year=one(k.money_at_stake_per_year),
         resilience=score, forecast=fview, cost_curve=cost_curve(inputs, k),
-        profit_landscape=profit_landscape(inputs, k), unit_economics=unit_economics(k, params),
+        kernel_inputs=inputs, kernel_figures=k, unit_economics=unit_economics(k, params),
         expected_profit_per_year=one(k.profit_per_year),
         overflow_model="empirical" if bool(inputs.empirical is not None and inputs.empirical[0])
         else "normal",
