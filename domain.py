@@ -78,7 +78,8 @@ class LaneMasterData:
     weekday_capacity : tuple of 7 floats, optional
         Internal capacity Monday..Sunday [units/day]; ``None`` = flat
         ``internal_capacity`` every day (e.g. ``(320,)*5 + (160, 0)`` for a
-        lane without a Sunday shift).
+        lane without a Sunday shift).  The pattern is scaled so that its largest
+        day equals ``internal_capacity`` (see :meth:`capacity_by_weekday`).
     """
 
     code: str
@@ -115,10 +116,18 @@ class LaneMasterData:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def capacity_by_weekday(self) -> tuple[float, ...]:
-        """Internal capacity Monday..Sunday [units/day] (flat when not set)."""
+        """Internal capacity Monday..Sunday [units/day] (flat when no weekday pattern is set).
+
+        ``internal_capacity`` is the capacity of a full day: a weekday pattern is scaled so
+        that its largest day equals it, so a what-if on C_max moves every day in proportion
+        (e.g. pattern 320 x 5, 160, 0 with C_max 400 -> 400 x 5, 200, 0).
+        """
         if self.weekday_capacity is None:
             return (float(self.internal_capacity),) * 7
-        return tuple(float(c) for c in self.weekday_capacity)
+        pattern = [float(c) for c in self.weekday_capacity]
+        top = max(pattern)
+        scale = float(self.internal_capacity) / top if top > 0 else 0.0
+        return tuple(c * scale for c in pattern)
 
 
 # (field, lower bound, upper bound or None, unit) -- used for validation and UI help text.

@@ -143,35 +143,12 @@ count = fmt_count
 
 # --- forecasting methods in the planner's words ---------------------------------------
 
-METHOD_LABELS: dict[str, str] = {
-    "linear_trend": "linear trend",
-    "seasonal_naive": "seasonal naive (repeat last season)",
-    "seasonal_profile": "seasonal profile",
-    "ses": "simple exponential smoothing",
-    "croston_sba": "Croston (SBA) for intermittent demand",
-    "tsb": "TSB for intermittent demand",
-    "mean": "historical mean (short history)",
-}
-WEEKLY_PREFIX = "weekly "
-
-
 def method_label(method: str) -> str:
-    """The planner's name of a forecasting method, e.g. ``"weekly seasonal_profile"`` ->
-    ``"seasonal profile (on weekly totals)"``.
-
-    Uses ``forecast.method_label`` when that module provides one, so there is a
-    single spelling once it exists.
+    """The planner's name of a forecasting method: one spelling, ``forecast.method_label``.
 
     >>> method_label("weekly linear_trend")
-    'linear trend (on weekly totals)'
+    'Straight-line trend (weekly totals split into weekdays)'
     """
-    import forecast
+    from forecast import method_label as forecast_method_label
 
-    own = getattr(forecast, "method_label", None)
-    if callable(own):
-        return str(own(method))
-    text = str(method)
-    weekly = text.startswith(WEEKLY_PREFIX)
-    base = text[len(WEEKLY_PREFIX):] if weekly else text
-    label = METHOD_LABELS.get(base, base.replace("_", " "))
-    return f"{label} (on weekly totals)" if weekly else label
+    return str(forecast_method_label(method))

@@ -55,12 +55,16 @@ SCENARIO_MASTER = (
         holding_cost=9.0, penalty_cost=18.0, partner_surcharge=3.0, order_cost=180.0,
         handling_cost=2.8, revenue_per_unit=14.0, return_rate=0.18,
         lead_time_mean=2.0, lead_time_std=0.6,
+        # a reduced Saturday shift and a skeleton Sunday crew
+        weekday_capacity=(320.0, 320.0, 320.0, 320.0, 320.0, 240.0, 120.0),
     ),
     LaneMasterData(
         code="HAM-ROT", name="Hamburg-Rotterdam industrial (over capacity)",
         internal_capacity=150.0, holding_cost=15.0, penalty_cost=40.0, partner_surcharge=5.0,
         order_cost=400.0, handling_cost=4.2, revenue_per_unit=22.0, return_rate=0.02,
         lead_time_mean=4.0, lead_time_std=1.0,
+        # a partner contract: capacity held at 0.60 EUR/unit/day, spot volume +6 EUR/unit
+        reservation_fee=0.6, spot_premium=6.0,
     ),
     LaneMasterData(
         code="FRA-PAR", name="Frankfurt-Paris pharma (demand shocks)", internal_capacity=60.0,

@@ -239,6 +239,9 @@ def handle_save_master(
     fields = dict(values)
     if isinstance(fields.get("weekday_capacity"), str):
         fields["weekday_capacity"] = parse_weekday_capacity(fields["weekday_capacity"])
+    if fields.get("weekday_capacity"):
+        # C_max is the capacity of the busiest day of the pattern (what-ifs scale the pattern)
+        fields["internal_capacity"] = max(fields["weekday_capacity"])
     master = LaneMasterData(code=code, **fields)  # validates every field
     db.save_lane_master(master)
     state.clear_caches()
