@@ -241,10 +241,17 @@ class LanePlan:
     unit_economics: UnitEconomics
     expected_profit_per_year: float  # EUR/year at the target service level
     overflow_model: str = "normal"  # "normal" loss function or "empirical" (the lane's own days)
+    weekday_factors: tuple[float, ...] = (1.0,) * 7  # demand multipliers Mon..Sun (1 = no pattern)
     last_date: pd.Timestamp | None = None  # last day with data
     stale_since: pd.Timestamp | None = None  # set when the lane has no data up to the network's today
     kernel_inputs: KernelInputs | None = field(default=None, repr=False, compare=False)
     kernel_figures: KernelFigures | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def demand_base_std(self) -> float:
+        """sigma of D_t / f(weekday) [units/day]: the day-to-day spread around the weekday pattern."""
+        base = None if self.kernel_inputs is None else self.kernel_inputs.base_std
+        return float(base[0]) if base is not None else self.stats.demand_std
 
     @functools.cached_property
     def profit_landscape(self) -> ProfitLandscape:
@@ -413,6 +420,51 @@ def _recent_and_baseline(per_day: np.ndarray, period_days: float) -> tuple[np.nd
     return recent, baseline
 
 
+# --------------------------------------------------------------------------- weekday pattern
+
+WEEKDAY_SIGNIFICANCE = 0.99  # a weekday pattern is used when its F-test clears 99 %
+WEEKDAY_MIN_DAYS = 28  # at least four weeks of days
+
+
+def weekday_profile(daily: np.ndarray, weekday: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weekday demand factors and the spread around them, per lane (vectorised).
+
+    ``daily`` (lanes, days) [units/day], NaN where a lane has no day; ``weekday``
+    (lanes, days) 0 = Monday.  Returns ``factors`` (lanes, 7) = mean of each weekday /
+    overall mean, and ``base_std`` (lanes,) [units/day] = sample std of D_t / f(t).
+    Demand is then modelled as D_t = f(t) X_t with X_t i.i.d. (mean mu, std base_std).
+    The pattern is used only where a one-way ANOVA F-test of the weekday means is
+    significant at WEEKDAY_SIGNIFICANCE (Montgomery 2017, *Design and Analysis of
+    Experiments*, ch. 3); otherwise every factor is 1 and base_std is the plain std.
+    """
+    from scipy.stats import f as f_dist
+
+    valid = np.isfinite(daily)
+    n = valid.sum(axis=1)
+    values = np.where(valid, daily, 0.0)
+    mean = values.sum(axis=1) / np.maximum(n, 1)
+    sums = np.stack([np.where(weekday == d, values, 0.0).sum(axis=1) for d in range(7)], axis=1)
+    counts = np.stack([(valid & (weekday == d)).sum(axis=1) for d in range(7)], axis=1)
+    day_mean = np.where(counts > 0, sums / np.maximum(counts, 1), mean[:, None])
+    fitted = np.take_along_axis(day_mean, np.clip(weekday, 0, 6), axis=1)
+    within = np.where(valid, (values - fitted) ** 2, 0.0).sum(axis=1)
+    between = (counts * (day_mean - mean[:, None]) ** 2).sum(axis=1)
+    dof_within = np.maximum(n - 7, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = (between / 6.0) / (within / dof_within)
+    critical = f_dist.ppf(WEEKDAY_SIGNIFICANCE, 6, dof_within)
+    use = (n >= WEEKDAY_MIN_DAYS) & (mean > 0) & (counts.min(axis=1) > 0) & (
+        np.nan_to_num(statistic, nan=0.0, posinf=np.inf) > critical)
+    factors = np.where(use[:, None], day_mean / np.where(mean > 0, mean, 1.0)[:, None], 1.0)
+    applied = np.take_along_axis(factors, np.clip(weekday, 0, 6), axis=1)
+    base = np.where(valid & (applied > 0), values / np.where(applied > 0, applied, 1.0), np.nan)
+    base_n = np.isfinite(base).sum(axis=1)
+    base_mean = np.nansum(base, axis=1) / np.maximum(base_n, 1)
+    squares = np.nansum((base - base_mean[:, None]) ** 2, axis=1)
+    base_std = np.sqrt(squares / np.maximum(base_n - 1, 1))
+    return factors, base_std
+
+
 # --------------------------------------------------------------------------- the kernel
 
 
@@ -435,15 +487,21 @@ class KernelInputs:
     # no day; used for the overflow where the normal model is poor (``empirical``)
     window: np.ndarray | None = None
     empirical: np.ndarray | None = None  # bool per lane
+    weekday_factors: np.ndarray | None = None  # (lanes, 7) demand multipliers Mon..Sun
+    base_std: np.ndarray | None = None  # sigma of D_t / f(t) [units/day]
+    window_weekday: np.ndarray | None = None  # (lanes, days) weekday of each window day
 
     def repeat(self, n: int) -> KernelInputs:
         """The same single lane, ``n`` times (for grids over alpha or sigma_L)."""
+        def rows(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else np.repeat(a, n, axis=0)
+
         return KernelInputs(
             np.repeat(self.demand_mean, n), np.repeat(self.demand_std, n),
             np.repeat(self.tail_risk, n), np.repeat(self.weekday_capacity, n, axis=0),
-            {k: np.repeat(v, n) for k, v in self.p.items()},
-            None if self.window is None else np.repeat(self.window, n, axis=0),
-            None if self.empirical is None else np.repeat(self.empirical, n),
+            {k: np.repeat(v, n) for k, v in self.p.items()}, rows(self.window),
+            rows(self.empirical), rows(self.weekday_factors), rows(self.base_std),
+            rows(self.window_weekday),
         )
 
 
@@ -522,29 +580,33 @@ def _order_quantity(annual_demand: np.ndarray, order_cost: np.ndarray, holding_c
 def weekly_overflow(
     workload_mean: np.ndarray, workload_std: np.ndarray, weekday_capacity: np.ndarray
 ) -> np.ndarray:
-    """Expected overflow per year [units/year] of a stationary daily workload.
+    """Expected overflow per year [units/year] of a daily workload with a weekly rhythm.
 
-    ``365/7 x sum over weekdays of E[(W - C_weekday)^+]`` with
-    ``E[(W - C)^+] = sigma_W G((C - mu_W)/sigma_W)`` (cooperation.expected_overflow).
+    ``365/7 x sum over weekdays d of E[(W_d - C_d)^+]`` with
+    ``E[(W - C)^+] = sigma_W G((C - mu_W)/sigma_W)`` (cooperation.expected_overflow);
+    ``workload_mean``/``workload_std`` are (lanes,) or (lanes, 7) per weekday [units/day].
     """
-    per_day = cooperation.expected_overflow(
-        workload_mean[:, None], workload_std[:, None], weekday_capacity
-    )
+    mean = workload_mean if workload_mean.ndim == 2 else workload_mean[:, None]
+    std = workload_std if workload_std.ndim == 2 else workload_std[:, None]
+    per_day = cooperation.expected_overflow(mean, std, weekday_capacity)
     return np.asarray(per_day, dtype=float).mean(axis=1) * DAYS_PER_YEAR
 
 
 def empirical_overflow(
-    daily_demand: np.ndarray, return_rate: np.ndarray, weekday_capacity: np.ndarray
+    base_days: np.ndarray, weekday_factors: np.ndarray, return_rate: np.ndarray,
+    weekday_capacity: np.ndarray,
 ) -> np.ndarray:
     """Expected overflow per year [units/year] from the lane's own days (no normal assumption).
 
-    ``365/7 x sum over weekdays of mean_d (D_d (1 + return rate) - C_weekday)^+`` over
-    the statistics window: each past day is an equally likely next day
-    (the twin's bootstrap), set against every weekday's capacity.
+    ``365/7 x sum over weekdays d of mean_i (f_d x_i (1 + return rate) - C_d)^+`` with
+    ``x_i = D_i / f(i)`` the lane's days of the statistics window without their weekday
+    factor: each past day is an equally likely next day (the twin's bootstrap), scaled
+    to weekday d and set against that weekday's capacity.
     """
-    work = daily_demand * (1.0 + return_rate)[:, None]
+    work = base_days * (1.0 + return_rate)[:, None]
     per_weekday = np.stack(
-        [np.nanmean(np.maximum(work - weekday_capacity[:, d : d + 1], 0.0), axis=1) for d in range(7)],
+        [np.nanmean(np.maximum(weekday_factors[:, d : d + 1] * work - weekday_capacity[:, d : d + 1],
+                               0.0), axis=1) for d in range(7)],
         axis=1,
     )
     return np.nan_to_num(per_weekday).mean(axis=1) * DAYS_PER_YEAR
@@ -598,22 +660,33 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
     w_mean, w_std = mu * factor, sd * factor
     caps = inputs.weekday_capacity
     cap_mean = caps.mean(axis=1)
+    lanes = mu.size
+    weekday = np.ones((lanes, 7)) if inputs.weekday_factors is None else inputs.weekday_factors
+    base_sd = sd if inputs.base_std is None else inputs.base_std
+    # D_t = f(weekday) X_t: workload of weekday d has mean f_d mu_W and spread f_d sigma_X (1 + r)
+    w_mean_day = weekday * w_mean[:, None]
+    w_std_day = weekday * (base_sd * factor)[:, None]
     gamma = p["capacity_coverage_level"]
-    required = w_mean + norm.ppf(gamma) * w_std
-    reserve = np.maximum(required[:, None] - caps, 0.0).max(axis=1)
+    quantile_day = w_mean_day + norm.ppf(gamma)[:, None] * w_std_day
+    required = quantile_day.max(axis=1)
+    reserve = np.maximum(quantile_day - caps, 0.0).max(axis=1)
     k_opt = np.asarray(cooperation.cost_optimal_reservation(
-        w_mean[:, None], w_std[:, None], caps, reservation_fee=p["reservation_fee"][:, None],
+        w_mean_day, w_std_day, caps, reservation_fee=p["reservation_fee"][:, None],
         spot_premium=p["spot_premium"][:, None]), dtype=float).max(axis=1)
     workload_year = w_mean * DAYS_PER_YEAR
     contract = (p["reservation_fee"] > 0) | (p["spot_premium"] > 0)
     reserved = np.where(contract, reserve, 0.0)
-    overflow_year = weekly_overflow(w_mean, w_std, caps)
-    spot_year = weekly_overflow(w_mean, w_std, caps + reserved[:, None])
+    overflow_year = weekly_overflow(w_mean_day, w_std_day, caps)
+    spot_year = weekly_overflow(w_mean_day, w_std_day, caps + reserved[:, None])
     if inputs.empirical is not None and inputs.window is not None and inputs.empirical.any():
         rows = np.flatnonzero(inputs.empirical)
         rate = p["return_rate"][rows]
-        overflow_year[rows] = empirical_overflow(inputs.window[rows], rate, caps[rows])
-        spot_year[rows] = empirical_overflow(inputs.window[rows], rate, caps[rows] + reserved[rows, None])
+        base = inputs.window[rows]
+        if inputs.window_weekday is not None:
+            applied = np.take_along_axis(weekday[rows], np.clip(inputs.window_weekday[rows], 0, 6), axis=1)
+            base = base / np.where(applied > 0, applied, 1.0)
+        overflow_year[rows] = empirical_overflow(base, weekday[rows], rate, caps[rows])
+        spot_year[rows] = empirical_overflow(base, weekday[rows], rate, caps[rows] + reserved[rows, None])
     spot_year = np.where(contract, spot_year, 0.0)
     internal_year = workload_year - overflow_year
     dependency = np.where(workload_year > 0, overflow_year / np.where(workload_year > 0, workload_year, 1.0), 0.0)
@@ -657,21 +730,30 @@ PARAM_NAMES = (
 def kernel_inputs(
     masters: list[LaneMasterData], demand_mean: np.ndarray, demand_std: np.ndarray,
     tail_risk: np.ndarray, daily_window: np.ndarray | None = None,
+    window_weekday: np.ndarray | None = None,
 ) -> KernelInputs:
     """Stack the lanes' master data into the kernel's arrays.
 
     ``daily_window`` (lanes, days) [units/day], NaN where a lane has no daily
-    history (weekly/monthly lanes): lanes whose days are too skewed for the
-    normal model take their overflow from these days instead.
+    history (weekly/monthly lanes), with ``window_weekday`` (0 = Monday) for each
+    of its days: gives each lane's weekday demand pattern (``weekday_profile``), and
+    lanes whose days are too skewed for the normal model take their overflow from
+    these days instead.
     """
     p = {n: np.array([float(getattr(m, n)) for m in masters], dtype=float) for n in PARAM_NAMES}
     caps = np.array([m.capacity_by_weekday() for m in masters], dtype=float).reshape(len(masters), 7)
-    empirical = None
+    mean = np.asarray(demand_mean, dtype=float)
+    std = np.asarray(demand_std, dtype=float)
+    empirical = factors = base_std = None
     if daily_window is not None:
         has_days = np.isfinite(daily_window).sum(axis=1) >= 2
         empirical = has_days & normal_is_poor(np.where(has_days[:, None], daily_window, 1.0))
-    return KernelInputs(np.asarray(demand_mean, dtype=float), np.asarray(demand_std, dtype=float),
-                        np.asarray(tail_risk, dtype=float), caps, p, daily_window, empirical)
+        if window_weekday is not None:
+            factors, base_std = weekday_profile(daily_window, window_weekday)
+            factors = np.where(has_days[:, None], factors, 1.0)
+            base_std = np.where(has_days, base_std, std)
+    return KernelInputs(mean, std, np.asarray(tail_risk, dtype=float), caps, p, daily_window,
+                        empirical, factors, base_std, window_weekday)
 
 
 # --------------------------------------------------------------------------- chart data
@@ -752,6 +834,13 @@ class LaneHistory:
     @property
     def period_days(self) -> float:
         return _period_days(self.period)
+
+    def kernel_window(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """(daily window (1, days), weekday of each day) for the kernel; NaN for non-daily lanes."""
+        if self.period != "day":
+            return np.full((1, 2), np.nan), None
+        weekday = np.asarray(self.series.index[-self.window.size:].weekday, dtype=np.int64)
+        return self.window[None, :], weekday[None, :]
 
     @property
     def daily(self) -> pd.Series:
@@ -920,9 +1009,9 @@ def plan_lane(
             raise
         raise PlanningError(str(exc)) from None
     stats = lane.stats
-    window = lane.window[None, :] if lane.period == "day" else np.full((1, 2), np.nan)
+    window, weekday = lane.kernel_window()
     inputs = kernel_inputs([params], np.array([stats.demand_mean]), np.array([stats.demand_std]),
-                           np.array([lane.tail_risk]), window)
+                           np.array([lane.tail_risk]), window, weekday)
     k = kernel(inputs, None if service_level is None else np.array([float(service_level)]))
     fview = _forecast_view(lane.series, lane.period, int(horizon_days), params)
     kernel_score = k.resilience_score
@@ -988,6 +1077,8 @@ def plan_lane(
         expected_profit_per_year=one(k.profit_per_year),
         overflow_model="empirical" if bool(inputs.empirical is not None and inputs.empirical[0])
         else "normal",
+        weekday_factors=tuple(float(f) for f in (
+            inputs.weekday_factors[0] if inputs.weekday_factors is not None else np.ones(7))),
         notes=_notes(k, stats, params, lane), last_date=lane.last_date, stale_since=lane.stale_since,
     )
 
@@ -1096,6 +1187,7 @@ class _NetworkRows:
     pattern: np.ndarray
     replay: np.ndarray
     window: np.ndarray  # (lanes, STATS_WINDOW_DAYS) daily demand, NaN-padded / NaN for non-daily
+    weekday: np.ndarray  # (lanes, STATS_WINDOW_DAYS) weekday of each window day, 0 = Monday
 
 
 def _daily_full_rows(
@@ -1131,6 +1223,7 @@ def _daily_full_rows(
         "baseline": baseline, "status": status, "replay": replay,
         "latest": matrix[np.arange(len(last)), last],
         "pattern": np.asarray(forecast.classify_demand_patterns(window)),
+        "weekday": weekday,
     }
 
 
@@ -1171,6 +1264,7 @@ def _network_rows(
         baseline=np.zeros(n), mean=np.zeros(n), std=np.zeros(n), tail=np.zeros(n),
         status=np.full(n, STATUS_NORMAL, dtype=object), pattern=np.full(n, "smooth", dtype=object),
         replay=np.zeros(n), window=np.full((n, STATS_WINDOW_DAYS), np.nan),
+        weekday=np.zeros((n, STATS_WINDOW_DAYS), dtype=np.int64),
     )
     idx = np.flatnonzero(full)
     if idx.size:
@@ -1180,6 +1274,7 @@ def _network_rows(
         rows.status[idx] = fast["status"]
         rows.pattern[idx] = fast["pattern"]
         rows.window[idx] = fast["window"]
+        rows.weekday[idx] = fast["weekday"]
     as_of = days[-1]
     by_lane = None
     for i in np.flatnonzero(~full):
@@ -1196,6 +1291,7 @@ def _network_rows(
         rows.replay[i] = replay_overflow(lane, masters[i])
         if lane.period == "day":
             rows.window[i, -lane.window.size:] = lane.window
+            rows.weekday[i, -lane.window.size:] = lane.series.index[-lane.window.size:].weekday
     # a lane whose records stop before the network's today: flagged, never zero-filled
     for i in range(n):
         period_days = _period_days(rows.period[i])
@@ -1227,7 +1323,7 @@ def plan_network(
         return NetworkPlan(empty, None, 0.0, 0.0, 0.0, (), 0.0, 0.0, 0.0, 0.0, {})
     params = [masters.get(lane) or LaneMasterData(code=lane, name=lane) for lane in lanes]
     rows = _network_rows(demand, lanes, days, matrix, recorded, params)
-    k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail, rows.window),
+    k = kernel(kernel_inputs(params, rows.mean, rows.std, rows.tail, rows.window, rows.weekday),
                None if service_level is None else np.full(len(lanes), float(service_level)))
     table = pd.DataFrame({
         "lane": lanes,

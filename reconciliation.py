@@ -88,7 +88,7 @@ def simulation_kwargs(plan: LanePlan) -> dict[str, object]:
     days (skewed demand), the twin bootstraps those same days.
     """
     location, scale = simulation.censored_normal_parameters(plan.stats.demand_mean,
-                                                            plan.stats.demand_std)
+                                                            plan.demand_base_std)
     kwargs: dict[str, object] = {
         **simulation.lane_simulation_kwargs(plan.params),
         **_policy_kwargs(plan),
@@ -96,9 +96,13 @@ def simulation_kwargs(plan: LanePlan) -> dict[str, object]:
         "demand_std": scale,
         "days": int(DAYS_PER_YEAR),
     }
+    factors = np.asarray(plan.weekday_factors, dtype=float)
+    if not np.allclose(factors, 1.0):  # the lane's weekday pattern meets its weekday capacity
+        kwargs["demand_weekday_factors"] = tuple(factors)
     if plan.overflow_model == "empirical":  # skewed days: the twin draws the lane's own days
-        kwargs.update(demand_mean=None, demand_std=None,
-                      demand_history=plan.history.to_numpy(dtype=float)[-int(DAYS_PER_YEAR):])
+        days = plan.history.iloc[-int(DAYS_PER_YEAR):]
+        base = days.to_numpy(dtype=float) / factors[np.asarray(days.index.weekday)]
+        kwargs.update(demand_mean=None, demand_std=None, demand_history=base)
     return kwargs
 
 

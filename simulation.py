@@ -309,10 +309,17 @@ class _Plan:
     partner_surcharge: float
     revenue_per_unit: float
     weekday_capacity: tuple[float, ...] | None = None  # Mon..Sun [units/day]; day 0 is a Monday
+    weekday_demand: tuple[float, ...] | None = None  # Mon..Sun demand multipliers; day 0 is a Monday
 
     @property
     def total_days(self) -> int:
         return self.warmup_days + self.days
+
+    def demand_factor_by_day(self) -> np.ndarray | None:
+        """Weekday demand multiplier of every simulated day, or None (every day alike)."""
+        if self.weekday_demand is None:
+            return None
+        return np.asarray(self.weekday_demand, dtype=float)[np.arange(self.total_days) % 7]
 
     def capacity_by_day(self) -> np.ndarray:
         """Internal capacity of every simulated day [units/day] (weekday pattern or flat)."""
@@ -372,6 +379,16 @@ def _weekday_capacity(value: Any) -> tuple[float, ...] | None:
     return values
 
 
+def _weekday_demand(value: Any) -> tuple[float, ...] | None:
+    """Seven demand multipliers Monday..Sunday (>= 0), or None."""
+    if value is None:
+        return None
+    values = tuple(_check_number("demand_weekday_factors", v) for v in np.asarray(value, dtype=float).ravel())
+    if len(values) != 7:
+        raise ValueError(f"demand_weekday_factors must be 7 numbers (Monday..Sunday), got {len(values)}")
+    return values
+
+
 def _capacity_level(value: Any) -> float:
     """Mean daily internal capacity [units/day] of a flat figure or a weekday pattern."""
     pattern = _weekday_capacity(value)
@@ -409,6 +426,7 @@ def _make_plan(
     partner_surcharge: float,
     revenue_per_unit: float,
     warmup_days: int | None,
+    demand_weekday_factors: Any = None,
 ) -> _Plan:
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
@@ -455,6 +473,7 @@ def _make_plan(
         replications=reps,
         internal_capacity=_capacity_level(internal_capacity),
         weekday_capacity=_weekday_capacity(internal_capacity),
+        weekday_demand=_weekday_demand(demand_weekday_factors),
         partner_capacity=_check_number("partner_capacity", partner_capacity, allow_inf=True),
         return_rate=rate,
         holding_cost=_check_number("holding_cost", holding_cost),
@@ -1006,6 +1025,7 @@ def simulate_policy(
     warmup_days: int | None = None,
     rng: np.random.Generator | None = None,
     seed: int | None = None,
+    demand_weekday_factors: Any = None,
 ) -> SimulationResult:
     """Simulate one lane under an (r, Q) or order-up-to plan (Monte Carlo).
 
@@ -1062,6 +1082,10 @@ def simulate_policy(
         Source of randomness; or give ``seed`` instead.  Same seed -> same result.
     seed : int, optional
         Seed for ``numpy.random.default_rng`` when ``rng`` is not given.
+    demand_weekday_factors : sequence of 7 floats, optional
+        Demand multipliers Monday..Sunday (simulated day 0 is a Monday): day t's
+        demand is the drawn demand x factor[t mod 7], so a lane's weekday pattern
+        meets its capacity by weekday.
 
     Returns
     -------
@@ -1111,9 +1135,11 @@ def simulate_policy(
         partner_surcharge=partner_surcharge,
         revenue_per_unit=revenue_per_unit,
         warmup_days=warmup_days,
+        demand_weekday_factors=demand_weekday_factors,
     )
     capacity = plan.capacity_by_day()
-    (totals,) = _run(plan, sampler, start, [_Stress(demand_factor=None, capacity=capacity)])
+    (totals,) = _run(plan, sampler, start,
+                     [_Stress(demand_factor=plan.demand_factor_by_day(), capacity=capacity)])
     return _result(plan, totals)
 
 
@@ -1183,10 +1209,11 @@ def stress_test(
         )
     window = slice(plan.warmup_days + start_day, plan.warmup_days + start_day + length)
     capacity = plan.capacity_by_day()
-    shocked_demand = np.ones(plan.total_days)
+    weekday = plan.demand_factor_by_day()
+    shocked_demand = np.ones(plan.total_days) if weekday is None else weekday.copy()
     shocked_capacity = capacity.copy()
     if shock == "demand":
-        shocked_demand[window] = factor
+        shocked_demand[window] *= factor
     else:
         shocked_capacity[window] *= factor
     baseline, shocked = _run(
@@ -1194,7 +1221,7 @@ def stress_test(
         sampler,
         start,
         [
-            _Stress(demand_factor=None, capacity=capacity),
+            _Stress(demand_factor=weekday, capacity=capacity),
             _Stress(demand_factor=shocked_demand, capacity=shocked_capacity, record_disruption=True),
         ],
     )
