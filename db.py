@@ -62,11 +62,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
     func,
     insert,
+    literal,
     select,
     update,
 )
@@ -90,6 +92,7 @@ from csv_import import (
     volume_problem,
 )
 from domain import (
+    BusyError,
     DataAccessError,
     LaneMasterData,
     LspError,
@@ -107,6 +110,8 @@ DUPLICATE_POLICIES = ("skip", "replace", "reject")
 BULK_REBUILD_MIN_ROWS = 100_000  # below this, per-row index maintenance is cheaper than rebuilding
 PG_CONNECT_TIMEOUT_S = 5  # an unreachable host fails fast instead of hanging the dashboard
 SQLITE_BUSY_TIMEOUT_S = 30  # wait this long for another writer before "database is locked"
+LOCK_TIMEOUT_S = 30  # PostgreSQL: a writer waits at most this long for a lock, then BusyError
+_WRITE_OPTION = "lsp_write"  # execution option marking a write connection (BEGIN IMMEDIATE)
 PG_DATE_EPOCH_DAYS = (dt.date(2000, 1, 1) - EPOCH).days  # PostgreSQL counts dates from 2000-01-01
 EXPORT_HEADER = ("date", "lane", "demand")
 
@@ -168,8 +173,18 @@ class DemandRecord(Base):
     volume: Mapped[float] = mapped_column(Double)
 
 
+class DataVersion(Base):
+    """One row (id 1) whose ``version`` every committed write increments."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 LANES = Lane.__table__
 DEMAND = DemandRecord.__table__
+VERSION = DataVersion.__table__
 MASTER_FIELDS = [c.name for c in LANES.columns if c.name != "id"]
 _PK_NAME = "pk_demand"
 _UQ_NAME = "uq_demand_lane_id_date"
@@ -258,15 +273,64 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred BEGIN that reads and then writes cannot wait for the write lock in
+        # WAL mode (SQLite fails it at once with "database is locked" if another writer
+        # committed meanwhile); BEGIN IMMEDIATE takes the write lock up front and waits
+        # up to the busy timeout.  Reads stay deferred so they never queue behind writers.
+        writing = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def _ensure_schema(engine: Engine) -> None:
     if engine in _SCHEMA_READY:
         return
-    with _translate(engine, "Creating the schema"):
-        Base.metadata.create_all(engine)
+    with _writing(engine, "Creating the schema", bump=False) as conn:
+        Base.metadata.create_all(conn)
     _SCHEMA_READY.add(engine)
+
+
+@contextmanager
+def _writing(engine: Engine, action: str, *, bump: bool = True) -> Iterator[Connection]:
+    """One write transaction that waits its turn instead of failing at once.
+
+    SQLite: ``BEGIN IMMEDIATE`` (see :func:`_configure_sqlite`), waiting up to
+    :data:`SQLITE_BUSY_TIMEOUT_S`.  PostgreSQL: ``lock_timeout`` bounds every lock
+    wait to :data:`LOCK_TIMEOUT_S`; callers take locks in one global order (lanes,
+    then demand, then the data-version row) so two writers never deadlock.
+    Every committed write bumps the data version (:func:`data_version`) in the
+    same transaction, so other processes notice it.  A writer that still does not
+    get its turn raises :class:`BusyError`.
+    """
+    with _translate(engine, action), engine.connect() as conn:
+        conn.execution_options(**{_WRITE_OPTION: True})
+        with conn.begin():
+            if _is_pg(engine):
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            yield conn
+            if bump:
+                _bump_version(conn)
+
+
+def _bump_version(conn: Connection) -> None:
+    dialect = pg_dialect if conn.dialect.name == "postgresql" else sqlite_dialect
+    stmt = dialect.insert(VERSION).values(id=1, version=1)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"], set_={"version": VERSION.c.version + 1}
+        )
+    )
+
+
+def data_version(*, engine: Engine | None = None) -> int:
+    """Counter bumped by every committed write (any process, any replica).
+
+    A cheap primary-key read: the UI compares it on every rerun and clears its
+    caches when another process has written.
+    """
+    engine = _resolve(engine)
+    with _translate(engine, "Reading the data version"), engine.connect() as conn:
+        value = conn.execute(select(VERSION.c.version).where(VERSION.c.id == 1)).scalar()
+    return int(value or 0)
 
 
 def _resolve(engine: Engine | None) -> Engine:
@@ -317,6 +381,11 @@ def _translate(engine: Engine, action: str) -> Iterator[None]:
     except LspError:
         raise
     except (SQLAlchemyError, *_DRIVER_ERRORS) as exc:
+        if _is_busy(exc):
+            raise BusyError(
+                f"{action} did not run: {database_label(engine)} is busy with another "
+                "change right now. Nothing was written; try again in a moment."
+            ) from exc
         message = _reason(exc)
         password = engine.url.password
         if password:
@@ -324,6 +393,21 @@ def _translate(engine: Engine, action: str) -> Iterator[None]:
         raise DataAccessError(
             f"{action} failed: {database_label(engine)} is unavailable or refused it ({message})."
         ) from exc
+
+
+# SQLSTATEs of "another transaction holds what you need": lock_not_available,
+# deadlock_detected, serialization_failure.
+_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def _is_busy(exc: BaseException) -> bool:
+    original = getattr(exc, "orig", None) or exc
+    if getattr(original, "pgcode", None) in _BUSY_SQLSTATES:
+        return True
+    if isinstance(original, sqlite3.OperationalError):
+        text = str(original).lower()
+        return "database is locked" in text or "database is busy" in text
+    return False
 
 
 def ping(*, engine: Engine | None = None) -> None:
@@ -409,12 +493,44 @@ def _ensure_lanes(
     """Create missing lanes (given or default master data); return code -> id for all lanes."""
     known = _lane_ids(conn)
     given = {m.code: m for m in masters}
-    missing = [c for c in dict.fromkeys([*codes, *given]) if c not in known]
+    # Sorted: concurrent writers insert overlapping new lanes in the same order, so they
+    # queue behind each other instead of deadlocking.
+    missing = sorted(c for c in {*codes, *given} if c not in known)
     if missing:
-        rows = [_master_row(given.get(c) or LaneMasterData(code=c, name=c)) for c in missing]
-        _insert_lanes(conn, rows, update=False)
+        with_master = [c for c in missing if c in given]
+        defaults = [c for c in missing if c not in given]
+        if with_master:
+            _insert_lanes(conn, [_master_row(given[c]) for c in with_master], update=False)
+        if defaults and conn.dialect.name == "postgresql":
+            _pg_insert_default_lanes(conn, defaults)
+        elif defaults:
+            rows = [_master_row(LaneMasterData(code=c, name=c)) for c in defaults]
+            _insert_lanes(conn, rows, update=False)
         known = _lane_ids(conn)
     return known
+
+
+def _pg_insert_default_lanes(conn: Connection, codes: list[str]) -> None:
+    """New lanes with default master data in ONE statement (``unnest`` of the codes).
+
+    100,000 new lanes are one round trip instead of 100 batches; the columns
+    come from the table, so new master-data fields need no change here.
+    """
+    template = _master_row(LaneMasterData(code="x", name="x"))
+    codes_table = select(
+        func.unnest(bindparam("codes", value=codes, type_=pg_dialect.ARRAY(Text))).label("c")
+    ).subquery()
+    code = codes_table.c.c
+    columns = [
+        code if k in ("code", "name") else literal(template[k], type_=LANES.c[k].type)
+        for k in MASTER_FIELDS
+    ]
+    stmt = (
+        pg_dialect.insert(LANES)
+        .from_select(MASTER_FIELDS, select(*columns).order_by(code))
+        .on_conflict_do_nothing(index_elements=["code"])
+    )
+    conn.execute(stmt)
 
 
 LANE_INSERT_BATCH = 1_000  # rows per multi-VALUES statement (13 parameters each)
@@ -471,15 +587,18 @@ def save_lane_master(data: LaneMasterData, *, engine: Engine | None = None) -> N
         raise ValidationError(f"expected LaneMasterData, got {type(data).__name__}")
     row = _master_row(data)
     engine = _resolve(engine)
-    with _translate(engine, "Saving master data"), engine.begin() as conn:
+    with _writing(engine, "Saving master data") as conn:
         _insert_lanes(conn, [row], update=True)
 
 
 def delete_lane(code: str, *, engine: Engine | None = None) -> None:
     """Delete lane ``code`` with its master data and demand history."""
     engine = _resolve(engine)
-    with _translate(engine, "Deleting the lane"), engine.begin() as conn:
-        lane_id = conn.execute(select(LANES.c.id).where(LANES.c.code == code)).scalar()
+    with _writing(engine, "Deleting the lane") as conn:
+        # Lock the lane row before touching demand: lanes before demand, as every writer.
+        lane_id = conn.execute(
+            select(LANES.c.id).where(LANES.c.code == code).with_for_update()
+        ).scalar()
         if lane_id is None:
             raise NotFoundError(f"Lane {code!r} does not exist.")
         conn.execute(delete(DEMAND).where(DEMAND.c.lane_id == lane_id))
@@ -498,7 +617,7 @@ def add_record(lane: str, date: Any, volume: Any, *, engine: Engine | None = Non
     code, day, value = _clean_lane(lane), _clean_date(date), _clean_volume(volume)
     engine = _resolve(engine)
     try:
-        with _translate(engine, "Adding the record"), engine.begin() as conn:
+        with _writing(engine, "Adding the record") as conn:
             lane_id = _ensure_lanes(conn, [code])[code]
             result = conn.execute(
                 insert(DEMAND).values(lane_id=lane_id, date=day, volume=value).returning(DEMAND.c.id)
@@ -527,7 +646,7 @@ def update_record(
         changes["volume"] = _clean_volume(volume)
     engine = _resolve(engine)
     try:
-        with _translate(engine, "Updating the record"), engine.begin() as conn:
+        with _writing(engine, "Updating the record") as conn:
             stmt = select(DEMAND.c.id).where(DEMAND.c.id == int(record_id))
             if conn.execute(stmt).first() is None:
                 raise NotFoundError(f"Record {record_id} does not exist.")
@@ -545,7 +664,7 @@ def update_record(
 def delete_record(record_id: int, *, engine: Engine | None = None) -> None:
     """Delete record ``record_id``; :class:`NotFoundError` if there is none."""
     engine = _resolve(engine)
-    with _translate(engine, "Deleting the record"), engine.begin() as conn:
+    with _writing(engine, "Deleting the record") as conn:
         result = conn.execute(delete(DEMAND).where(DEMAND.c.id == int(record_id)))
         if result.rowcount == 0:
             raise NotFoundError(f"Record {record_id} does not exist.")
@@ -789,7 +908,7 @@ def import_csv(
     notify(0.4, f"{parsed.rows_read} rows valid; writing…")
     engine = _resolve(engine)
     try:
-        with _translate(engine, "Importing"), engine.begin() as conn:
+        with _writing(engine, "Importing") as conn:
             inserted, skipped, replaced = _write_parsed(conn, parsed, on_duplicate, ())
     except _Rejected as rejected:
         report.errors = rejected.errors
@@ -812,9 +931,11 @@ def _write_parsed(
 ) -> tuple[int, int, int]:
     """Write validated rows inside the caller's transaction; returns (inserted, skipped, replaced)."""
     pg = conn.dialect.name == "postgresql"
+    # Lanes first, then the demand table lock: the one global order every writer
+    # follows (add_record creates its lane before inserting demand, too).
+    ids_by_code = _ensure_lanes(conn, parsed.lanes, masters)
     if pg:
         conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
-    ids_by_code = _ensure_lanes(conn, parsed.lanes, masters)
     lane_ids = np.array([ids_by_code[c] for c in parsed.lanes], dtype=np.int32)[parsed.lane_index]
     n = len(lane_ids)
     distinct_ids = sorted({int(ids_by_code[c]) for c in parsed.lanes})
@@ -1075,7 +1196,7 @@ def bulk_load(
     engine = _resolve(engine)
     master_list = list(masters)
     total = 0
-    with _translate(engine, "Loading demand"), engine.begin() as conn:
+    with _writing(engine, "Loading demand") as conn:
         if wipe:
             _wipe(conn)
         if master_list:
@@ -1142,7 +1263,7 @@ def seed_demo(
 
 def _wipe(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("TRUNCATE demand, lanes RESTART IDENTITY")
+        conn.exec_driver_sql("TRUNCATE lanes, demand RESTART IDENTITY")  # lanes first: the global lock order
     else:
         conn.execute(delete(DEMAND))
         conn.execute(delete(LANES))
@@ -1156,7 +1277,7 @@ def _wipe(conn: Connection) -> None:
 def reset_database(*, engine: Engine | None = None) -> None:
     """Factory reset: delete all lanes and demand and restart the id counters."""
     engine = _resolve(engine)
-    with _translate(engine, "Resetting the database"), engine.begin() as conn:
+    with _writing(engine, "Resetting the database") as conn:
         _wipe(conn)
 
 

@@ -166,6 +166,22 @@ def bench_sqlite(data: bytes, extra: bytes, rows: int) -> None:
         db.dispose_engine(url)
 
 
+NEW_LANES = 100_000
+
+
+def bench_new_lanes(engine) -> None:
+    """100,000 lane names never seen before, one row each (issue 12: < 5 s on PostgreSQL)."""
+    body = "".join(f"2024-01-01,FRESH-{k:06d},{k % 97}\n" for k in range(NEW_LANES))
+    data = ("date,lane,demand\n" + body).encode()
+
+    def run() -> None:
+        result = db.import_csv(data, engine=engine)
+        assert result.ok and result.inserted == NEW_LANES, result.summary()
+
+    report(f"ours: {NEW_LANES:,} new lanes (one row each)", NEW_LANES,
+           best_of(run, lambda: db.reset_database(engine=engine)))
+
+
 def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
     import psycopg2
 
@@ -218,6 +234,7 @@ def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
         finally:
             raw.close()
         print(f"  ratio ours / raw COPY: {ours / copy_rate:.2f}  (target >= 0.5)")
+        bench_new_lanes(engine)
         print(f"  ratio ours / naive per-row inserts: {ours / naive_rate:.1f}x")
     finally:
         db.dispose_engine(url)
