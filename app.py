@@ -95,6 +95,8 @@ def main() -> None:
     try:
         settings = get_settings()
         db.ping()
+        # A write by another process or replica shows up on this rerun.
+        state.sync_data_version()
     except (ConfigError, LspError) as exc:
         st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {exc}")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
