@@ -14,6 +14,7 @@ import db
 from config import ConfigError, Settings, get_settings
 from domain import LspError, Scenario
 from planning import PlanningError
+from safe_text import md
 from views import (
     admin,
     assistant,
@@ -98,7 +99,7 @@ def main() -> None:
         # A write by another process or replica shows up on this rerun.
         state.sync_data_version()
     except (ConfigError, LspError) as exc:
-        st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {exc}")
+        st.error(f"⚠️ The database cannot be reached, so the dashboard cannot load: {md(exc)}")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
         return
     try:
@@ -113,7 +114,7 @@ def main() -> None:
     except (LspError, PlanningError) as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.
-        st.error(f"⚠️ {exc}")
+        st.error(f"⚠️ {md(exc)}")
 
 
 main()

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planning import LanePlan
+from safe_text import plotly_text
 
 PERCENT = 100.0
 HISTORY_DAYS_SHOWN = 365  # one year of history keeps the forecast readable
@@ -129,7 +130,7 @@ def lane_forecast(plan: LanePlan, *, history_days: int = HISTORY_DAYS_SHOWN) -> 
             )
         )
     return _layout(
-        fig, title=f"{plan.lane}: demand history, forecast and internal capacity",
+        fig, title=f"{plotly_text(plan.lane)}: demand history, forecast and internal capacity",
         x_title="date", y_title="units/day",
     )
 
@@ -255,7 +256,7 @@ def capacity_split(plan: LanePlan) -> go.Figure:
                    mode="lines", line={"color": COLOR_MARKER, "width": 3, "dash": "dash"},
                    hovertemplate="internal capacity: %{x:,.0f} units/day<extra></extra>")
     )
-    fig = _layout(fig, title=f"{plan.lane}: required capacity vs internal capacity",
+    fig = _layout(fig, title=f"{plotly_text(plan.lane)}: required capacity vs internal capacity",
                   x_title="units/day", y_title="")
     fig.update_layout(barmode="stack", hovermode="closest", height=COMPACT_HEIGHT,
                       legend={"y": -0.6})
@@ -302,7 +303,7 @@ def network_utilisation(table: pd.DataFrame, *, top: int = 30) -> go.Figure:
     util = rows["utilisation"].to_numpy(dtype=float) * PERCENT
     colors = np.where(util > PERCENT, COLOR_CAPACITY, COLOR_TOTAL)
     fig = go.Figure(
-        go.Bar(x=rows["lane"], y=util, marker_color=colors, name="utilisation",
+        go.Bar(x=[plotly_text(v) for v in rows["lane"]], y=util, marker_color=colors, name="utilisation",
                hovertemplate="%{x}: %{y:.0f} % of internal capacity<extra></extra>")
     )
     fig.add_hline(y=PERCENT, line_dash="dash", line_color=COLOR_MARKER,

@@ -99,6 +99,7 @@ from domain import (
     NotFoundError,
     ValidationError,
 )
+from safe_text import guard_cell
 
 try:  # the PostgreSQL driver is optional for SQLite-only use
     import psycopg2
@@ -829,7 +830,11 @@ def export_csv(lane: str | None = None, *, engine: Engine | None = None) -> byte
     dates = frame["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     volumes = frame["demand"].to_numpy()
     text_volumes = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in volumes]
-    writer.writerows(zip(dates, frame["lane"].to_numpy(dtype=object), text_volumes, strict=True))
+    # Lane names are text a spreadsheet could evaluate ("=HYPERLINK(...)"): guarded;
+    # dates and volumes (never negative) cannot start a formula.
+    guarded = {code: guard_cell(code) for code in frame["lane"].unique()}
+    lanes = frame["lane"].map(guarded).to_numpy(dtype=object)
+    writer.writerows(zip(dates, lanes, text_volumes, strict=True))
     return out.getvalue().encode("utf-8")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 import ai_brain
+from safe_text import md, neutralise_links
 
 HISTORY_KEY = "assistant_history"
 INPUT_KEY = "assistant_input"
@@ -25,7 +26,10 @@ def _history(lane: str) -> list[dict[str, str]]:
 
 def _show(message: dict[str, str]) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(ai_brain.safe_markdown(message["content"]))
+        # Typed questions are shown as typed; answers keep their formatting, never a link.
+        content = message["content"]
+        shown = md(content) if message["role"] == "user" else neutralise_links(content)
+        st.markdown(ai_brain.safe_markdown(shown))
         if message.get("mode"):
             st.caption(f"Answered by: {message['mode']}")
         if message.get("note"):
@@ -34,7 +38,7 @@ def _show(message: dict[str, str]) -> None:
 
 def render(plan: Any, network: Any, settings: Any) -> None:
     """Chat panel for ``plan`` (a planning.LanePlan) with ``network`` as extra context."""
-    st.subheader(f"Analyst assistant: {plan.lane}")
+    st.subheader(f"Analyst assistant: {md(plan.lane)}")
     label = ai_brain.mode_label(settings)
     if label == ai_brain.OFFLINE_LABEL:
         st.caption(f"Mode: **{label}** (deterministic analysis of the computed figures). "

@@ -31,6 +31,7 @@ from domain import (
     Scenario,
     ValidationError,
 )
+from safe_text import md
 from views import admin, state
 
 RESET_PHRASE = "RESET"
@@ -291,7 +292,8 @@ def report_to_dict(report: Any, *, filename: str, policy: str) -> dict[str, Any]
 
 
 def _error(exc: LspError) -> None:
-    st.error(str(exc) or type(exc).__name__)
+    # Messages quote lane names and file text: shown as characters, never Markdown.
+    st.error(md(str(exc) or type(exc).__name__))
 
 
 # --------------------------------------------------------------------------- sections
@@ -338,7 +340,7 @@ def _export(lane: str, lanes: list[str]) -> None:
     st.subheader("Export")
     left, right = st.columns(2)
     left.download_button(
-        f"Download lane {lane} (CSV)",
+        f"Download lane {md(lane)} (CSV)",
         data=partial(db.export_csv, lane),
         file_name=f"demand_{_file_slug(lane)}.csv",
         mime="text/csv",
@@ -405,12 +407,12 @@ def _show_import_report() -> None:
         return
     with st.container(border=True):
         title = f"Import report: {report['filename']} (duplicates: {report['policy']})"
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{md(title)}**")
         if report["ok"]:
             st.success(
                 f"Imported {report['inserted']:,} new records, replaced {report['replaced']:,}, "
                 f"skipped {report['skipped']:,} duplicates ({report['rows_read']:,} rows read, "
-                f"lanes: {', '.join(report['lanes']) or 'none'})."
+                f"lanes: {md(', '.join(report['lanes'])) or 'none'})."
             )
         else:
             st.error(
@@ -448,11 +450,11 @@ def _show_import_report() -> None:
 
 
 def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
-    st.subheader(f"Records of lane {lane}")
+    st.subheader(f"Records of lane {md(lane)}")
     if lane in lanes:
         records = db.get_records(lane, limit=EDITOR_ROWS)
         st.caption(
-            f"The latest {len(records)} days of {lane}. Edit date or demand in the table, "
+            f"The latest {len(records)} days of {md(lane)}. Edit date or demand in the table, "
             "then press **Save table edits**."
         )
         version = st.session_state.get(EDITOR_VERSION_KEY, 0)
@@ -482,7 +484,7 @@ def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
                 state.flash("success" if count else "info", f"Saved {count} edited record(s).")
                 st.rerun()
     else:
-        st.info(f"Lane {lane} has no records yet; add one below or import a file.")
+        st.info(f"Lane {md(lane)} has no records yet; add one below or import a file.")
 
     add_col, edit_col, delete_col = st.columns(3)
     with add_col, st.form("data_add_record", clear_on_submit=False):
@@ -498,7 +500,7 @@ def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
             except LspError as exc:
                 _error(exc)
             else:
-                state.flash("success", f"Added record #{record_id}: {add_lane.strip()} on "
+                state.flash("success", f"Added record #{record_id}: {md(add_lane.strip())} on "
                             f"{add_date:%Y-%m-%d}, {add_volume:g} units/day.")
                 st.rerun()
     with edit_col, st.form("data_edit_record"):
@@ -581,9 +583,9 @@ def _master_section(lane: str, lanes: list[str], settings: Settings) -> None:
             try:
                 handle_save_master(code, values, settings=settings)
             except LspError as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(f"Not saved: {md(exc)}")
             else:
-                state.flash("success", f"Saved master data of lane {code}.")
+                state.flash("success", f"Saved master data of lane {md(code)}.")
                 st.rerun()
 
 
@@ -595,15 +597,15 @@ def _delete_lane_section(lane: str, lanes: list[str], settings: Settings) -> Non
             "Lane to delete", lanes, index=lanes.index(lane) if lane in lanes else 0,
             key="data_delete_lane",
         )
-        st.warning(f"Deletes every demand record and the master data of {code}.")
-        typed = st.text_input(f"Type the lane code {code} to confirm", key="data_delete_lane_typed")
-        if st.button(f"Delete lane {code}", key="data_delete_lane_button"):
+        st.warning(f"Deletes every demand record and the master data of {md(code)}.")
+        typed = st.text_input(f"Type the lane code {md(code)} to confirm", key="data_delete_lane_typed")
+        if st.button(f"Delete lane {md(code)}", key="data_delete_lane_button"):
             try:
                 handle_delete_lane(code, confirmation=typed, settings=settings)
             except LspError as exc:
                 _error(exc)
             else:
-                state.flash("success", f"Deleted lane {code}.")
+                state.flash("success", f"Deleted lane {md(code)}.")
                 st.rerun()
 
 

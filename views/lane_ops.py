@@ -8,6 +8,7 @@ import streamlit as st
 import charts
 from domain import Scenario
 from planning import LanePlan
+from safe_text import md
 from views import fmt, methods
 
 METHOD_LABELS = {
@@ -63,7 +64,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the lane operations tab for the sidebar's ``scenario``."""
     title = plan.lane if not plan.params.name or plan.params.name == plan.lane else (
         f"{plan.lane} — {plan.params.name}")
-    st.subheader(f"Lane operations: {title}")
+    st.subheader(f"Lane operations: {md(title)}")
     stats = plan.stats
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Mean demand", fmt.num(stats.demand_mean, "units/day", digits=1),

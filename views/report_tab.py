@@ -18,6 +18,7 @@ import streamlit as st
 
 import ai_brain
 import report
+from safe_text import md
 
 REPORT_KEY = "report_pdf"
 
@@ -40,7 +41,7 @@ def render(plan: Any, network: Any, settings: Any) -> None:
     st.subheader("Executive report (PDF)")
     lanes = len(network.table)
     st.caption(
-        f"Lane {plan.lane} (parameters, key figures, charts, analysis) and the network "
+        f"Lane {md(plan.lane)} (parameters, key figures, charts, analysis) and the network "
         f"({min(lanes, report.WATCHTOWER_ROWS)} of {lanes} lanes in the watchtower table). "
         f"Analysis by: {ai_brain.mode_label(settings)}."
     )

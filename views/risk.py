@@ -11,6 +11,7 @@ import charts
 import simulation
 from domain import Scenario
 from planning import LanePlan
+from safe_text import md
 from views import cached_sim, fmt, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)
@@ -272,7 +273,7 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
 
 def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the risk & resilience tab for ``scenario``."""
-    st.subheader(f"Risk & resilience: {plan.lane}")
+    st.subheader(f"Risk & resilience: {md(plan.lane)}")
     _service_metrics(plan)
     _resilience(plan)
     st.plotly_chart(charts.cost_curve(plan), key="risk_cost_curve")
