@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -613,7 +614,8 @@ def answer(
             build_prompt(question, plan, network, history), model=model, client=client,
             sleep=sleep, clock=clock, secret=key, deadline_seconds=deadline,
         )
-    except AssistantError as exc:
+    except AssistantError as exc:  # the message is already scrubbed of the key
+        logging.getLogger("lsp.assistant").warning("gemini failed model=%s error=%s", model, exc)
         return AssistantResult(offline, MODE_OFFLINE, OFFLINE_LABEL, ok=False, error=str(exc))
     return AssistantResult(text, MODE_GEMINI, f"Gemini ({model})")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -104,7 +105,14 @@ def handle_import(
         )
     if not data:
         raise ValidationError(f"{filename} is empty: nothing to import.")
+    started = time.perf_counter()
     report = db.import_csv(io.BytesIO(data), on_duplicate=policy, progress=progress)
+    access.log_action(
+        access.ACTION_IMPORT, who=admin.client(), file=repr(filename), bytes=len(data),
+        policy=policy, rows=report.rows_read, inserted=report.inserted, skipped=report.skipped,
+        replaced=report.replaced, problems=report.error_count_total,
+        duration_s=f"{time.perf_counter() - started:.2f}",
+    )
     if report.inserted or report.replaced:
         state.clear_caches()
     return report
@@ -156,6 +164,7 @@ def handle_delete_record(
     if not confirmed:
         raise ValidationError(f"tick the confirmation box to delete record #{record_id}")
     db.delete_record(int(record_id))
+    access.log_action("delete record", who=admin.client(), record=int(record_id))
     state.clear_caches()
 
 
@@ -246,6 +255,7 @@ def handle_delete_lane(
     if (confirmation or "").strip() != code:
         raise ValidationError(f"type the lane code {code!r} exactly to delete the lane")
     db.delete_lane(code)
+    access.log_action("delete lane", who=admin.client(), lane=repr(code))
     state.clear_caches()
 
 
@@ -260,6 +270,7 @@ def handle_reset(
     if (confirmation or "").strip() != RESET_PHRASE:
         raise ValidationError(f"type {RESET_PHRASE} in capitals to confirm the factory reset")
     db.reset_database()
+    access.log_action(access.ACTION_FACTORY_RESET, who=admin.client())
     state.clear_caches()
 
 
