@@ -10,7 +10,10 @@ Rules
 * ``APP_MODE=public``: nothing can be written, whatever the password.
 * ``ADMIN_PASSWORD`` set: writes need a session that entered it.
 * neither: a local single-user run; writes are allowed (the UI keeps its own
-  confirmations, e.g. the typed confirmation before a factory reset).
+  confirmations, e.g. the typed confirmation before a factory reset) - but only
+  while the server listens on localhost.  A server bound to every interface
+  (the Docker image, ``--server.address=0.0.0.0``) without a password is
+  read-only: anybody on the network could otherwise import, edit or reset.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ READ_ONLY_REASON = "read-only public mode"
 NEEDS_PASSWORD_REASON = "admin password required"
 LOCAL_REASON = "local single-user mode"
 ADMIN_REASON = "admin authenticated"
+EXPOSED_REASON = (
+    "a server reachable on every network interface without ADMIN_PASSWORD "
+    "(set ADMIN_PASSWORD, or run locally on localhost)"
+)
 
 # Names of the write actions, for messages and for the UI's handlers.
 ACTION_IMPORT = "import data"
@@ -67,7 +74,9 @@ class WriteAccess:
         return self.allowed
 
 
-def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAccess:
+def write_access(
+    settings: Settings, *, admin_authenticated: bool, exposed: bool = False
+) -> WriteAccess:
     """Decide whether the session may write.
 
     Parameters
@@ -77,6 +86,8 @@ def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAcces
     admin_authenticated : bool
         True when this session entered the right admin password
         (see :func:`check_admin_password`).
+    exposed : bool
+        True when the server listens on every network interface.
 
     Examples
     --------
@@ -92,6 +103,8 @@ def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAcces
         if admin_authenticated:
             return WriteAccess(allowed=True, reason=ADMIN_REASON, needs_password=False)
         return WriteAccess(allowed=False, reason=NEEDS_PASSWORD_REASON, needs_password=True)
+    if exposed:
+        return WriteAccess(allowed=False, reason=EXPOSED_REASON, needs_password=False)
     return WriteAccess(allowed=True, reason=LOCAL_REASON, needs_password=False)
 
 
@@ -118,7 +131,9 @@ def check_admin_password(given: str | None, settings: Settings) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def require_write(settings: Settings, *, admin_authenticated: bool, action: str) -> None:
+def require_write(
+    settings: Settings, *, admin_authenticated: bool, action: str, exposed: bool = False
+) -> None:
     """Raise :class:`AccessDenied` unless the session may perform ``action``.
 
     Call at the start of every write handler, even when the widget was hidden.
@@ -138,7 +153,7 @@ def require_write(settings: Settings, *, admin_authenticated: bool, action: str)
     ...
     access.AccessDenied: Cannot factory reset: this instance runs in read-only public mode.
     """
-    access = write_access(settings, admin_authenticated=admin_authenticated)
+    access = write_access(settings, admin_authenticated=admin_authenticated, exposed=exposed)
     if access.allowed:
         return
     if access.needs_password:

@@ -48,8 +48,7 @@ def _empty_state(settings: Settings) -> None:
         admin.render_admin_login(settings, key_prefix="empty")
     if st.button("📦 Load demo data", type="primary", disabled=not gate.allowed,
                  help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
-        access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
-                             action=access.ACTION_IMPORT)
+        admin.require_write(settings, access.ACTION_IMPORT)
         with st.spinner("Writing demo lanes…"):
             db.seed_demo()
         state.clear_caches()

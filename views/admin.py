@@ -28,7 +28,29 @@ def sign_out() -> None:
 
 def write_access(settings: Settings) -> access.WriteAccess:
     """What this session may do, from the settings and the session's sign-in."""
-    return access.write_access(settings, admin_authenticated=admin_authenticated())
+    return access.write_access(
+        settings, admin_authenticated=admin_authenticated(), exposed=exposed()
+    )
+
+
+ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
+
+
+def exposed() -> bool:
+    """True when this server listens on every network interface (Docker, PaaS).
+
+    ``.streamlit/config.toml`` binds local runs to localhost; the Docker image
+    passes ``--server.address=0.0.0.0``.
+    """
+    return str(st.get_option("server.address") or "").strip() in ALL_INTERFACES
+
+
+def require_write(settings: Settings, action: str, admin_ok: bool | None = None) -> None:
+    """Server-side check at the start of every write handler."""
+    access.require_write(
+        settings, admin_authenticated=admin_authenticated() if admin_ok is None else admin_ok,
+        action=action, exposed=exposed(),
+    )
 
 
 def render_admin_login(settings: Settings, *, key_prefix: str = "admin") -> bool:

@@ -74,9 +74,7 @@ MASTER_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _require(settings: Settings, admin_ok: bool | None, action: str) -> None:
-    if admin_ok is None:
-        admin_ok = admin.admin_authenticated()
-    access.require_write(settings, admin_authenticated=admin_ok, action=action)
+    admin.require_write(settings, action, admin_ok)
 
 
 def handle_import(
@@ -660,6 +658,8 @@ def render(scenario: Scenario, settings: Settings) -> None:
             "This is a read-only public instance: importing, editing and deleting data are "
             "disabled. You can still browse and download the data."
         )
+    elif not gate.allowed and not gate.needs_password:
+        st.info(f"Importing, editing and deleting data are disabled: {gate.reason}.")
     else:
         # Password field when locked, "Sign out" when signed in, nothing in local mode.
         admin.render_admin_login(settings, key_prefix="data_admin")
