@@ -36,6 +36,7 @@ from safe_text import md
 from views import admin, state
 
 RESET_PHRASE = "RESET"
+RESTORE_PHRASE = "RESTORE"
 DEFAULT_POLICY = "skip"
 # Duplicate = a row whose (lane, date) is already stored.
 DUPLICATE_POLICIES: dict[str, str] = {
@@ -255,6 +256,29 @@ def handle_delete_lane(
     db.delete_lane(code)
     access.log_action("delete lane", who=admin.client(), lane=repr(code))
     state.clear_caches()
+
+
+def handle_restore(
+    data: bytes,
+    confirmation: str,
+    *,
+    settings: Settings,
+    admin_authenticated: bool | None = None,
+) -> tuple[int, int]:
+    """Replace all data with a backup ZIP (all or nothing); ``confirmation`` must be ``RESTORE``.
+
+    Returns ``(lanes, demand rows)`` restored.
+    """
+    _require(settings, admin_authenticated, access.ACTION_FACTORY_RESET)
+    if (confirmation or "").strip() != RESTORE_PHRASE:
+        raise ValidationError(f"type {RESTORE_PHRASE} in capitals to confirm the restore")
+    if not data:
+        raise ValidationError("the backup file is empty: nothing restored")
+    lanes, rows = db.restore_backup(data)
+    access.log_action("restore backup", who=admin.client(), lanes=lanes, rows=rows,
+                      bytes=len(data))
+    state.clear_caches()
+    return lanes, rows
 
 
 def handle_reset(
@@ -627,14 +651,15 @@ def _danger_zone(lanes: list[str], settings: Settings) -> None:
         )
         backup, confirm = st.columns(2, vertical_alignment="bottom")
         backup.download_button(
-            "1. Download backup (all lanes, CSV)",
-            data=partial(db.export_csv, None),
-            file_name=f"backup_{dt.date.today():%Y%m%d}.csv",
-            mime="text/csv",
+            "1. Download backup (ZIP: demand and lane master data)",
+            data=db.export_backup,
+            file_name=f"lsp_backup_{dt.date.today():%Y%m%d}.zip",
+            mime="application/zip",
             key="data_reset_backup",
             on_click="ignore",
             disabled=not lanes,
             icon=":material/download:",
+            help="Restore it below (Restore a backup) to get every lane back exactly.",
         )
         typed = confirm.text_input(
             f"2. Type {RESET_PHRASE} to confirm", key="data_reset_typed", placeholder=RESET_PHRASE
@@ -646,6 +671,29 @@ def _danger_zone(lanes: list[str], settings: Settings) -> None:
                 _error(exc)
             else:
                 state.flash("success", "Factory reset done: the database is empty.")
+                st.rerun()
+
+
+def _restore_section(settings: Settings) -> None:
+    with st.container(border=True):
+        st.markdown("### Restore a backup")
+        st.markdown(
+            "Replaces **all** demand records and all lane master data with the content of a "
+            "backup ZIP from **Download backup**. The whole file is checked first: a damaged "
+            "backup restores nothing and leaves the current data as it is."
+        )
+        upload = st.file_uploader("Backup ZIP", type=["zip"], key="data_restore_file")
+        typed = st.text_input(
+            f"Type {RESTORE_PHRASE} to confirm", key="data_restore_typed",
+            placeholder=RESTORE_PHRASE,
+        )
+        if st.button("Restore backup", key="data_restore_button", disabled=upload is None):
+            try:
+                lanes, rows = handle_restore(upload.getvalue(), typed, settings=settings)
+            except LspError as exc:
+                _error(exc)
+            else:
+                state.flash("success", f"Backup restored: {lanes:,} lanes, {rows:,} demand records.")
                 st.rerun()
 
 
@@ -677,5 +725,6 @@ def render(scenario: Scenario, settings: Settings) -> None:
         _delete_lane_section(scenario.lane, lanes, settings)
         st.divider()
         _danger_zone(lanes, settings)
+        _restore_section(settings)
     except LspError as exc:  # e.g. DataAccessError: database down
         _error(exc)
