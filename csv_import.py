@@ -567,9 +567,7 @@ def _day_text(days: int) -> str:
 def _parse_dates(values: pa.Array):
     """Per row: days since epoch, bad mask, message(i)."""
     indices, distinct = _encode(values)
-    # Our exports guard formula-like cells with an apostrophe (safe_text.guard_cell);
-    # take it off again so export -> import round-trips exactly.
-    stripped = [unguard_cell(v.strip()) for v in distinct]
+    stripped = [v.strip() for v in distinct]
     slash_order = _slash_order(stripped)
     parsed: list[int | str] = [_parse_one_date(v, slash_order) for v in stripped]
     is_bad = np.fromiter((isinstance(p, str) for p in parsed), dtype=bool, count=len(parsed))

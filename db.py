@@ -39,12 +39,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import operator
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -903,17 +905,158 @@ class _Rejected(Exception):
         self.total = total
 
 
-def _read_source(source: Any) -> bytes:
+IMPORT_CHUNK_BYTES = 4 * 1024 * 1024  # ~190,000 rows: peak memory follows the chunk, not the file
+_QUOTE, _NEWLINE = ord('"'), ord("\n")
+
+
+def _open_source(source: Any) -> tuple[IO[bytes], int | None, bool]:
+    """(binary stream, size in bytes if known, whether we opened it and must close it)."""
     if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source)
+        data = bytes(source)
+        return io.BytesIO(data), len(data), True
     if isinstance(source, str | Path):
-        return Path(source).read_bytes()
+        path = Path(source)
+        return path.open("rb"), path.stat().st_size, True
     if hasattr(source, "read"):
-        content = source.read()
-        return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        size = getattr(source, "size", None)
+        probe = source.read(0)
+        if isinstance(probe, str):  # a text file: encode it (small files only in practice)
+            data = source.read().encode("utf-8")
+            return io.BytesIO(data), len(data), True
+        if size is None and hasattr(source, "seek") and hasattr(source, "tell"):
+            try:
+                here = source.tell()
+                size = source.seek(0, io.SEEK_END) - here
+                source.seek(here)
+            except (OSError, ValueError):
+                size = None
+        return source, size, False
     raise ValidationError(
         f"import source must be a path, a file object or bytes, got {type(source).__name__}"
     )
+
+
+def _record_end(buffer: bytes, *, first: bool = False) -> int:
+    """Index just after the last (or ``first``) line break of ``buffer`` outside quotes; 0: none.
+
+    ``buffer`` starts at a record boundary, so a line break ends a record when
+    the number of quote characters before it is even (``""`` escapes count 2).
+    """
+    found = buffer.find(b"\n") if first else buffer.rfind(b"\n")
+    if found < 0:
+        return 0
+    if b'"' not in (buffer[:found] if first else buffer):
+        return found + 1
+    raw = np.frombuffer(buffer, dtype=np.uint8)
+    # uint8 cumsum wraps at 256, which keeps the parity we need, in one byte per char.
+    odd = np.cumsum(raw == _QUOTE, dtype=np.uint8) & 1
+    breaks = np.flatnonzero(raw == _NEWLINE)
+    outside = breaks[odd[breaks] == 0]
+    if not len(outside):
+        return 0
+    return int(outside[0 if first else -1]) + 1
+
+
+def _chunks(stream: IO[bytes], chunk_bytes: int) -> Iterator[tuple[bytes, bytes, int, bool]]:
+    """(header, body, bytes consumed so far, is_last) with bodies cut at record boundaries."""
+    buffer = b""
+    header = b""
+    consumed = 0
+    eof = False
+    pending: tuple[bytes, int] | None = None
+    while True:
+        while not eof and len(buffer) < chunk_bytes:
+            block = stream.read(chunk_bytes)
+            if not block:
+                eof = True
+            buffer += block
+        if not header:
+            cut = _record_end(buffer, first=True)
+            if cut == 0 and not eof:
+                chunk_bytes *= 2  # a header longer than a chunk: read on
+                continue
+            cut = cut or len(buffer)
+            header, buffer = buffer[:cut], buffer[cut:]
+            consumed += cut
+            if not header.endswith(b"\n"):
+                header += b"\n"
+        if eof:
+            cut = len(buffer)
+        else:
+            cut = _record_end(buffer)
+            if cut == 0:  # one record longer than a chunk: read more
+                chunk_bytes *= 2
+                continue
+        body, buffer = buffer[:cut], buffer[cut:]
+        consumed += cut
+        if pending is not None:
+            yield header, pending[0], pending[1], False
+        pending = (body, consumed)
+        if eof and not buffer:
+            yield header, pending[0], pending[1], True
+            return
+
+
+def _records_in(body: bytes) -> int:
+    """CSV records in ``body`` (blank ones included), as the parser numbers rows."""
+    if not body:
+        return 0
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if b'"' not in body:
+        return lines
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return lines
+
+
+@dataclass
+class _ImportState:
+    """What a chunked import accumulates across chunks (small: no rows are kept)."""
+
+    report: ImportReport
+    lane_order: dict[str, int] = field(default_factory=dict)
+    seen_keys: list[np.ndarray] = field(default_factory=list)  # sorted lane<<32|day per chunk
+    rows_before: int = 0  # records of earlier chunks, to number rows as in the whole file
+
+    def add_errors(self, errors: Iterable[RowError], total: int) -> None:
+        room = MAX_REPORTED_ERRORS - len(self.report.errors)
+        self.report.errors.extend(list(errors)[: max(room, 0)])
+        self.report.error_count_total += total
+
+
+def _shift(parsed: ParsedDemand, offset: int) -> None:
+    if offset:
+        parsed.row = parsed.row + offset
+        parsed.errors = [
+            RowError(e.row + offset if e.row is not None else None, e.column, e.message)
+            for e in parsed.errors
+        ]
+
+
+def _cross_chunk_duplicates(state: _ImportState, parsed: ParsedDemand) -> list[RowError]:
+    """Same lane and date in this chunk and an earlier one (within a chunk the parser checks)."""
+    ids = np.array([state.lane_order.setdefault(c, len(state.lane_order)) for c in parsed.lanes],
+                   dtype=np.int64)
+    keys = (ids[parsed.lane_index] << 32) | (parsed.days.astype(np.int64) & 0xFFFFFFFF)
+    repeated = np.zeros(len(keys), dtype=bool)
+    for earlier in state.seen_keys:
+        at = np.minimum(np.searchsorted(earlier, keys), len(earlier) - 1)
+        repeated |= earlier[at] == keys
+    state.seen_keys.append(np.sort(keys))
+    if len(state.seen_keys) > 16:  # keep the per-chunk search cheap with many small chunks
+        state.seen_keys = [np.sort(np.concatenate(state.seen_keys))]
+    return [
+        RowError(int(parsed.row[i]), "date",
+                 f"duplicate: lane '{parsed.lanes[parsed.lane_index[i]]}' on "
+                 f"{(EPOCH + dt.timedelta(days=int(parsed.days[i]))).isoformat()} already "
+                 "appears in an earlier row of the file")
+        for i in np.flatnonzero(repeated)[:MAX_REPORTED_ERRORS]
+    ]
+
+
+class _Invalid(Exception):
+    """Internal: the file has problems; roll the import transaction back."""
 
 
 def import_csv(
@@ -922,8 +1065,15 @@ def import_csv(
     engine: Engine | None = None,
     on_duplicate: str = "skip",
     progress: ProgressCallback | None = None,
+    chunk_bytes: int | None = None,
 ) -> ImportReport:
-    """Validate a whole demand CSV, then write it in one transaction.
+    """Validate a demand CSV and write it in one transaction: all rows or none.
+
+    The file is read in chunks of about ``chunk_bytes`` cut at record
+    boundaries; each chunk is validated and written inside the one
+    transaction, so peak memory grows with the chunk, not the file.  A
+    problem anywhere stops the writing (the remaining chunks are still
+    checked, so the report lists every problem) and rolls everything back.
 
     Parameters
     ----------
@@ -936,6 +1086,8 @@ def import_csv(
         ``replace`` overwrites it, ``reject`` writes nothing and reports them.
     progress : callable(fraction, message), optional
         Called with progress in [0, 1] for a UI progress bar.
+    chunk_bytes : int, optional
+        Size of one chunk [bytes]; default :data:`IMPORT_CHUNK_BYTES`.
 
     Returns
     -------
@@ -948,34 +1100,118 @@ def import_csv(
     notify = progress or (lambda _fraction, _message: None)
     notify(0.0, "Reading the file…")
     try:
-        data = _read_source(source)
+        stream, size, close = _open_source(source)
     except OSError as exc:
         error = RowError(None, None, f"cannot read the file: {exc.strerror or exc}")
         return ImportReport(errors=[error], error_count_total=1)
-    notify(0.1, "Validating every row…")
-    parsed = csv_import.parse_demand_csv(data)
-    report = ImportReport(
-        rows_read=parsed.rows_read,
-        lanes=list(parsed.lanes),
-        errors=list(parsed.errors),
-        error_count_total=parsed.error_count_total,
-    )
-    if not parsed.ok or len(parsed.volume) == 0:
-        notify(1.0, "Nothing to import." if parsed.ok else "The file has problems; nothing imported.")
-        return report
-    notify(0.4, f"{parsed.rows_read} rows valid; writing…")
-    engine = _resolve(engine)
+    state = _ImportState(ImportReport())
+    engine_: Engine | None = None
     try:
-        with _writing(engine, "Importing") as conn:
-            inserted, skipped, replaced = _write_parsed(conn, parsed, on_duplicate, ())
+        chunks = _chunks(stream, max(int(chunk_bytes or IMPORT_CHUNK_BYTES), 64))
+        first = next(chunks)
+        header, body, consumed, last = first
+        if last:  # the whole file in one chunk: validate all of it before touching the database
+            notify(0.1, "Validating every row…")
+            parsed = csv_import.parse_demand_csv(header + body)
+            state.report.rows_read = parsed.rows_read
+            state.report.lanes = list(parsed.lanes)
+            state.add_errors(parsed.errors, parsed.error_count_total)
+            if not parsed.ok or len(parsed.volume) == 0:
+                notify(1.0, "Nothing to import." if parsed.ok else
+                       "The file has problems; nothing imported.")
+                return state.report
+            notify(0.4, f"{parsed.rows_read} rows valid; writing…")
+            engine_ = _resolve(engine)
+            with _writing(engine_, "Importing") as conn:
+                counts = _write_parsed(conn, parsed, on_duplicate, ())
+        else:
+            engine_ = _resolve(engine)
+            counts = _import_chunks(engine_, state, [first], chunks, on_duplicate, notify, size)
+    except OSError as exc:
+        state.report.errors = [RowError(None, None, f"cannot read the file: {exc.strerror or exc}")]
+        state.report.error_count_total = 1
+        return state.report
     except _Rejected as rejected:
-        report.errors = rejected.errors
-        report.error_count_total = rejected.total
+        state.report.errors = rejected.errors
+        state.report.error_count_total = rejected.total
         notify(1.0, "Rows already stored; nothing imported.")
-        return report
-    report.inserted, report.skipped, report.replaced = inserted, skipped, replaced
+        return state.report
+    except _Invalid:
+        state.report.inserted = state.report.skipped = state.report.replaced = 0
+        notify(1.0, "The file has problems; nothing imported.")
+        return state.report
+    finally:
+        if close:
+            stream.close()
+    state.report.inserted, state.report.skipped, state.report.replaced = counts
     notify(1.0, "Import finished.")
-    return report
+    return state.report
+
+
+def _import_chunks(
+    engine: Engine,
+    state: _ImportState,
+    head: list[tuple[bytes, bytes, int, bool]],
+    rest: Iterator[tuple[bytes, bytes, int, bool]],
+    on_duplicate: str,
+    notify: ProgressCallback,
+    size: int | None,
+) -> tuple[int, int, int]:
+    """Validate and write chunk by chunk in ONE transaction; raise _Invalid to roll back."""
+    totals = [0, 0, 0]
+    lanes: dict[str, None] = {}
+    with _writing(engine, "Importing") as conn, ExitStack() as indexes:
+        empty_at_start: bool | None = None
+        invalid = rejected = False  # a bad row anywhere / stored rows under "reject"
+        for header, body, consumed, _last in itertools.chain(head, rest):
+            parsed = csv_import.parse_demand_csv(header + body)
+            _shift(parsed, state.rows_before)
+            state.rows_before += _records_in(body)
+            state.report.rows_read += parsed.rows_read
+            if not parsed.ok:
+                state.add_errors(parsed.errors, parsed.error_count_total)
+            elif len(parsed.volume):
+                duplicates = _cross_chunk_duplicates(state, parsed)
+                if duplicates:
+                    state.add_errors(duplicates, len(duplicates))
+                lanes.update(dict.fromkeys(parsed.lanes))
+            invalid = invalid or not parsed.ok or bool(state.report.error_count_total
+                                                        and not rejected)
+            if not invalid and len(parsed.volume):
+                if empty_at_start is None:
+                    # First write: lanes, then the table lock (the global order), then ask
+                    # whether demand is empty: then every chunk is new rows.
+                    if _is_pg(engine):
+                        # Later chunks create lanes while we hold the demand lock: keep
+                        # other lane writers out until commit, so lanes still come first.
+                        conn.exec_driver_sql("LOCK TABLE lanes IN SHARE ROW EXCLUSIVE MODE")
+                    _ensure_lanes(conn, parsed.lanes)
+                    if _is_pg(engine):
+                        conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
+                    empty_at_start = bool(conn.exec_driver_sql(
+                        "SELECT NOT EXISTS (SELECT 1 FROM demand)").scalar())
+                    if empty_at_start and _is_pg(engine):
+                        indexes.enter_context(_indexes_dropped(conn, True))
+                try:
+                    counts = _write_parsed(conn, parsed, on_duplicate, (),
+                                           rebuild_allowed=False, known_new=empty_at_start)
+                except _Rejected as refused:
+                    # Keep checking the other chunks so the report names every stored
+                    # row; the transaction is rolled back at the end.
+                    rejected = True
+                    state.add_errors(refused.errors, refused.total)
+                else:
+                    totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            fraction = 0.05 + 0.9 * consumed / size if size else 0.5
+            problems = state.report.error_count_total
+            notify(min(fraction, 0.95),
+                   f"{state.report.rows_read:,} rows checked"
+                   + (f", {problems:,} problems" if problems else f", {totals[0]:,} written"))
+        state.report.lanes = list(lanes)
+        if state.report.error_count_total:
+            raise _Invalid
+        notify(0.97, "Finishing (indexes and commit)…")
+    return totals[0], totals[1], totals[2]
 
 
 def _write_parsed(
