@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 import streamlit as st
@@ -79,7 +79,7 @@ def _require(settings: Settings, admin_ok: bool | None, action: str) -> None:
 
 
 def handle_import(
-    data: bytes,
+    data: bytes | IO[bytes],
     filename: str,
     policy: str = DEFAULT_POLICY,
     *,
@@ -102,12 +102,18 @@ def handle_import(
         raise ValidationError(
             f"duplicate policy must be one of {', '.join(DUPLICATE_POLICIES)}; got {policy!r}"
         )
-    if not data:
+    # An upload is read as a stream (no copy of the whole file): memory follows db's chunk.
+    if isinstance(data, bytes | bytearray):
+        size, source = len(data), io.BytesIO(data)
+    else:
+        data.seek(0)
+        size, source = getattr(data, "size", None), data
+    if not size:
         raise ValidationError(f"{filename} is empty: nothing to import.")
     started = time.perf_counter()
-    report = db.import_csv(io.BytesIO(data), on_duplicate=policy, progress=progress)
+    report = db.import_csv(source, on_duplicate=policy, progress=progress)
     access.log_action(
-        access.ACTION_IMPORT, who=admin.client(), file=repr(filename), bytes=len(data),
+        access.ACTION_IMPORT, who=admin.client(), file=repr(filename), bytes=size,
         policy=policy, rows=report.rows_read, inserted=report.inserted, skipped=report.skipped,
         replaced=report.replaced, problems=report.error_count_total,
         duration_s=f"{time.perf_counter() - started:.2f}",
@@ -418,7 +424,7 @@ def _import_section(settings: Settings) -> None:
 
         try:
             report = handle_import(
-                upload.getvalue(), upload.name, policy, settings=settings, progress=progress
+                upload, upload.name, policy, settings=settings, progress=progress
             )
         except LspError as exc:
             bar.empty()
