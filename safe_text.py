@@ -67,19 +67,24 @@ _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<((?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:|www\.)[^>\s]*)>")
 _BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,31}):(//)|\b(www)\.")
 _HTML_TAG = re.compile(r"<(/?[a-zA-Z][^>]*)>")
+# Streamlit's ":red[...]"-style directives and "$...$" LaTeX: a lane name quoted in an
+# answer must not recolour or typeset the page.
+_DIRECTIVE = re.compile(r":([A-Za-z-]+)\[")
 
 
 def neutralise_links(markdown: str) -> str:
     """A model answer with its formatting kept but nothing clickable or loaded.
 
     Images become their alt text, links their label, link definitions vanish,
-    bare URLs and autolinks are shown as text (``https\\://...``), HTML tags are
-    escaped.
+    bare URLs and autolinks are shown as text (``https\\://...``), HTML tags,
+    ``:red[...]`` directives and ``$`` (LaTeX) are escaped.
 
     >>> neutralise_links("See [login](https://evil.example) ![x](https://t.example/p.png) **now**")
     'See login x **now**'
     >>> neutralise_links("go to https://evil.example")
     'go to https\\\\://evil.example'
+    >>> neutralise_links(":red[x] costs $5")
+    ':red\\\\[x] costs \\\\$5'
     """
     text = _IMAGE.sub(r"\1", str(markdown))
     text = _INLINE_LINK.sub(r"\1", text)
@@ -87,6 +92,8 @@ def neutralise_links(markdown: str) -> str:
     text = _LINK_DEFINITION.sub("", text)
     text = _AUTOLINK.sub(lambda m: "\\<" + m.group(1) + "\\>", text)
     text = _HTML_TAG.sub(lambda m: "\\<" + m.group(1) + "\\>", text)
+    text = _DIRECTIVE.sub(lambda m: ":" + m.group(1) + "\\[", text)
+    text = text.replace("$", "\\$")
 
     def _break(match: re.Match[str]) -> str:
         if match.group(3):

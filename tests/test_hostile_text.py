@@ -142,3 +142,26 @@ def test_corpus_never_renders_as_markup(tab: str, tmp_path: Path, monkeypatch) -
         assert bad == []
     finally:
         clear_app_caches()
+
+
+@pytest.mark.slow
+def test_assistant_answer_about_a_hostile_lane_renders_no_markup(tmp_path: Path, monkeypatch) -> None:
+    use_database(monkeypatch, tmp_path / "hostile_assistant.sqlite")
+    assert db.import_csv(_corpus_csv()).ok
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    at.session_state[nav.TAB_KEY] = nav.ANALYST
+    at.session_state[sidebar.LANE_KEY] = INJECTIONS[2]  # ":red[ALERT] $x^2$ **bold**"
+    at.run()
+    try:
+        at.button(key="assistant_analyse").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        answers = [m.value for m in at.markdown if "ALERT" in m.value]
+        assert answers, "the offline analysis names the lane"
+        assert [t for t in _markdown_texts(at) if _unescaped_link(t)] == []
+    finally:
+        clear_app_caches()
+
+
+def test_model_answer_quoting_a_hostile_lane_is_neutralised() -> None:
+    shown = safe_text.neutralise_links(f"Lane {INJECTIONS[2]} needs {INJECTIONS[0]} capacity.")
+    assert not _unescaped_link(shown)
