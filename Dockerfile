@@ -3,7 +3,10 @@
 #   docker run -p 8501:8501 -e DATABASE_URL=postgresql://user:pw@host:5432/db lsp-twin
 # Without DATABASE_URL the app uses an SQLite file in /app/data (mount a volume there
 # to keep it). APP_MODE is deliberately not set here: the host decides (render.yaml
-# sets APP_MODE=public).
+# sets APP_MODE=public). The image listens on every interface, so without
+# APP_MODE=public it is read-only anyway unless ADMIN_PASSWORD is set (access.py).
+# Uploads are capped at 150 MB (~7 million demand rows): Streamlit keeps an upload in
+# memory, and the free hosted instance has 512 MB.
 FROM python:3.11-slim
 
 # PORT: Render (and most PaaS) inject it; 8501 is Streamlit's usual port.
@@ -19,7 +22,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none \
     STREAMLIT_CLIENT_TOOLBAR_MODE=viewer \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
-    STREAMLIT_SERVER_RUN_ON_SAVE=false
+    STREAMLIT_SERVER_RUN_ON_SAVE=false \
+    STREAMLIT_SERVER_MAX_UPLOAD_SIZE=150
 
 WORKDIR /app
 

@@ -10,21 +10,35 @@ Rules
 * ``APP_MODE=public``: nothing can be written, whatever the password.
 * ``ADMIN_PASSWORD`` set: writes need a session that entered it.
 * neither: a local single-user run; writes are allowed (the UI keeps its own
-  confirmations, e.g. the typed confirmation before a factory reset).
+  confirmations, e.g. the typed confirmation before a factory reset) - but only
+  while the server listens on localhost.  A server bound to every interface
+  (the Docker image, ``--server.address=0.0.0.0``) without a password is
+  read-only: anybody on the network could otherwise import, edit or reset.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from config import Settings
 from domain import LspError
+
+log = logging.getLogger("lsp.access")
 
 READ_ONLY_REASON = "read-only public mode"
 NEEDS_PASSWORD_REASON = "admin password required"
 LOCAL_REASON = "local single-user mode"
 ADMIN_REASON = "admin authenticated"
+EXPOSED_REASON = (
+    "a server reachable on every network interface without ADMIN_PASSWORD "
+    "(set ADMIN_PASSWORD, or run locally on localhost)"
+)
 
 # Names of the write actions, for messages and for the UI's handlers.
 ACTION_IMPORT = "import data"
@@ -60,7 +74,9 @@ class WriteAccess:
         return self.allowed
 
 
-def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAccess:
+def write_access(
+    settings: Settings, *, admin_authenticated: bool, exposed: bool = False
+) -> WriteAccess:
     """Decide whether the session may write.
 
     Parameters
@@ -70,6 +86,8 @@ def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAcces
     admin_authenticated : bool
         True when this session entered the right admin password
         (see :func:`check_admin_password`).
+    exposed : bool
+        True when the server listens on every network interface.
 
     Examples
     --------
@@ -85,6 +103,8 @@ def write_access(settings: Settings, *, admin_authenticated: bool) -> WriteAcces
         if admin_authenticated:
             return WriteAccess(allowed=True, reason=ADMIN_REASON, needs_password=False)
         return WriteAccess(allowed=False, reason=NEEDS_PASSWORD_REASON, needs_password=True)
+    if exposed:
+        return WriteAccess(allowed=False, reason=EXPOSED_REASON, needs_password=False)
     return WriteAccess(allowed=True, reason=LOCAL_REASON, needs_password=False)
 
 
@@ -111,7 +131,9 @@ def check_admin_password(given: str | None, settings: Settings) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def require_write(settings: Settings, *, admin_authenticated: bool, action: str) -> None:
+def require_write(
+    settings: Settings, *, admin_authenticated: bool, action: str, exposed: bool = False
+) -> None:
     """Raise :class:`AccessDenied` unless the session may perform ``action``.
 
     Call at the start of every write handler, even when the widget was hidden.
@@ -131,9 +153,146 @@ def require_write(settings: Settings, *, admin_authenticated: bool, action: str)
     ...
     access.AccessDenied: Cannot factory reset: this instance runs in read-only public mode.
     """
-    access = write_access(settings, admin_authenticated=admin_authenticated)
+    access = write_access(settings, admin_authenticated=admin_authenticated, exposed=exposed)
     if access.allowed:
         return
     if access.needs_password:
         raise AccessDenied(f"Cannot {action}: enter the admin password first.")
     raise AccessDenied(f"Cannot {action}: this instance runs in {access.reason}.")
+
+
+# --------------------------------------------------------------------------- sign-in throttle
+
+FIRST_DELAY_S = 1.0  # wait after the first wrong password of a session; doubles each time
+MAX_DELAY_S = 60.0
+SESSION_LOCKOUT_AFTER = 5  # wrong passwords in one session -> locked for LOCKOUT_S
+GLOBAL_LOCKOUT_AFTER = 20  # wrong passwords from all sessions within LOCKOUT_S -> all locked
+LOCKOUT_S = 15 * 60.0
+
+
+@dataclass
+class _SessionRecord:
+    failures: int = 0
+    blocked_until: float = 0.0
+
+
+@dataclass
+class LoginThrottle:
+    """Back-off against password guessing, per session and for the whole process.
+
+    A session's n-th wrong password makes it wait ``FIRST_DELAY_S * 2**(n-1)``
+    seconds (capped at ``MAX_DELAY_S``) before its next attempt is even
+    checked; after ``SESSION_LOCKOUT_AFTER`` failures it is locked for
+    ``LOCKOUT_S``.  New sessions do not escape: ``GLOBAL_LOCKOUT_AFTER``
+    failures from all sessions within ``LOCKOUT_S`` lock sign-in for everyone
+    until the window has passed, and every failure also doubles a global delay.
+    A right password clears its session's record (not the global window).
+    Attempts refused by the throttle do not reach the password comparison.
+
+    ``clock`` returns seconds (monotonic); tests pass a fake one.
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    _sessions: dict[str, _SessionRecord] = field(default_factory=dict)
+    _recent: deque[float] = field(default_factory=deque)
+    _global_blocked_until: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_s(self, session: str) -> float:
+        """Seconds before ``session`` may try again (0 when it may now)."""
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            record = self._sessions.get(session)
+            mine = record.blocked_until - now if record else 0.0
+            shared = self._global_blocked_until - now
+            if len(self._recent) >= GLOBAL_LOCKOUT_AFTER:
+                shared = max(shared, self._recent[0] + LOCKOUT_S - now)
+        return max(0.0, mine, shared)
+
+    def _forget_old(self, now: float) -> None:
+        while self._recent and self._recent[0] <= now - LOCKOUT_S:
+            self._recent.popleft()
+
+    def record_failure(self, session: str) -> float:
+        """Count a wrong password; return the wait imposed on ``session`` [s]."""
+        now = self.clock()
+        with self._lock:
+            self._forget_old(now)
+            self._recent.append(now)
+            record = self._sessions.setdefault(session, _SessionRecord())
+            record.failures += 1
+            if record.failures >= SESSION_LOCKOUT_AFTER:
+                delay = LOCKOUT_S
+            else:
+                delay = min(FIRST_DELAY_S * 2 ** (record.failures - 1), MAX_DELAY_S)
+            record.blocked_until = now + delay
+            # Global doubling: 1 s after the first failure anywhere, 2 s after the second...
+            shared = min(FIRST_DELAY_S * 2 ** (len(self._recent) - 1), MAX_DELAY_S)
+            self._global_blocked_until = max(self._global_blocked_until, now + shared)
+            if len(self._recent) >= GLOBAL_LOCKOUT_AFTER:
+                self._global_blocked_until = max(self._global_blocked_until, now + LOCKOUT_S)
+        return delay
+
+    def record_success(self, session: str) -> None:
+        with self._lock:
+            self._sessions.pop(session, None)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """Outcome of one sign-in attempt."""
+
+    accepted: bool
+    message: str
+    wait_s: float = 0.0
+
+
+# One per server process: all sessions of this process share it.
+THROTTLE = LoginThrottle()
+
+
+def attempt_sign_in(
+    given: str | None,
+    settings: Settings,
+    *,
+    session: str,
+    who: str = "unknown",
+    throttle: LoginThrottle | None = None,
+) -> SignIn:
+    """Check an admin password under the throttle and log the attempt (never the secret).
+
+    Parameters
+    ----------
+    session : str
+        Identifier of the browser session (back-off is per session and global).
+    who : str
+        What the log should say about the client (e.g. its IP address).
+    """
+    throttle = throttle or THROTTLE
+    wait = throttle.wait_s(session)
+    if wait > 0:
+        log.warning("admin sign-in refused: throttled session=%s who=%s wait_s=%.0f",
+                    session, who, wait)
+        return SignIn(False, _wait_message(wait), wait)
+    if check_admin_password(given, settings):
+        throttle.record_success(session)
+        log.info("admin sign-in accepted session=%s who=%s", session, who)
+        return SignIn(True, "Signed in as admin: changes to the data are enabled.")
+    delay = throttle.record_failure(session)
+    log.warning("admin sign-in failed: wrong password session=%s who=%s next_wait_s=%.0f",
+                session, who, delay)
+    return SignIn(False, "Wrong admin password: changes to the data stay locked. "
+                         + _wait_message(delay), delay)
+
+
+def _wait_message(wait_s: float) -> str:
+    if wait_s >= 120:
+        return f"Too many wrong passwords: sign-in is locked for {wait_s / 60:.0f} minutes."
+    return f"Wait {max(1, round(wait_s))} s before the next attempt."
+
+
+def log_action(action: str, *, who: str, **details: object) -> None:
+    """One log line per destructive or bulk action (who, what; values must hold no secret)."""
+    extra = " ".join(f"{key}={value}" for key, value in details.items())
+    log.info("action=%r who=%s %s", action, who, extra)

@@ -22,6 +22,7 @@ note (:attr:`AssistantResult.error`).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -174,7 +175,8 @@ def answer(
             deadline_seconds=deadline, tools=declarations(),
             run_tool=lambda name, args: call_tool(ws, name, args),
         )
-    except AssistantError as exc:
+    except AssistantError as exc:  # the message is already scrubbed of the key
+        logging.getLogger("lsp.assistant").warning("gemini failed model=%s error=%s", model, exc)
         return AssistantResult(offline, MODE_OFFLINE, OFFLINE_LABEL, ok=False, error=str(exc))
     return AssistantResult(text, MODE_GEMINI, f"Gemini ({model})")
 

@@ -14,6 +14,7 @@ import db
 from config import ConfigError, Settings, get_settings
 from domain import LspError, Scenario
 from planning import PlanningError
+from safe_text import md
 from views import (
     admin,
     assistant,
@@ -57,8 +58,7 @@ def _empty_state(settings: Settings) -> None:
     if st.button("Load demo data", icon=":material/inventory_2:", type="primary",
                  disabled=not gate.allowed,
                  help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
-        access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
-                             action=access.ACTION_IMPORT)
+        admin.require_write(settings, access.ACTION_IMPORT)
         with st.spinner("Writing demo lanes…"):
             db.seed_demo()
         state.clear_caches()
@@ -109,8 +109,10 @@ def main() -> None:
     try:
         settings = get_settings()
         db.ping()
+        # A write by another process or replica shows up on this rerun.
+        state.sync_data_version()
     except (ConfigError, LspError) as exc:
-        st.error(f"The database cannot be reached, so the dashboard cannot load: {exc}",
+        st.error(f"The database cannot be reached, so the dashboard cannot load: {md(str(exc))}",
                  icon=":material/error:")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
         return
@@ -134,7 +136,7 @@ def main() -> None:
     except (LspError, PlanningError) as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
 
 
 main()

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import chart_style
 from domain import DAYS_PER_YEAR
 from planning import LanePlan
+from safe_text import plotly_text
 
 PERCENT = 100.0
 HISTORY_DAYS_SHOWN = chart_style.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
@@ -142,7 +143,7 @@ def lane_forecast(plan: LanePlan, *, history_days: int = HISTORY_DAYS_SHOWN) -> 
             )
         )
     _layout(
-        fig, title=f"{plan.lane}: demand history, forecast and internal capacity",
+        fig, title=f"{plotly_text(plan.lane)}: demand history, forecast and internal capacity",
         x_title="date", y_title="units/day",
     )
     if history_days == HISTORY_DAYS_SHOWN:
@@ -281,7 +282,7 @@ def capacity_split(plan: LanePlan) -> go.Figure:
                    mode="lines", line={"color": COLOR_PENALTY, "width": 2, "dash": "dot"},
                    hovertemplate="coverage quantile: %{x:,.0f} units/day<extra></extra>")
     )
-    fig = _layout(fig, title=f"{plan.lane}: expected workload vs internal capacity",
+    fig = _layout(fig, title=f"{plotly_text(plan.lane)}: expected workload vs internal capacity",
                   x_title="units/day", y_title="")
     fig.update_layout(barmode="stack", hovermode="closest", height=COMPACT_HEIGHT,
                       legend={"y": -0.6})
@@ -329,7 +330,7 @@ def network_utilisation(table: pd.DataFrame, *, top: int = 30) -> go.Figure:
     entries; the 100 % line is a legend entry too, so no label sits on a bar.
     """
     rows = table.head(top)
-    lanes = rows["lane"].astype(str).tolist()
+    lanes = [plotly_text(v) for v in rows["lane"].astype(str)]
     util = rows["utilisation"].to_numpy(dtype=float) * PERCENT
     colors = np.where(util > PERCENT, COLOR_CAPACITY, COLOR_TOTAL)
     fig = go.Figure(

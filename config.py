@@ -13,6 +13,7 @@ it.  Secret values never appear in messages, ``repr`` or ``str``.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -34,6 +35,10 @@ DEFAULT_GEMINI_TIMEOUT_S = 30.0
 # An assistant answer that takes longer than this is useless to a planner
 # waiting in front of the dashboard; it also bounds a hung connection.
 MAX_GEMINI_TIMEOUT_S = 30.0  # issue: every assistant call is bounded by <= 30 s
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_LOG_LEVEL = "INFO"
+# One format for every line: time, level, logger, then key=value pairs in the message.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 APP_MODES = ("local", "public")
 DEFAULT_APP_MODE = "local"
 
@@ -48,6 +53,7 @@ ENV_VARS = (
     "APP_MODE",
     "ADMIN_PASSWORD",
     "SEED_DEMO_IF_EMPTY",
+    "LOG_LEVEL",
 )
 # Variables whose values must never be shown (DATABASE_URL embeds the DB password).
 SECRET_ENV_VARS = ("DATABASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "ADMIN_PASSWORD")
@@ -101,6 +107,7 @@ class Settings:
     admin_password: str | None = field(repr=False)
     gemini_timeout_s: float = DEFAULT_GEMINI_TIMEOUT_S
     seed_demo_if_empty: bool = False  # load the demo network at start-up into an empty database
+    log_level: str = DEFAULT_LOG_LEVEL
 
     @property
     def read_only(self) -> bool:
@@ -252,7 +259,7 @@ def _check_database_url(url: str, problems: list[str]) -> str:
             f"{', '.join(DATABASE_SCHEMES)}."
         )
         return url
-    normalised = f"{normalised_scheme}://{rest}"
+    normalised = f"{normalised_scheme}://{_encode_raw_at(rest)}"
     parts = urlsplit(normalised)
     if normalised_scheme == "sqlite":
         if parts.netloc:
@@ -270,7 +277,10 @@ def _check_database_url(url: str, problems: list[str]) -> str:
     try:
         port = parts.port
     except ValueError:
-        problems.append(f"{example} (the port is not a number between 0 and 65535).")
+        problems.append(
+            f"{example} (the port is not a number between 0 and 65535; if the password "
+            "contains / ? # or %, percent-encode them: / as %2F, ? as %3F, # as %23, % as %25)."
+        )
         return normalised
     del port  # only validated
     if not parts.hostname:
@@ -278,6 +288,31 @@ def _check_database_url(url: str, problems: list[str]) -> str:
     if not parts.path.strip("/"):
         problems.append(f"{example} (the database name after the host is missing).")
     return normalised
+
+
+def _encode_raw_at(rest: str) -> str:
+    """Percent-encode raw ``@`` in the user/password part of ``user:p@ss@host/db``.
+
+    Hosting dashboards hand out passwords with reserved characters; URL
+    parsers disagree on a raw ``@`` (SQLAlchemy would take ``ss@host`` as the
+    host and show part of the password in its error).  The host is whatever
+    follows the LAST ``@`` of the authority, as RFC 3986 intends.
+
+    >>> _encode_raw_at("u:p@ss@db.example.com:5432/app")
+    'u:p%40ss@db.example.com:5432/app'
+    >>> _encode_raw_at("u:p%40ss@db/app")
+    'u:p%40ss@db/app'
+    """
+    authority_end = len(rest)
+    for mark in "/?#":
+        position = rest.find(mark, rest.rfind("@") + 1)
+        if position != -1:
+            authority_end = min(authority_end, position)
+    authority, tail = rest[:authority_end], rest[authority_end:]
+    userinfo, at, host = authority.rpartition("@")
+    if not at or "@" not in userinfo:
+        return rest
+    return userinfo.replace("@", "%40") + "@" + host + tail
 
 
 def _check_gemini_model(environ: Mapping[str, str], problems: list[str]) -> str:
@@ -383,6 +418,10 @@ def load_settings(
     gemini_model = _check_gemini_model(environ, problems)
     gemini_timeout_s = _check_timeout(_read("GEMINI_TIMEOUT_S", environ), problems)
     seed_demo = _check_flag("SEED_DEMO_IF_EMPTY", _read("SEED_DEMO_IF_EMPTY", environ), problems)
+    log_level = (_read("LOG_LEVEL", environ) or DEFAULT_LOG_LEVEL).upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}; got {log_level!r}.")
+        log_level = DEFAULT_LOG_LEVEL
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(
@@ -394,10 +433,34 @@ def load_settings(
         admin_password=_read("ADMIN_PASSWORD", environ),
         gemini_timeout_s=gemini_timeout_s,
         seed_demo_if_empty=seed_demo,
+        log_level=log_level,
     )
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Settings of this process, read once."""
-    return load_settings()
+    """Settings of this process, read once (and logged once, without secrets)."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    logging.getLogger(LOGGER_NAME).info("start-up config %s", settings)
+    return settings
+
+
+LOGGER_NAME = "lsp"
+
+
+def configure_logging(level: str = DEFAULT_LOG_LEVEL) -> logging.Logger:
+    """The app's logger ``lsp`` (children ``lsp.db``, ``lsp.access``...): one format, stderr.
+
+    Its own handler, so Streamlit's root configuration neither drops nor
+    duplicates our lines; idempotent (safe on every Streamlit rerun).
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.setLevel(level)
+    if not any(getattr(h, "_lsp_handler", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler._lsp_handler = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger

@@ -52,6 +52,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from safe_text import unguard_cell
+
 MAX_VOLUME = 1_000_000_000.0  # units/day; anything above is a typo or a unit mix-up, not demand
 MAX_REPORTED_ERRORS = 1_000  # errors kept in a report; the total is still counted
 MAX_LANE_NAME_LENGTH = 200  # characters; matches the database column width
@@ -645,7 +647,9 @@ def lane_problem(name: str) -> str | None:
 def _parse_lanes(values: pa.Array):
     """Per row: lane index (into distinct stripped names), names, bad mask, message(i)."""
     indices, distinct = _encode(values)
-    stripped = [v.strip() for v in distinct]
+    # Our exports guard formula-like cells with an apostrophe (safe_text.guard_cell);
+    # take it off again so export -> import round-trips exactly.
+    stripped = [unguard_cell(v.strip()) for v in distinct]
     problems = [lane_problem(v) for v in stripped]
     # Several raw spellings (" A", "A ") collapse to one lane; keep first-appearance order.
     order: dict[str, int] = {}

@@ -39,12 +39,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import operator
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,12 +65,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
     func,
     insert,
     inspect,
+    literal,
     select,
     update,
 )
@@ -93,12 +97,14 @@ from csv_import import (
     volume_problem,
 )
 from domain import (
+    BusyError,
     DataAccessError,
     LaneMasterData,
     LspError,
     NotFoundError,
     ValidationError,
 )
+from safe_text import guard_cell
 
 try:  # the PostgreSQL driver is optional for SQLite-only use
     import psycopg2
@@ -110,6 +116,8 @@ DUPLICATE_POLICIES = ("skip", "replace", "reject")
 BULK_REBUILD_MIN_ROWS = 100_000  # below this, per-row index maintenance is cheaper than rebuilding
 PG_CONNECT_TIMEOUT_S = 5  # an unreachable host fails fast instead of hanging the dashboard
 SQLITE_BUSY_TIMEOUT_S = 30  # wait this long for another writer before "database is locked"
+LOCK_TIMEOUT_S = 30  # PostgreSQL: a writer waits at most this long for a lock, then BusyError
+_WRITE_OPTION = "lsp_write"  # execution option marking a write connection (BEGIN IMMEDIATE)
 PG_DATE_EPOCH_DAYS = (dt.date(2000, 1, 1) - EPOCH).days  # PostgreSQL counts dates from 2000-01-01
 EXPORT_HEADER = ("date", "lane", "demand")
 
@@ -180,8 +188,18 @@ class DemandRecord(Base):
     volume: Mapped[float] = mapped_column(Double)
 
 
+class DataVersion(Base):
+    """One row (id 1) whose ``version`` every committed write increments."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 LANES = Lane.__table__
 DEMAND = DemandRecord.__table__
+VERSION = DataVersion.__table__
 MASTER_FIELDS = [c.name for c in LANES.columns if c.name != "id"]
 _PK_NAME = "pk_demand"
 _UQ_NAME = "uq_demand_lane_id_date"
@@ -270,34 +288,80 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred BEGIN that reads and then writes cannot wait for the write lock in
+        # WAL mode (SQLite fails it at once with "database is locked" if another writer
+        # committed meanwhile); BEGIN IMMEDIATE takes the write lock up front and waits
+        # up to the busy timeout.  Reads stay deferred so they never queue behind writers.
+        writing = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def _add_missing_lane_columns(engine: Engine) -> None:
+def _add_missing_lane_columns(conn: Connection) -> None:
     """Bring a lanes table written by an older release up to the current columns.
 
     Each added column carries its server default, so existing lanes keep
     their meaning (daily review, 95 % coverage, no reservation contract).
+    Runs inside the schema transaction.
     """
-    present = {c["name"] for c in inspect(engine).get_columns(LANES.name)}
-    missing = [c for c in LANES.columns if c.name not in present]
-    if not missing:
-        return
-    with engine.begin() as conn:
-        for column in missing:
-            kind = column.type.compile(dialect=engine.dialect)
-            default = column.server_default.arg if column.server_default is not None else None
-            clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
-            conn.exec_driver_sql(f'ALTER TABLE {LANES.name} ADD COLUMN "{column.name}" {kind}{clause}')
+    present = {c["name"] for c in inspect(conn).get_columns(LANES.name)}
+    for column in [c for c in LANES.columns if c.name not in present]:
+        kind = column.type.compile(dialect=conn.dialect)
+        default = column.server_default.arg if column.server_default is not None else None
+        clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
+        conn.exec_driver_sql(f'ALTER TABLE {LANES.name} ADD COLUMN "{column.name}" {kind}{clause}')
 
 
 def _ensure_schema(engine: Engine) -> None:
     if engine in _SCHEMA_READY:
         return
-    with _translate(engine, "Creating the schema"):
-        Base.metadata.create_all(engine)
-        _add_missing_lane_columns(engine)
+    with _writing(engine, "Creating the schema", bump=False) as conn:
+        Base.metadata.create_all(conn)
+        _add_missing_lane_columns(conn)
     _SCHEMA_READY.add(engine)
+
+
+@contextmanager
+def _writing(engine: Engine, action: str, *, bump: bool = True) -> Iterator[Connection]:
+    """One write transaction that waits its turn instead of failing at once.
+
+    SQLite: ``BEGIN IMMEDIATE`` (see :func:`_configure_sqlite`), waiting up to
+    :data:`SQLITE_BUSY_TIMEOUT_S`.  PostgreSQL: ``lock_timeout`` bounds every lock
+    wait to :data:`LOCK_TIMEOUT_S`; callers take locks in one global order (lanes,
+    then demand, then the data-version row) so two writers never deadlock.
+    Every committed write bumps the data version (:func:`data_version`) in the
+    same transaction, so other processes notice it.  A writer that still does not
+    get its turn raises :class:`BusyError`.
+    """
+    with _translate(engine, action), engine.connect() as conn:
+        conn.execution_options(**{_WRITE_OPTION: True})
+        with conn.begin():
+            if _is_pg(engine):
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            yield conn
+            if bump:
+                _bump_version(conn)
+
+
+def _bump_version(conn: Connection) -> None:
+    dialect = pg_dialect if conn.dialect.name == "postgresql" else sqlite_dialect
+    stmt = dialect.insert(VERSION).values(id=1, version=1)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"], set_={"version": VERSION.c.version + 1}
+        )
+    )
+
+
+def data_version(*, engine: Engine | None = None) -> int:
+    """Counter bumped by every committed write (any process, any replica).
+
+    A cheap primary-key read: the UI compares it on every rerun and clears its
+    caches when another process has written.
+    """
+    engine = _resolve(engine)
+    with _translate(engine, "Reading the data version"), engine.connect() as conn:
+        value = conn.execute(select(VERSION.c.version).where(VERSION.c.id == 1)).scalar()
+    return int(value or 0)
 
 
 def _resolve(engine: Engine | None) -> Engine:
@@ -348,6 +412,11 @@ def _translate(engine: Engine, action: str) -> Iterator[None]:
     except LspError:
         raise
     except (SQLAlchemyError, *_DRIVER_ERRORS) as exc:
+        if _is_busy(exc):
+            raise BusyError(
+                f"{action} did not run: {database_label(engine)} is busy with another "
+                "change right now. Nothing was written; try again in a moment."
+            ) from exc
         message = _reason(exc)
         password = engine.url.password
         if password:
@@ -355,6 +424,21 @@ def _translate(engine: Engine, action: str) -> Iterator[None]:
         raise DataAccessError(
             f"{action} failed: {database_label(engine)} is unavailable or refused it ({message})."
         ) from exc
+
+
+# SQLSTATEs of "another transaction holds what you need": lock_not_available,
+# deadlock_detected, serialization_failure.
+_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def _is_busy(exc: BaseException) -> bool:
+    original = getattr(exc, "orig", None) or exc
+    if getattr(original, "pgcode", None) in _BUSY_SQLSTATES:
+        return True
+    if isinstance(original, sqlite3.OperationalError):
+        text = str(original).lower()
+        return "database is locked" in text or "database is busy" in text
+    return False
 
 
 def ping(*, engine: Engine | None = None) -> None:
@@ -451,12 +535,44 @@ def _ensure_lanes(
     """Create missing lanes (given or default master data); return code -> id for all lanes."""
     known = _lane_ids(conn)
     given = {m.code: m for m in masters}
-    missing = [c for c in dict.fromkeys([*codes, *given]) if c not in known]
+    # Sorted: concurrent writers insert overlapping new lanes in the same order, so they
+    # queue behind each other instead of deadlocking.
+    missing = sorted(c for c in {*codes, *given} if c not in known)
     if missing:
-        rows = [_master_row(given.get(c) or LaneMasterData(code=c, name=c)) for c in missing]
-        _insert_lanes(conn, rows, update=False)
+        with_master = [c for c in missing if c in given]
+        defaults = [c for c in missing if c not in given]
+        if with_master:
+            _insert_lanes(conn, [_master_row(given[c]) for c in with_master], update=False)
+        if defaults and conn.dialect.name == "postgresql":
+            _pg_insert_default_lanes(conn, defaults)
+        elif defaults:
+            rows = [_master_row(LaneMasterData(code=c, name=c)) for c in defaults]
+            _insert_lanes(conn, rows, update=False)
         known = _lane_ids(conn)
     return known
+
+
+def _pg_insert_default_lanes(conn: Connection, codes: list[str]) -> None:
+    """New lanes with default master data in ONE statement (``unnest`` of the codes).
+
+    100,000 new lanes are one round trip instead of 100 batches; the columns
+    come from the table, so new master-data fields need no change here.
+    """
+    template = _master_row(LaneMasterData(code="x", name="x"))
+    codes_table = select(
+        func.unnest(bindparam("codes", value=codes, type_=pg_dialect.ARRAY(Text))).label("c")
+    ).subquery()
+    code = codes_table.c.c
+    columns = [
+        code if k in ("code", "name") else literal(template[k], type_=LANES.c[k].type)
+        for k in MASTER_FIELDS
+    ]
+    stmt = (
+        pg_dialect.insert(LANES)
+        .from_select(MASTER_FIELDS, select(*columns).order_by(code))
+        .on_conflict_do_nothing(index_elements=["code"])
+    )
+    conn.execute(stmt)
 
 
 LANE_INSERT_BATCH = 1_000  # rows per multi-VALUES statement (13 parameters each)
@@ -513,15 +629,18 @@ def save_lane_master(data: LaneMasterData, *, engine: Engine | None = None) -> N
         raise ValidationError(f"expected LaneMasterData, got {type(data).__name__}")
     row = _master_row(data)
     engine = _resolve(engine)
-    with _translate(engine, "Saving master data"), engine.begin() as conn:
+    with _writing(engine, "Saving master data") as conn:
         _insert_lanes(conn, [row], update=True)
 
 
 def delete_lane(code: str, *, engine: Engine | None = None) -> None:
     """Delete lane ``code`` with its master data and demand history."""
     engine = _resolve(engine)
-    with _translate(engine, "Deleting the lane"), engine.begin() as conn:
-        lane_id = conn.execute(select(LANES.c.id).where(LANES.c.code == code)).scalar()
+    with _writing(engine, "Deleting the lane") as conn:
+        # Lock the lane row before touching demand: lanes before demand, as every writer.
+        lane_id = conn.execute(
+            select(LANES.c.id).where(LANES.c.code == code).with_for_update()
+        ).scalar()
         if lane_id is None:
             raise NotFoundError(f"Lane {code!r} does not exist.")
         conn.execute(delete(DEMAND).where(DEMAND.c.lane_id == lane_id))
@@ -540,7 +659,7 @@ def add_record(lane: str, date: Any, volume: Any, *, engine: Engine | None = Non
     code, day, value = _clean_lane(lane), _clean_date(date), _clean_volume(volume)
     engine = _resolve(engine)
     try:
-        with _translate(engine, "Adding the record"), engine.begin() as conn:
+        with _writing(engine, "Adding the record") as conn:
             lane_id = _ensure_lanes(conn, [code])[code]
             result = conn.execute(
                 insert(DEMAND).values(lane_id=lane_id, date=day, volume=value).returning(DEMAND.c.id)
@@ -569,7 +688,7 @@ def update_record(
         changes["volume"] = _clean_volume(volume)
     engine = _resolve(engine)
     try:
-        with _translate(engine, "Updating the record"), engine.begin() as conn:
+        with _writing(engine, "Updating the record") as conn:
             stmt = select(DEMAND.c.id).where(DEMAND.c.id == int(record_id))
             if conn.execute(stmt).first() is None:
                 raise NotFoundError(f"Record {record_id} does not exist.")
@@ -587,7 +706,7 @@ def update_record(
 def delete_record(record_id: int, *, engine: Engine | None = None) -> None:
     """Delete record ``record_id``; :class:`NotFoundError` if there is none."""
     engine = _resolve(engine)
-    with _translate(engine, "Deleting the record"), engine.begin() as conn:
+    with _writing(engine, "Deleting the record") as conn:
         result = conn.execute(delete(DEMAND).where(DEMAND.c.id == int(record_id)))
         if result.rowcount == 0:
             raise NotFoundError(f"Record {record_id} does not exist.")
@@ -752,8 +871,65 @@ def export_csv(lane: str | None = None, *, engine: Engine | None = None) -> byte
     dates = frame["date"].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
     volumes = frame["demand"].to_numpy()
     text_volumes = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in volumes]
-    writer.writerows(zip(dates, frame["lane"].to_numpy(dtype=object), text_volumes, strict=True))
+    # Lane names are text a spreadsheet could evaluate ("=HYPERLINK(...)"): guarded;
+    # dates and volumes (never negative) cannot start a formula.
+    guarded = {code: guard_cell(code) for code in frame["lane"].unique()}
+    lanes = frame["lane"].map(guarded).to_numpy(dtype=object)
+    writer.writerows(zip(dates, lanes, text_volumes, strict=True))
     return out.getvalue().encode("utf-8")
+
+
+def export_backup(*, engine: Engine | None = None) -> bytes:
+    """One ZIP with the demand history AND every lane's master data (see :mod:`backup`).
+
+    Read in one snapshot-free pass per table; take it while nobody writes for
+    an exactly consistent copy (the restore checks the counts it states).
+    """
+    import backup  # local import: backup is pure format code
+
+    engine = _resolve(engine)
+    masters = list(list_lane_master(engine=engine).values())
+    demand = export_csv(engine=engine)
+    rows = demand.count(b"\n") - 1
+    return backup.build(masters, demand, rows)
+
+
+def restore_backup(data: bytes, *, engine: Engine | None = None) -> tuple[int, int]:
+    """Replace ALL data with a backup's lanes and demand, in one transaction.
+
+    Everything is validated first (format, every master-data field, every
+    demand row, every demand lane present in the master data, the counts
+    the backup states); a backup with any problem writes nothing and raises
+    :class:`ValidationError`.  Returns ``(lanes, demand rows)`` restored.
+    """
+    import backup
+
+    parsed_backup = backup.parse(data)
+    parsed = csv_import.parse_demand_csv(parsed_backup.demand_csv)
+    if not parsed.ok:
+        shown = "; ".join(str(e) for e in parsed.errors[:5])
+        raise ValidationError(f"The backup was not restored: demand.csv has problems: {shown}")
+    expected = parsed_backup.manifest.get("demand_rows")
+    if len(parsed.volume) != expected:
+        raise ValidationError(
+            f"The backup was not restored: demand.csv holds {len(parsed.volume)} rows but the "
+            f"backup says {expected}: the file is incomplete."
+        )
+    codes = {m.code for m in parsed_backup.masters}
+    orphans = [lane for lane in parsed.lanes if lane not in codes]
+    if orphans:
+        raise ValidationError(
+            f"The backup was not restored: demand.csv names lanes without master data: "
+            f"{', '.join(repr(o) for o in orphans[:5])}"
+        )
+    engine = _resolve(engine)
+    with _writing(engine, "Restoring the backup") as conn:
+        _wipe(conn)
+        masters = sorted(parsed_backup.masters, key=lambda m: m.code)
+        _insert_lanes(conn, [_master_row(m) for m in masters], update=True)
+        if len(parsed.volume):
+            _write_parsed(conn, parsed, "skip", ())
+    return len(parsed_backup.masters), len(parsed.volume)
 
 
 # --------------------------------------------------------------------------- import
@@ -768,17 +944,158 @@ class _Rejected(Exception):
         self.total = total
 
 
-def _read_source(source: Any) -> bytes:
+IMPORT_CHUNK_BYTES = 4 * 1024 * 1024  # ~190,000 rows: peak memory follows the chunk, not the file
+_QUOTE, _NEWLINE = ord('"'), ord("\n")
+
+
+def _open_source(source: Any) -> tuple[IO[bytes], int | None, bool]:
+    """(binary stream, size in bytes if known, whether we opened it and must close it)."""
     if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source)
+        data = bytes(source)
+        return io.BytesIO(data), len(data), True
     if isinstance(source, str | Path):
-        return Path(source).read_bytes()
+        path = Path(source)
+        return path.open("rb"), path.stat().st_size, True
     if hasattr(source, "read"):
-        content = source.read()
-        return content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        size = getattr(source, "size", None)
+        probe = source.read(0)
+        if isinstance(probe, str):  # a text file: encode it (small files only in practice)
+            data = source.read().encode("utf-8")
+            return io.BytesIO(data), len(data), True
+        if size is None and hasattr(source, "seek") and hasattr(source, "tell"):
+            try:
+                here = source.tell()
+                size = source.seek(0, io.SEEK_END) - here
+                source.seek(here)
+            except (OSError, ValueError):
+                size = None
+        return source, size, False
     raise ValidationError(
         f"import source must be a path, a file object or bytes, got {type(source).__name__}"
     )
+
+
+def _record_end(buffer: bytes, *, first: bool = False) -> int:
+    """Index just after the last (or ``first``) line break of ``buffer`` outside quotes; 0: none.
+
+    ``buffer`` starts at a record boundary, so a line break ends a record when
+    the number of quote characters before it is even (``""`` escapes count 2).
+    """
+    found = buffer.find(b"\n") if first else buffer.rfind(b"\n")
+    if found < 0:
+        return 0
+    if b'"' not in (buffer[:found] if first else buffer):
+        return found + 1
+    raw = np.frombuffer(buffer, dtype=np.uint8)
+    # uint8 cumsum wraps at 256, which keeps the parity we need, in one byte per char.
+    odd = np.cumsum(raw == _QUOTE, dtype=np.uint8) & 1
+    breaks = np.flatnonzero(raw == _NEWLINE)
+    outside = breaks[odd[breaks] == 0]
+    if not len(outside):
+        return 0
+    return int(outside[0 if first else -1]) + 1
+
+
+def _chunks(stream: IO[bytes], chunk_bytes: int) -> Iterator[tuple[bytes, bytes, int, bool]]:
+    """(header, body, bytes consumed so far, is_last) with bodies cut at record boundaries."""
+    buffer = b""
+    header = b""
+    consumed = 0
+    eof = False
+    pending: tuple[bytes, int] | None = None
+    while True:
+        while not eof and len(buffer) < chunk_bytes:
+            block = stream.read(chunk_bytes)
+            if not block:
+                eof = True
+            buffer += block
+        if not header:
+            cut = _record_end(buffer, first=True)
+            if cut == 0 and not eof:
+                chunk_bytes *= 2  # a header longer than a chunk: read on
+                continue
+            cut = cut or len(buffer)
+            header, buffer = buffer[:cut], buffer[cut:]
+            consumed += cut
+            if not header.endswith(b"\n"):
+                header += b"\n"
+        if eof:
+            cut = len(buffer)
+        else:
+            cut = _record_end(buffer)
+            if cut == 0:  # one record longer than a chunk: read more
+                chunk_bytes *= 2
+                continue
+        body, buffer = buffer[:cut], buffer[cut:]
+        consumed += cut
+        if pending is not None:
+            yield header, pending[0], pending[1], False
+        pending = (body, consumed)
+        if eof and not buffer:
+            yield header, pending[0], pending[1], True
+            return
+
+
+def _records_in(body: bytes) -> int:
+    """CSV records in ``body`` (blank ones included), as the parser numbers rows."""
+    if not body:
+        return 0
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if b'"' not in body:
+        return lines
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return lines
+
+
+@dataclass
+class _ImportState:
+    """What a chunked import accumulates across chunks (small: no rows are kept)."""
+
+    report: ImportReport
+    lane_order: dict[str, int] = field(default_factory=dict)
+    seen_keys: list[np.ndarray] = field(default_factory=list)  # sorted lane<<32|day per chunk
+    rows_before: int = 0  # records of earlier chunks, to number rows as in the whole file
+
+    def add_errors(self, errors: Iterable[RowError], total: int) -> None:
+        room = MAX_REPORTED_ERRORS - len(self.report.errors)
+        self.report.errors.extend(list(errors)[: max(room, 0)])
+        self.report.error_count_total += total
+
+
+def _shift(parsed: ParsedDemand, offset: int) -> None:
+    if offset:
+        parsed.row = parsed.row + offset
+        parsed.errors = [
+            RowError(e.row + offset if e.row is not None else None, e.column, e.message)
+            for e in parsed.errors
+        ]
+
+
+def _cross_chunk_duplicates(state: _ImportState, parsed: ParsedDemand) -> list[RowError]:
+    """Same lane and date in this chunk and an earlier one (within a chunk the parser checks)."""
+    ids = np.array([state.lane_order.setdefault(c, len(state.lane_order)) for c in parsed.lanes],
+                   dtype=np.int64)
+    keys = (ids[parsed.lane_index] << 32) | (parsed.days.astype(np.int64) & 0xFFFFFFFF)
+    repeated = np.zeros(len(keys), dtype=bool)
+    for earlier in state.seen_keys:
+        at = np.minimum(np.searchsorted(earlier, keys), len(earlier) - 1)
+        repeated |= earlier[at] == keys
+    state.seen_keys.append(np.sort(keys))
+    if len(state.seen_keys) > 16:  # keep the per-chunk search cheap with many small chunks
+        state.seen_keys = [np.sort(np.concatenate(state.seen_keys))]
+    return [
+        RowError(int(parsed.row[i]), "date",
+                 f"duplicate: lane '{parsed.lanes[parsed.lane_index[i]]}' on "
+                 f"{(EPOCH + dt.timedelta(days=int(parsed.days[i]))).isoformat()} already "
+                 "appears in an earlier row of the file")
+        for i in np.flatnonzero(repeated)[:MAX_REPORTED_ERRORS]
+    ]
+
+
+class _Invalid(Exception):
+    """Internal: the file has problems; roll the import transaction back."""
 
 
 def import_csv(
@@ -787,8 +1104,15 @@ def import_csv(
     engine: Engine | None = None,
     on_duplicate: str = "skip",
     progress: ProgressCallback | None = None,
+    chunk_bytes: int | None = None,
 ) -> ImportReport:
-    """Validate a whole demand CSV, then write it in one transaction.
+    """Validate a demand CSV and write it in one transaction: all rows or none.
+
+    The file is read in chunks of about ``chunk_bytes`` cut at record
+    boundaries; each chunk is validated and written inside the one
+    transaction, so peak memory grows with the chunk, not the file.  A
+    problem anywhere stops the writing (the remaining chunks are still
+    checked, so the report lists every problem) and rolls everything back.
 
     Parameters
     ----------
@@ -801,6 +1125,8 @@ def import_csv(
         ``replace`` overwrites it, ``reject`` writes nothing and reports them.
     progress : callable(fraction, message), optional
         Called with progress in [0, 1] for a UI progress bar.
+    chunk_bytes : int, optional
+        Size of one chunk [bytes]; default :data:`IMPORT_CHUNK_BYTES`.
 
     Returns
     -------
@@ -813,34 +1139,118 @@ def import_csv(
     notify = progress or (lambda _fraction, _message: None)
     notify(0.0, "Reading the file…")
     try:
-        data = _read_source(source)
+        stream, size, close = _open_source(source)
     except OSError as exc:
         error = RowError(None, None, f"cannot read the file: {exc.strerror or exc}")
         return ImportReport(errors=[error], error_count_total=1)
-    notify(0.1, "Validating every row…")
-    parsed = csv_import.parse_demand_csv(data)
-    report = ImportReport(
-        rows_read=parsed.rows_read,
-        lanes=list(parsed.lanes),
-        errors=list(parsed.errors),
-        error_count_total=parsed.error_count_total,
-    )
-    if not parsed.ok or len(parsed.volume) == 0:
-        notify(1.0, "Nothing to import." if parsed.ok else "The file has problems; nothing imported.")
-        return report
-    notify(0.4, f"{parsed.rows_read} rows valid; writing…")
-    engine = _resolve(engine)
+    state = _ImportState(ImportReport())
+    engine_: Engine | None = None
     try:
-        with _translate(engine, "Importing"), engine.begin() as conn:
-            inserted, skipped, replaced = _write_parsed(conn, parsed, on_duplicate, ())
+        chunks = _chunks(stream, max(int(chunk_bytes or IMPORT_CHUNK_BYTES), 64))
+        first = next(chunks)
+        header, body, consumed, last = first
+        if last:  # the whole file in one chunk: validate all of it before touching the database
+            notify(0.1, "Validating every row…")
+            parsed = csv_import.parse_demand_csv(header + body)
+            state.report.rows_read = parsed.rows_read
+            state.report.lanes = list(parsed.lanes)
+            state.add_errors(parsed.errors, parsed.error_count_total)
+            if not parsed.ok or len(parsed.volume) == 0:
+                notify(1.0, "Nothing to import." if parsed.ok else
+                       "The file has problems; nothing imported.")
+                return state.report
+            notify(0.4, f"{parsed.rows_read} rows valid; writing…")
+            engine_ = _resolve(engine)
+            with _writing(engine_, "Importing") as conn:
+                counts = _write_parsed(conn, parsed, on_duplicate, ())
+        else:
+            engine_ = _resolve(engine)
+            counts = _import_chunks(engine_, state, [first], chunks, on_duplicate, notify, size)
+    except OSError as exc:
+        state.report.errors = [RowError(None, None, f"cannot read the file: {exc.strerror or exc}")]
+        state.report.error_count_total = 1
+        return state.report
     except _Rejected as rejected:
-        report.errors = rejected.errors
-        report.error_count_total = rejected.total
+        state.report.errors = rejected.errors
+        state.report.error_count_total = rejected.total
         notify(1.0, "Rows already stored; nothing imported.")
-        return report
-    report.inserted, report.skipped, report.replaced = inserted, skipped, replaced
+        return state.report
+    except _Invalid:
+        state.report.inserted = state.report.skipped = state.report.replaced = 0
+        notify(1.0, "The file has problems; nothing imported.")
+        return state.report
+    finally:
+        if close:
+            stream.close()
+    state.report.inserted, state.report.skipped, state.report.replaced = counts
     notify(1.0, "Import finished.")
-    return report
+    return state.report
+
+
+def _import_chunks(
+    engine: Engine,
+    state: _ImportState,
+    head: list[tuple[bytes, bytes, int, bool]],
+    rest: Iterator[tuple[bytes, bytes, int, bool]],
+    on_duplicate: str,
+    notify: ProgressCallback,
+    size: int | None,
+) -> tuple[int, int, int]:
+    """Validate and write chunk by chunk in ONE transaction; raise _Invalid to roll back."""
+    totals = [0, 0, 0]
+    lanes: dict[str, None] = {}
+    with _writing(engine, "Importing") as conn, ExitStack() as indexes:
+        empty_at_start: bool | None = None
+        invalid = rejected = False  # a bad row anywhere / stored rows under "reject"
+        for header, body, consumed, _last in itertools.chain(head, rest):
+            parsed = csv_import.parse_demand_csv(header + body)
+            _shift(parsed, state.rows_before)
+            state.rows_before += _records_in(body)
+            state.report.rows_read += parsed.rows_read
+            if not parsed.ok:
+                state.add_errors(parsed.errors, parsed.error_count_total)
+            elif len(parsed.volume):
+                duplicates = _cross_chunk_duplicates(state, parsed)
+                if duplicates:
+                    state.add_errors(duplicates, len(duplicates))
+                lanes.update(dict.fromkeys(parsed.lanes))
+            invalid = invalid or not parsed.ok or bool(state.report.error_count_total
+                                                        and not rejected)
+            if not invalid and len(parsed.volume):
+                if empty_at_start is None:
+                    # First write: lanes, then the table lock (the global order), then ask
+                    # whether demand is empty: then every chunk is new rows.
+                    if _is_pg(engine):
+                        # Later chunks create lanes while we hold the demand lock: keep
+                        # other lane writers out until commit, so lanes still come first.
+                        conn.exec_driver_sql("LOCK TABLE lanes IN SHARE ROW EXCLUSIVE MODE")
+                    _ensure_lanes(conn, parsed.lanes)
+                    if _is_pg(engine):
+                        conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
+                    empty_at_start = bool(conn.exec_driver_sql(
+                        "SELECT NOT EXISTS (SELECT 1 FROM demand)").scalar())
+                    if empty_at_start and _is_pg(engine):
+                        indexes.enter_context(_indexes_dropped(conn, True))
+                try:
+                    counts = _write_parsed(conn, parsed, on_duplicate, (),
+                                           rebuild_allowed=False, known_new=empty_at_start)
+                except _Rejected as refused:
+                    # Keep checking the other chunks so the report names every stored
+                    # row; the transaction is rolled back at the end.
+                    rejected = True
+                    state.add_errors(refused.errors, refused.total)
+                else:
+                    totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            fraction = 0.05 + 0.9 * consumed / size if size else 0.5
+            problems = state.report.error_count_total
+            notify(min(fraction, 0.95),
+                   f"{state.report.rows_read:,} rows checked"
+                   + (f", {problems:,} problems" if problems else f", {totals[0]:,} written"))
+        state.report.lanes = list(lanes)
+        if state.report.error_count_total:
+            raise _Invalid
+        notify(0.97, "Finishing (indexes and commit)…")
+    return totals[0], totals[1], totals[2]
 
 
 def _write_parsed(
@@ -854,9 +1264,11 @@ def _write_parsed(
 ) -> tuple[int, int, int]:
     """Write validated rows inside the caller's transaction; returns (inserted, skipped, replaced)."""
     pg = conn.dialect.name == "postgresql"
+    # Lanes first, then the demand table lock: the one global order every writer
+    # follows (add_record creates its lane before inserting demand, too).
+    ids_by_code = _ensure_lanes(conn, parsed.lanes, masters)
     if pg:
         conn.exec_driver_sql("LOCK TABLE demand IN SHARE ROW EXCLUSIVE MODE")
-    ids_by_code = _ensure_lanes(conn, parsed.lanes, masters)
     lane_ids = np.array([ids_by_code[c] for c in parsed.lanes], dtype=np.int32)[parsed.lane_index]
     n = len(lane_ids)
     distinct_ids = sorted({int(ids_by_code[c]) for c in parsed.lanes})
@@ -1117,7 +1529,7 @@ def bulk_load(
     engine = _resolve(engine)
     master_list = list(masters)
     total = 0
-    with _translate(engine, "Loading demand"), engine.begin() as conn:
+    with _writing(engine, "Loading demand") as conn:
         if wipe:
             _wipe(conn)
         if master_list:
@@ -1184,7 +1596,7 @@ def seed_demo(
 
 def _wipe(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("TRUNCATE demand, lanes RESTART IDENTITY")
+        conn.exec_driver_sql("TRUNCATE lanes, demand RESTART IDENTITY")  # lanes first: the global lock order
     else:
         conn.execute(delete(DEMAND))
         conn.execute(delete(LANES))
@@ -1198,7 +1610,7 @@ def _wipe(conn: Connection) -> None:
 def reset_database(*, engine: Engine | None = None) -> None:
     """Factory reset: delete all lanes and demand and restart the id counters."""
     engine = _resolve(engine)
-    with _translate(engine, "Resetting the database"), engine.begin() as conn:
+    with _writing(engine, "Resetting the database") as conn:
         _wipe(conn)
 
 

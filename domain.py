@@ -21,6 +21,10 @@ class DataAccessError(LspError):
     """The database cannot be reached or refused an operation."""
 
 
+class BusyError(DataAccessError):
+    """Another writer held the data for longer than the lock timeout: try again."""
+
+
 class NotFoundError(LspError):
     """A record or lane that was asked for does not exist."""
 

@@ -17,7 +17,8 @@ Every figure is measured in this run (best of REPEATS); the ratio ours/raw
 COPY is printed.  PostgreSQL: server at 127.0.0.1:5432, user postgres; a
 temporary database is created and dropped.
 
-Run: python bench/import_bench.py
+Run: python bench/import_bench.py            (throughput)
+     python bench/import_bench.py --memory   (peak memory of 1M and 5M-row imports)
 """
 
 from __future__ import annotations
@@ -166,6 +167,22 @@ def bench_sqlite(data: bytes, extra: bytes, rows: int) -> None:
         db.dispose_engine(url)
 
 
+NEW_LANES = 100_000
+
+
+def bench_new_lanes(engine) -> None:
+    """100,000 lane names never seen before, one row each (issue 12: < 5 s on PostgreSQL)."""
+    body = "".join(f"2024-01-01,FRESH-{k:06d},{k % 97}\n" for k in range(NEW_LANES))
+    data = ("date,lane,demand\n" + body).encode()
+
+    def run() -> None:
+        result = db.import_csv(data, engine=engine)
+        assert result.ok and result.inserted == NEW_LANES, result.summary()
+
+    report(f"ours: {NEW_LANES:,} new lanes (one row each)", NEW_LANES,
+           best_of(run, lambda: db.reset_database(engine=engine)))
+
+
 def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
     import psycopg2
 
@@ -218,6 +235,7 @@ def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
         finally:
             raw.close()
         print(f"  ratio ours / raw COPY: {ours / copy_rate:.2f}  (target >= 0.5)")
+        bench_new_lanes(engine)
         print(f"  ratio ours / naive per-row inserts: {ours / naive_rate:.1f}x")
     finally:
         db.dispose_engine(url)
@@ -226,7 +244,84 @@ def bench_postgres(data: bytes, extra: bytes, rows: int) -> None:
         admin.close()
 
 
+MEMORY_SIZES = (1_000_000, 5_000_000)
+MEMORY_DAYS = 1_000
+
+
+def write_big_csv(path: Path, rows: int) -> None:
+    """``rows`` demand rows (rows / 1,000 lanes x 1,000 days) written lane block by block."""
+    rng = np.random.default_rng(SEED)
+    dates = pd.date_range("2021-01-01", periods=MEMORY_DAYS).strftime("%Y-%m-%d").to_numpy()
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("date,lane,demand\n")
+        for lane in range(rows // MEMORY_DAYS):
+            volume = np.round(rng.gamma(2.0, 60.0, MEMORY_DAYS), 1)
+            code = f"MEM-{lane:05d}"
+            out.write("".join(f"{d},{code},{v}\n" for d, v in zip(dates, volume, strict=True)))
+
+
+_MEMORY_CHILD = """
+import resource, sys
+sys.path.insert(0, sys.argv[1])
+import db
+engine = db.get_engine(sys.argv[2])
+db.reset_database(engine=engine)
+db.count_records(engine=engine)
+idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(sys.argv[3], "rb") as source:
+    report = db.import_csv(source, engine=engine)
+assert report.ok and report.inserted == int(sys.argv[4]), report.summary()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(idle, peak)
+"""
+
+
+def memory_peak_mb(url: str, path: Path, rows: int) -> tuple[float, float]:
+    """(idle RSS, peak RSS above idle) [MB] of a fresh process importing ``path``."""
+    import subprocess
+
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY_CHILD, root, url, str(path), str(rows)],
+        check=True, capture_output=True, text=True,
+    )
+    idle_kb, peak_kb = (int(v) for v in done.stdout.split())
+    return idle_kb / 1024, (peak_kb - idle_kb) / 1024
+
+
+def bench_memory() -> None:
+    """Peak memory of db.import_csv over the idle process, 1M and 5M rows, both backends."""
+    import psycopg2
+
+    print("\nPeak memory of an import (fresh process; RSS above the idle process)")
+    admin = psycopg2.connect(dbname="postgres", connect_timeout=5, **PG)
+    admin.autocommit = True
+    name = f"lsp_mem_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    pg_url = f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            sqlite_url = f"sqlite:///{Path(folder) / 'mem.sqlite'}"
+            for rows in MEMORY_SIZES:
+                path = Path(folder) / f"demand_{rows}.csv"
+                write_big_csv(path, rows)
+                size = path.stat().st_size / 1e6
+                for label, url in (("SQLite", sqlite_url), ("PostgreSQL", pg_url)):
+                    idle, peak = memory_peak_mb(url, path, rows)
+                    print(f"  {label:<10} {rows:>9,} rows  file {size:6.1f} MB  idle {idle:6.0f} MB"
+                          f"  peak +{peak:6.0f} MB")
+                path.unlink()
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
 def main() -> None:
+    if "--memory" in sys.argv:
+        bench_memory()
+        return
     rows = N_LANES * N_DAYS
     data = make_csv(N_LANES, N_DAYS)
     extra = make_csv(N_LANES, N_DAYS, prefix="NEW")

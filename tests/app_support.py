@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+import access
 import config
 
 START = dt.date(2024, 1, 1)
@@ -25,6 +26,7 @@ def demand_csv(lanes: tuple[str, ...], days: int, *, start: dt.date = START, bas
 
 def clear_app_caches() -> None:
     """Settings are read once per process and plans are cached: start afresh."""
+    access.THROTTLE = access.LoginThrottle()  # no sign-in back-off carried between tests
     config.get_settings.cache_clear()
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -148,6 +148,8 @@ def test_admin_password_gates_the_write_widgets(
     assert "Wrong admin password" in texts(at.error)
     assert _write_widgets(at) == set()
 
+    # The back-off delay after a wrong password has passed (tests/test_admin_backoff.py).
+    monkeypatch.setattr(access, "THROTTLE", access.LoginThrottle())
     at.text_input(key="data_admin_password").input(PASSWORD)
     at.button(key="data_admin_sign_in").click()
     at.run()

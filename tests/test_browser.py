@@ -224,7 +224,8 @@ def test_lane_switch_changes_the_lane_tab(page) -> None:
 def test_csv_import_through_the_file_input(page) -> None:
     open_tab(page, nav.DATA)
     rows = ["date,lane,demand"] + [f"2024-02-{day:02d},BROWSER-TEST,{10 + day}" for day in range(1, 8)]
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+    # the first uploader is the CSV import (the backup restore has its own, further down)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
         files=[{"name": "browser.csv", "mimeType": "text/csv",
                 "buffer": ("\n".join(rows) + "\n").encode("utf-8")}]
     )

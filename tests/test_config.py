@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from pathlib import Path
@@ -332,3 +333,26 @@ def test_redact_without_secrets_changes_nothing():
 def test_default_sqlite_path_lives_in_the_project_data_folder():
     expected = Path(config.__file__).resolve().parent / "data" / "lsp_twin.sqlite"
     assert expected == DEFAULT_SQLITE_PATH
+
+
+# --- issue 12: reserved characters in the DATABASE_URL password ----------------
+
+
+def test_raw_at_in_password_is_encoded_and_host_is_right() -> None:
+    import db
+
+    settings = load_settings({"DATABASE_URL": "postgres://lsp:Se@cr@t:9@db.example.com:5432/app"})
+    url = db.make_url(db.normalise_url(settings.database_url))
+    assert (url.host, url.port, url.database) == ("db.example.com", 5432, "app")
+    assert url.password == "Se@cr@t:9"
+    assert db._label_for_url(url) == "PostgreSQL at db.example.com:5432/app"
+    assert "Se@cr@t" not in repr(settings)
+
+
+@pytest.mark.parametrize("password", ["qqx/zzk#www", "qqx?zzk", "qqx/zzk@kkw#vvv"])
+def test_unparseable_password_is_refused_without_showing_it(password: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DATABASE_URL": f"postgresql://lsp:{password}@db.example.com:5432/app"})
+    message = str(caught.value)
+    for piece in {part for part in re.split(r"[/#?@]", password) if len(part) >= 3}:
+        assert piece not in message

@@ -28,7 +28,29 @@ def sign_out() -> None:
 
 def write_access(settings: Settings) -> access.WriteAccess:
     """What this session may do, from the settings and the session's sign-in."""
-    return access.write_access(settings, admin_authenticated=admin_authenticated())
+    return access.write_access(
+        settings, admin_authenticated=admin_authenticated(), exposed=exposed()
+    )
+
+
+ALL_INTERFACES = ("0.0.0.0", "::", "[::]")
+
+
+def exposed() -> bool:
+    """True when this server listens on every network interface (Docker, PaaS).
+
+    ``.streamlit/config.toml`` binds local runs to localhost; the Docker image
+    passes ``--server.address=0.0.0.0``.
+    """
+    return str(st.get_option("server.address") or "").strip() in ALL_INTERFACES
+
+
+def require_write(settings: Settings, action: str, admin_ok: bool | None = None) -> None:
+    """Server-side check at the start of every write handler."""
+    access.require_write(
+        settings, admin_authenticated=admin_authenticated() if admin_ok is None else admin_ok,
+        action=action, exposed=exposed(),
+    )
 
 
 def render_admin_login(settings: Settings, *, key_prefix: str = "admin") -> bool:
@@ -68,9 +90,28 @@ def render_admin_login(settings: Settings, *, key_prefix: str = "admin") -> bool
         password = st.text_input("Admin password", type="password", key=f"{key_prefix}_password")
         submitted = st.form_submit_button("Sign in", key=f"{key_prefix}_sign_in")
     if submitted:
-        if access.check_admin_password(password, settings):
+        outcome = access.attempt_sign_in(password, settings, session=session_id(), who=client())
+        if outcome.accepted:
             st.session_state[ADMIN_SESSION_KEY] = True
-            state.flash("success", "Signed in as admin: changes to the data are enabled.")
+            state.flash("success", outcome.message)
             st.rerun()
-        st.error("Wrong admin password: changes to the data stay locked.")
+        st.error(outcome.message)
     return False
+
+
+def session_id() -> str:
+    """This browser session's id (Streamlit's), for back-off and the log."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
+def client() -> str:
+    """Who is acting, for the log: session id and, when Streamlit knows it, the IP address."""
+    address = None
+    try:
+        address = getattr(st.context, "ip_address", None)
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is none
+        address = None
+    return f"session:{session_id()[:8]}@{address or 'unknown-ip'}"

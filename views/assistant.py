@@ -21,6 +21,7 @@ import streamlit as st
 
 import ai_brain
 from domain import LaneMasterData
+from safe_text import md, neutralise_links
 from views import state
 
 HISTORY_KEY = "assistant_history"
@@ -54,7 +55,10 @@ def workspace(plan: Any, network: Any) -> ai_brain.Workspace:
 
 def _show(message: dict[str, str]) -> None:
     with st.chat_message(message["role"]):
-        st.markdown(ai_brain.safe_markdown(message["content"]))
+        # Typed questions are shown as typed; answers keep their formatting, never a link.
+        content = message["content"]
+        shown = md(content) if message["role"] == "user" else neutralise_links(content)
+        st.markdown(ai_brain.safe_markdown(shown))
         if message["role"] == "assistant":
             if message.get("mode"):
                 st.caption(f"Answered by: {message['mode']}")

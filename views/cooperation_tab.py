@@ -8,6 +8,7 @@ import streamlit as st
 import charts
 from domain import DAYS_PER_YEAR, Scenario
 from planning import NETWORK_COLUMNS, LanePlan, NetworkPlan
+from safe_text import md
 from views import fmt, methods
 
 PERCENT = 100.0
@@ -134,7 +135,7 @@ def _network(network: NetworkPlan) -> None:
 
 def render(scenario: Scenario, plan: LanePlan, network: NetworkPlan) -> None:
     """Draw the cooperation tab: the selected lane's what-if, then the network."""
-    st.subheader(f"Horizontal cooperation: {plan.lane}")
+    st.subheader(f"Horizontal cooperation: {md(plan.lane)}")
     if scenario.service_level is not None:
         st.caption(f"Lane figures at your target α = {fmt.pct(scenario.service_level)}; "
                    "network figures at each lane's stored master data and α*.")

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 import streamlit as st
@@ -32,9 +33,11 @@ from domain import (
     ValidationError,
     parse_weekday_capacity,
 )
+from safe_text import md
 from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"
+RESTORE_PHRASE = "RESTORE"
 PERCENT = 100.0
 DEFAULT_POLICY = "skip"
 # Duplicate = a row whose (lane, date) is already stored.
@@ -81,13 +84,11 @@ MASTER_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _require(settings: Settings, admin_ok: bool | None, action: str) -> None:
-    if admin_ok is None:
-        admin_ok = admin.admin_authenticated()
-    access.require_write(settings, admin_authenticated=admin_ok, action=action)
+    admin.require_write(settings, action, admin_ok)
 
 
 def handle_import(
-    data: bytes,
+    data: bytes | IO[bytes],
     filename: str,
     policy: str = DEFAULT_POLICY,
     *,
@@ -110,9 +111,22 @@ def handle_import(
         raise ValidationError(
             f"duplicate policy must be one of {', '.join(DUPLICATE_POLICIES)}; got {policy!r}"
         )
-    if not data:
+    # An upload is read as a stream (no copy of the whole file): memory follows db's chunk.
+    if isinstance(data, bytes | bytearray):
+        size, source = len(data), io.BytesIO(data)
+    else:
+        data.seek(0)
+        size, source = getattr(data, "size", None), data
+    if not size:
         raise ValidationError(f"{filename} is empty: nothing to import.")
-    report = db.import_csv(io.BytesIO(data), on_duplicate=policy, progress=progress)
+    started = time.perf_counter()
+    report = db.import_csv(source, on_duplicate=policy, progress=progress)
+    access.log_action(
+        access.ACTION_IMPORT, who=admin.client(), file=repr(filename), bytes=size,
+        policy=policy, rows=report.rows_read, inserted=report.inserted, skipped=report.skipped,
+        replaced=report.replaced, problems=report.error_count_total,
+        duration_s=f"{time.perf_counter() - started:.2f}",
+    )
     if report.inserted or report.replaced:
         state.clear_caches()
     return report
@@ -164,6 +178,7 @@ def handle_delete_record(
     if not confirmed:
         raise ValidationError(f"tick the confirmation box to delete record #{record_id}")
     db.delete_record(int(record_id))
+    access.log_action("delete record", who=admin.client(), record=int(record_id))
     state.clear_caches()
 
 
@@ -260,7 +275,31 @@ def handle_delete_lane(
     if (confirmation or "").strip() != code:
         raise ValidationError(f"type the lane code {code!r} exactly to delete the lane")
     db.delete_lane(code)
+    access.log_action("delete lane", who=admin.client(), lane=repr(code))
     state.clear_caches()
+
+
+def handle_restore(
+    data: bytes,
+    confirmation: str,
+    *,
+    settings: Settings,
+    admin_authenticated: bool | None = None,
+) -> tuple[int, int]:
+    """Replace all data with a backup ZIP (all or nothing); ``confirmation`` must be ``RESTORE``.
+
+    Returns ``(lanes, demand rows)`` restored.
+    """
+    _require(settings, admin_authenticated, access.ACTION_FACTORY_RESET)
+    if (confirmation or "").strip() != RESTORE_PHRASE:
+        raise ValidationError(f"type {RESTORE_PHRASE} in capitals to confirm the restore")
+    if not data:
+        raise ValidationError("the backup file is empty: nothing restored")
+    lanes, rows = db.restore_backup(data)
+    access.log_action("restore backup", who=admin.client(), lanes=lanes, rows=rows,
+                      bytes=len(data))
+    state.clear_caches()
+    return lanes, rows
 
 
 def handle_reset(
@@ -274,6 +313,7 @@ def handle_reset(
     if (confirmation or "").strip() != RESET_PHRASE:
         raise ValidationError(f"type {RESET_PHRASE} in capitals to confirm the factory reset")
     db.reset_database()
+    access.log_action(access.ACTION_FACTORY_RESET, who=admin.client())
     state.clear_caches()
 
 
@@ -307,7 +347,8 @@ def report_to_dict(report: Any, *, filename: str, policy: str) -> dict[str, Any]
 
 
 def _error(exc: LspError) -> None:
-    st.error(str(exc) or type(exc).__name__)
+    # Messages quote lane names and file text: shown as characters, never Markdown.
+    st.error(md(str(exc) or type(exc).__name__))
 
 
 # --------------------------------------------------------------------------- sections
@@ -354,7 +395,7 @@ def _export(lane: str, lanes: list[str]) -> None:
     st.subheader("Export")
     left, right = st.columns(2)
     left.download_button(
-        f"Download lane {lane} (CSV)",
+        f"Download lane {md(lane)} (CSV)",
         data=partial(db.export_csv, lane),
         file_name=f"demand_{_file_slug(lane)}.csv",
         mime="text/csv",
@@ -402,7 +443,7 @@ def _import_section(settings: Settings) -> None:
 
         try:
             report = handle_import(
-                exports.import_bytes(upload, sheet), upload.name, policy, settings=settings,
+                exports.import_source(upload, sheet), upload.name, policy, settings=settings,
                 progress=progress,
             )
         except LspError as exc:
@@ -425,12 +466,12 @@ def _show_import_report() -> None:
         return
     with st.container(border=True):
         title = f"Import report: {report['filename']} (duplicates: {report['policy']})"
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{md(title)}**")
         if report["ok"]:
             st.success(
                 f"Imported {report['inserted']:,} new records, replaced {report['replaced']:,}, "
                 f"skipped {report['skipped']:,} duplicates ({report['rows_read']:,} rows read, "
-                f"lanes: {', '.join(report['lanes']) or 'none'})."
+                f"lanes: {md(', '.join(report['lanes'])) or 'none'})."
             )
         else:
             problems = fmt.count(report["error_count_total"], "problem")
@@ -469,11 +510,11 @@ def _show_import_report() -> None:
 
 
 def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
-    st.subheader(f"Records of lane {lane}")
+    st.subheader(f"Records of lane {md(lane)}")
     if lane in lanes:
         records = db.get_records(lane, limit=EDITOR_ROWS)
         st.caption(
-            f"The latest {len(records)} days of {lane}. Edit date or demand in the table, "
+            f"The latest {len(records)} days of {md(lane)}. Edit date or demand in the table, "
             "then press **Save table edits**."
         )
         version = st.session_state.get(EDITOR_VERSION_KEY, 0)
@@ -503,7 +544,7 @@ def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
                 state.flash("success" if count else "info", f"Saved {count} edited record(s).")
                 st.rerun()
     else:
-        st.info(f"Lane {lane} has no records yet; add one below or import a file.")
+        st.info(f"Lane {md(lane)} has no records yet; add one below or import a file.")
 
     add_col, edit_col, delete_col = st.columns(3)
     with add_col, st.form("data_add_record", clear_on_submit=False):
@@ -519,7 +560,7 @@ def _records_section(lane: str, lanes: list[str], settings: Settings) -> None:
             except LspError as exc:
                 _error(exc)
             else:
-                state.flash("success", f"Added record #{record_id}: {add_lane.strip()} on "
+                state.flash("success", f"Added record #{record_id}: {md(add_lane.strip())} on "
                             f"{add_date:%Y-%m-%d}, {add_volume:g} units/day.")
                 st.rerun()
     with edit_col, st.form("data_edit_record"):
@@ -613,9 +654,9 @@ def _master_section(lane: str, lanes: list[str], settings: Settings) -> None:
             try:
                 handle_save_master(code, values, settings=settings)
             except LspError as exc:
-                st.error(f"Not saved: {exc}")
+                st.error(f"Not saved: {md(exc)}")
             else:
-                state.flash("success", f"Saved master data of lane {code}.")
+                state.flash("success", f"Saved master data of lane {md(code)}.")
                 st.rerun()
 
 
@@ -627,15 +668,15 @@ def _delete_lane_section(lane: str, lanes: list[str], settings: Settings) -> Non
             "Lane to delete", lanes, index=lanes.index(lane) if lane in lanes else 0,
             key="data_delete_lane",
         )
-        st.warning(f"Deletes every demand record and the master data of {code}.")
-        typed = st.text_input(f"Type the lane code {code} to confirm", key="data_delete_lane_typed")
-        if st.button(f"Delete lane {code}", key="data_delete_lane_button"):
+        st.warning(f"Deletes every demand record and the master data of {md(code)}.")
+        typed = st.text_input(f"Type the lane code {md(code)} to confirm", key="data_delete_lane_typed")
+        if st.button(f"Delete lane {md(code)}", key="data_delete_lane_button"):
             try:
                 handle_delete_lane(code, confirmation=typed, settings=settings)
             except LspError as exc:
                 _error(exc)
             else:
-                state.flash("success", f"Deleted lane {code}.")
+                state.flash("success", f"Deleted lane {md(code)}.")
                 st.rerun()
 
 
@@ -648,14 +689,15 @@ def _danger_zone(lanes: list[str], settings: Settings) -> None:
         )
         backup, confirm = st.columns(2, vertical_alignment="bottom")
         backup.download_button(
-            "1. Download backup (all lanes, CSV)",
-            data=partial(db.export_csv, None),
-            file_name=f"backup_{dt.date.today():%Y%m%d}.csv",
-            mime="text/csv",
+            "1. Download backup (ZIP: demand and lane master data)",
+            data=db.export_backup,
+            file_name=f"lsp_backup_{dt.date.today():%Y%m%d}.zip",
+            mime="application/zip",
             key="data_reset_backup",
             on_click="ignore",
             disabled=not lanes,
             icon=":material/download:",
+            help="Restore it below (Restore a backup) to get every lane back exactly.",
         )
         typed = confirm.text_input(
             f"2. Type {RESET_PHRASE} to confirm", key="data_reset_typed", placeholder=RESET_PHRASE
@@ -670,6 +712,29 @@ def _danger_zone(lanes: list[str], settings: Settings) -> None:
                 st.rerun()
 
 
+def _restore_section(settings: Settings) -> None:
+    with st.container(border=True):
+        st.markdown("### Restore a backup")
+        st.markdown(
+            "Replaces **all** demand records and all lane master data with the content of a "
+            "backup ZIP from **Download backup**. The whole file is checked first: a damaged "
+            "backup restores nothing and leaves the current data as it is."
+        )
+        upload = st.file_uploader("Backup ZIP", type=["zip"], key="data_restore_file")
+        typed = st.text_input(
+            f"Type {RESTORE_PHRASE} to confirm", key="data_restore_typed",
+            placeholder=RESTORE_PHRASE,
+        )
+        if st.button("Restore backup", key="data_restore_button", disabled=upload is None):
+            try:
+                lanes, rows = handle_restore(upload.getvalue(), typed, settings=settings)
+            except LspError as exc:
+                _error(exc)
+            else:
+                state.flash("success", f"Backup restored: {lanes:,} lanes, {rows:,} demand records.")
+                st.rerun()
+
+
 def render(scenario: Scenario, settings: Settings) -> None:
     """Draw the Data tab for the selected lane of ``scenario``."""
     st.caption(f"Database: {db.database_label()}")
@@ -679,6 +744,8 @@ def render(scenario: Scenario, settings: Settings) -> None:
             "This is a read-only public instance: importing, editing and deleting data are "
             "disabled. You can still browse and download the data."
         )
+    elif not gate.allowed and not gate.needs_password:
+        st.info(f"Importing, editing and deleting data are disabled: {gate.reason}.")
     else:
         # Password field when locked, "Sign out" when signed in, nothing in local mode.
         admin.render_admin_login(settings, key_prefix="data_admin")
@@ -696,5 +763,6 @@ def render(scenario: Scenario, settings: Settings) -> None:
         _delete_lane_section(scenario.lane, lanes, settings)
         st.divider()
         _danger_zone(lanes, settings)
+        _restore_section(settings)
     except LspError as exc:  # e.g. DataAccessError: database down
         _error(exc)

@@ -173,9 +173,9 @@ def sheet_picker(upload: Any) -> str | None:
                         help="The sheet with the columns date, lane and demand (header in row 1).")
 
 
-def import_bytes(upload: Any, sheet: str | None) -> bytes:
-    """The upload as CSV bytes for the importer (a workbook's sheet converted, CSV as is)."""
-    data = upload.getvalue()
+def import_source(upload: Any, sheet: str | None) -> Any:
+    """What the importer reads: a workbook's sheet converted to CSV bytes, a CSV upload as
+    the stream itself (no copy: the importer reads it chunk by chunk, bounded memory)."""
     if excel_io.is_xlsx(upload.name):
-        return excel_io.xlsx_to_csv(data, sheet, name=upload.name)
-    return data
+        return excel_io.xlsx_to_csv(upload.getvalue(), sheet, name=upload.name)
+    return upload

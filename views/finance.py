@@ -7,12 +7,13 @@ import streamlit as st
 import charts
 from domain import Scenario
 from planning import LanePlan
+from safe_text import md
 from views import fmt, methods
 
 
 def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the finance tab for ``scenario``."""
-    st.subheader(f"Finance: {plan.lane}")
+    st.subheader(f"Finance: {md(plan.lane)}")
     land = plan.profit_landscape
     econ = plan.unit_economics
     c1, c2, c3, c4 = st.columns(4)

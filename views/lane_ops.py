@@ -10,6 +10,7 @@ import charts
 from domain import Scenario
 from forecast import method_label
 from planning import LanePlan
+from safe_text import md
 from views import exports, fmt, methods
 
 PATTERN_HELP = (
@@ -46,7 +47,7 @@ def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the lane operations tab for the sidebar's ``scenario``."""
     title = plan.lane if not plan.params.name or plan.params.name == plan.lane else (
         f"{plan.lane} — {plan.params.name}")
-    st.subheader(f"Lane operations: {title}")
+    st.subheader(f"Lane operations: {md(title)}")
     stats = plan.stats
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Mean demand", fmt.num(stats.demand_mean, "units/day", digits=1),

@@ -19,6 +19,7 @@ import streamlit as st
 import ai_brain
 import report
 from domain import LspError
+from safe_text import md
 from views import state
 
 MODE_KEY = "report_mode"
@@ -87,7 +88,7 @@ def render(plan: Any, network: Any, settings: Any) -> None:
     analysis_by = ai_brain.mode_label(settings)
     st.caption(
         f"{len(plans)} lane page{'s' if len(plans) != 1 else ''} ({how}) after a one-page "
-        f"executive summary. {plan.lane} uses the sidebar's scenario; other lanes their stored "
+        f"executive summary. {md(plan.lane)} uses the sidebar's scenario; other lanes their stored "
         f"master data. Network commentary: {analysis_by}."
     )
     stamp = datetime.now()

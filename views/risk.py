@@ -13,6 +13,7 @@ import reconciliation
 import simulation
 from domain import Scenario
 from planning import LanePlan
+from safe_text import md
 from views import cached_sim, fmt, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)
@@ -313,7 +314,7 @@ def reconciliation_table(rec: reconciliation.Reconciliation) -> pd.DataFrame:
 
 def render(scenario: Scenario, plan: LanePlan) -> None:
     """Draw the risk & resilience tab for ``scenario``."""
-    st.subheader(f"Risk & resilience: {plan.lane}")
+    st.subheader(f"Risk & resilience: {md(plan.lane)}")
     _service_metrics(plan)
     _resilience(plan)
     st.plotly_chart(charts.cost_curve(plan), key="risk_cost_curve")

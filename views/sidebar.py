@@ -19,6 +19,7 @@ import streamlit as st
 from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from planning import PlanningError
+from safe_text import md
 from scenarios import SavedScenario
 from views import nav, state
 
@@ -120,7 +121,7 @@ def reset_to_lane_defaults() -> None:
     st.session_state.pop(LOADED_KEY, None)
     lane = st.session_state.get(LANE_KEY)
     if lane is not None:
-        state.flash("info", f"What-if parameters reset to the stored master data of {lane}.")
+        state.flash("info", f"What-if parameters reset to the stored master data of {md(lane)}.")
 
 
 def select_lane(lane: str) -> None:

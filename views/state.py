@@ -8,6 +8,8 @@ Flash messages survive the ``st.rerun()`` that follows a write.
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -71,6 +73,27 @@ def clear_caches() -> None:
     """Call after every write: cached reads and plans are stale now."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# (database, data version) the caches of this server process were filled under (None:
+# unknown yet).  Caches are per process, shared by every session, so the stamp is too.
+_SEEN_VERSION: list[tuple[str, int] | None] = [None]
+_VERSION_LOCK = threading.Lock()
+
+
+def sync_data_version() -> bool:
+    """Clear the caches when any process or replica wrote since the last check.
+
+    Called once per rerun: one primary-key read of ``db.data_version``.
+    Returns True when the caches were cleared.
+    """
+    current = (db.database_label(), db.data_version())
+    with _VERSION_LOCK:
+        seen, _SEEN_VERSION[0] = _SEEN_VERSION[0], current
+    if seen is not None and seen != current:
+        clear_caches()
+        return True
+    return False
 
 
 def flash(kind: str, text: str) -> None:

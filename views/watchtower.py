@@ -14,6 +14,7 @@ import streamlit as st
 import charts
 import planning
 from planning import NETWORK_COLUMNS, NetworkPlan
+from safe_text import md
 from views import fmt, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"
@@ -65,7 +66,7 @@ def apply_selection() -> str | None:
     st.session_state[nav.TAB_KEY] = nav.LANE_OPS
     state.flash(
         "success",
-        f"Opened lane **{lane}** from the watchtower: this tab and the tabs Risk & resilience, "
+        f"Opened lane **{md(lane)}** from the watchtower: this tab and the tabs Risk & resilience, "
         "Horizontal cooperation and Finance now show it.",
     )
     return lane
