@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from domain import LspError
+from safe_text import md
 from views import nav, scenarios, sidebar, state
 
 LANE_PARAM = "lane"
@@ -52,7 +53,7 @@ def apply(lanes: list[str]) -> None:
         if lane in lanes:
             sidebar.select_lane(lane)
         else:
-            state.flash("warning", f"The link names lane **{lane}**, which is not in the database; "
+            state.flash("warning", f"The link names lane **{md(lane)}**, which is not in the database; "
                                    "showing another lane instead.")
             lane = None
     tab = url.get(TAB_PARAM)

@@ -19,6 +19,7 @@ import scenarios as core
 from config import Settings
 from domain import LspError, Scenario
 from planning import PlanningError
+from safe_text import md
 from scenarios import SavedScenario
 from views import admin, fmt, sidebar, state
 
@@ -94,7 +95,7 @@ def _on_save(scenario: Scenario, settings: Settings) -> None:
         return
     sidebar.load_scenario(stored)  # the sidebar now shows this saved scenario
     st.session_state[NAME_KEY] = ""
-    state.flash("success", f"Saved scenario **{stored.name}** of lane {stored.lane}.")
+    state.flash("success", f"Saved scenario **{md(stored.name)}** of lane {md(stored.lane)}.")
 
 
 def _on_load(lane: str) -> None:
@@ -106,7 +107,7 @@ def _on_load(lane: str) -> None:
     except LspError as exc:
         state.flash("error", f"Scenario not loaded: {exc}")
         return
-    state.flash("success", f"Loaded scenario **{name}** into the sidebar.")
+    state.flash("success", f"Loaded scenario **{md(name)}** into the sidebar.")
 
 
 def _on_rename(lane: str, old: str, settings: Settings) -> None:
@@ -135,7 +136,7 @@ def _on_delete(lane: str, name: str, settings: Settings) -> None:
     loaded = sidebar.loaded_scenario(lane)
     if loaded is not None and loaded.name == name:
         st.session_state.pop(sidebar.LOADED_KEY, None)  # the widgets keep their values
-    state.flash("success", f"Deleted scenario **{name}** of lane {lane}.")
+    state.flash("success", f"Deleted scenario **{md(name)}** of lane {md(lane)}.")
 
 
 def _ask_delete(lane: str, name: str) -> None:
@@ -165,7 +166,7 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
     loaded = sidebar.loaded_scenario(lane)
     if loaded is not None:
         same = loaded.to_scenario() == scenario
-        st.caption(f"Showing saved scenario **{loaded.name}**"
+        st.caption(f"Showing saved scenario **{md(loaded.name)}**"
                    + ("." if same else " with unsaved changes."))
     with st.form("scn_save_form", border=False):
         st.text_input("Scenario name", key=NAME_KEY, max_chars=core.MAX_NAME_LENGTH,
@@ -176,12 +177,12 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
             "Save scenario", icon=":material/bookmark_add:", disabled=not gate.allowed,
             help=locked, on_click=_on_save, args=(scenario, settings), width="stretch")
     if not saved:
-        st.caption(f"No saved scenarios for {lane} yet.")
+        st.caption(f"No saved scenarios for {md(lane)} yet.")
         return
     names = [s.name for s in saved]
     if st.session_state.get(PICK_KEY) not in names:
         st.session_state[PICK_KEY] = loaded.name if loaded is not None else names[0]
-    pick = st.selectbox(f"Saved scenarios of {lane}", names, key=PICK_KEY)
+    pick = st.selectbox(f"Saved scenarios of {md(lane)}", names, key=PICK_KEY)
     st.button("Load into sidebar", icon=":material/upload:", key="scn_load", width="stretch",
               on_click=_on_load, args=(lane,))
     with st.expander("Rename or delete"):
@@ -219,7 +220,7 @@ def compare(scenario: Scenario) -> None:
     A fragment: picking scenarios reruns only this section.
     """
     lane = scenario.lane
-    st.subheader(f":material/compare_arrows: Compare scenarios of {lane}")
+    st.subheader(f":material/compare_arrows: Compare scenarios of {md(lane)}")
     saved = {s.name: s for s in saved_scenarios(lane)}
     if not saved:
         st.caption("Save a what-if in the sidebar (Saved scenarios) to compare it here with "

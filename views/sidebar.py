@@ -211,7 +211,7 @@ def render(lanes: list[str]) -> Scenario:
     master = state.lane_master(lane)
     if uses_default_master_data(master):
         sb.warning(
-            f"**{lane}** has no master data of its own: it is planned with the defaults "
+            f"**{md(lane)}** has no master data of its own: it is planned with the defaults "
             f"(C_max {master.internal_capacity:g} units/day, lead time L {master.lead_time_mean:g} "
             f"days, penalty p {master.penalty_cost:g} EUR/unit, …).", icon=":material/warning:")
         sb.button("Set its master data", icon=":material/edit_note:", key="sb_open_master",

@@ -86,45 +86,42 @@ def _display_table(table: pd.DataFrame) -> pd.DataFrame:
             "last_date": pd.to_datetime(table["last_date"]).dt.date,
             "recent_mean": table["recent_mean"],
             "baseline_mean": table["baseline_mean"],
-            "demand_mean": table["demand_mean"],
             "pattern": table["pattern"],
             "dependency_ratio": table["dependency_ratio"] * PERCENT,
-            "service_level": table["service_level"] * PERCENT,
         }
     )
     return out.reset_index(drop=True)
 
 
 COLUMN_CONFIG = {
+    # short headers with the unit, the full definition in each column's help: the table
+    # fits a 1,280 px page without sideways scrolling
     "status": st.column_config.TextColumn("Status", help=NETWORK_COLUMNS["status"]),
     "lane": st.column_config.TextColumn("Lane", help=NETWORK_COLUMNS["lane"]),
-    "pattern": st.column_config.TextColumn("Demand pattern", help=NETWORK_COLUMNS["pattern"]),
+    "pattern": st.column_config.TextColumn("Pattern", help=NETWORK_COLUMNS["pattern"],
+                                           width="small"),
     "impact_per_year": st.column_config.NumberColumn(
-        "Impact [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
-    "last_date": st.column_config.DateColumn("Data up to", help=NETWORK_COLUMNS["last_date"]),
+        "At stake [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
+    "last_date": st.column_config.DateColumn("Data up to", help=NETWORK_COLUMNS["last_date"],
+                                             width="small"),
     "baseline_mean": st.column_config.NumberColumn(
-        f"Own level {planning.BASELINE_WINDOW_DAYS} d [units/day]", format="%.1f",
+        "Own level [units/day]", format="%.1f", width="small",
         help=NETWORK_COLUMNS["baseline_mean"] + "; the status compares the last 7 days with it."),
     "recent_mean": st.column_config.NumberColumn(
-        f"Last {planning.RECENT_WINDOW_DAYS} d [units/day]", format="%.1f",
+        f"Last {planning.RECENT_WINDOW_DAYS} d [units/day]", format="%.1f", width="small",
         help=NETWORK_COLUMNS["recent_mean"]),
-    "demand_mean": st.column_config.NumberColumn(
-        "Mean [units/day]", format="%.1f", help=NETWORK_COLUMNS["demand_mean"]),
     "utilisation": st.column_config.NumberColumn(
-        "Utilisation [%]", format="%.0f %%",
-        help=NETWORK_COLUMNS["utilisation"]),
+        "Util. [%]", format="%.0f %%", width="small", help=NETWORK_COLUMNS["utilisation"]),
     "overflow_volume": st.column_config.NumberColumn(
-        "Expected overflow [units/year]", format="localized",
+        "Exp. overflow [units/year]", format="localized",
         help=NETWORK_COLUMNS["expected_overflow_per_year"]),
     "overflow_last_year": st.column_config.NumberColumn(
-        "Last 365 d overflow [units]", format="localized", help=NETWORK_COLUMNS["overflow_last_year"]),
+        "Last 365 d [units]", format="localized", help=NETWORK_COLUMNS["overflow_last_year"]),
     "dependency_ratio": st.column_config.NumberColumn(
-        "Dependency [%]", format="%.1f %%", help=NETWORK_COLUMNS["dependency_ratio"]),
+        "Dependency [%]", format="%.1f %%", width="small", help=NETWORK_COLUMNS["dependency_ratio"]),
     "resilience": st.column_config.ProgressColumn(
-        "Resilience [0-100]", format="%.0f", min_value=0, max_value=100,
-        help=NETWORK_COLUMNS["resilience"]),
-    "service_level": st.column_config.NumberColumn(
-        "α* [%]", format="%.1f %%", help="Profit-optimal cycle service level of the lane."),
+        "Resilience", format="%.0f", min_value=0, max_value=100, width="small",
+        help=NETWORK_COLUMNS["resilience"] + " (0-100)"),
 }
 
 
