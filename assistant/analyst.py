@@ -175,13 +175,13 @@ def candidate_changes(plan: Any) -> list[Change]:
         # cover the coverage quantile in-house: add K_gamma (rounded up), not C_req - C_max at alpha
         add = math.ceil(plan.partner_capacity_to_reserve / CAPACITY_STEP) * CAPACITY_STEP
         out.append((
-            f"Add {fmt_qty(add, 'units/day')} of internal capacity (the partner capacity to "
-            f"reserve at γ = {fmt_pct(plan.capacity_coverage_level)}, rounded up; now "
+            f"Add {fmt_qty(add, 'units/day')} of internal capacity (now "
             f"{fmt_qty(plan.internal_capacity, 'units/day')})",
             _capacity_change(plan, add), keep,
-            f"handles in-house what now goes to partners "
-            f"({fmt_qty(plan.expected_overflow_per_year, 'units/year')} expected); the cost of "
-            "the extra capacity is not in the data",
+            f"the partner capacity to reserve at γ = {fmt_pct(plan.capacity_coverage_level)}, "
+            f"rounded up: handles in-house most of the "
+            f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')} now expected at partners; "
+            "the cost of the extra capacity is not in the data",
         ))
     if plan.expected_overflow_per_year > 0 and p.partner_surcharge >= SURCHARGE_CUT:
         out.append((

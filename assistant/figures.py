@@ -154,7 +154,8 @@ def parameter_figures(params: LaneMasterData) -> list[Figure]:
     out = []
     for name, (_low, _high, unit) in MASTER_DATA_FIELDS.items():
         value = getattr(params, name)
-        text = fmt_pct(value) if unit == "fraction" else fmt_qty(value, unit, decimals=None)
+        decimals = {"review_period_days": 0, "reservation_fee": 2}.get(name)
+        text = fmt_pct(value) if unit == "fraction" else fmt_qty(value, unit, decimals=decimals)
         out.append(Figure(name, labels.get(name, name.replace("_", " ")), text))
     return out
 
@@ -270,6 +271,30 @@ def lane_figures(plan: Any) -> list[Figure]:
     return figs
 
 
+
+
+def witness_text(value: float | None, unit: str) -> str:
+    """One reconciliation cell with its unit, as the Risk tab prints it ("—" = no figure)."""
+    if value is None or value != value:
+        return "\u2014"
+    if unit == "fraction":
+        return fmt_pct(value, decimals=2)
+    return fmt_qty(value, unit, decimals=1 if unit == "days/year" else 0)
+
+
+def reconciliation_rows(rec: Any) -> list[dict[str, str]]:
+    """``reconciliation.reconcile`` rows formatted with units: plan, last 365 days, simulation."""
+    out = []
+    for row in rec.rows:
+        se = (f"{fmt_number(100 * row.simulation_se, decimals=2)} pp" if row.unit == "fraction"
+              else fmt_qty(row.simulation_se, row.unit, decimals=1))
+        out.append({
+            "figure": row.figure, "unit": row.unit, "plan": witness_text(row.plan, row.unit),
+            "last_365_days": witness_text(row.history, row.unit),
+            "simulation": witness_text(row.simulation, row.unit), "simulation_se": se,
+            "plan_vs_simulation": "agree" if row.agrees else "differ",
+        })
+    return out
 
 
 def network_figures(network: Any) -> list[Figure]:
