@@ -266,9 +266,9 @@ def _table(pdf: FPDF, headings: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def _pairs_table(pdf: FPDF, pairs: Sequence[tuple[str, str]], *, columns: int = 3,
-                 size: float = 7.2) -> None:
+                 size: float = 7.2, label_share: float = 0.52) -> None:
     """Label/value pairs, ``columns`` pairs per row, no heading row."""
-    label_w = PAGE_WIDTH_MM / columns * 0.52
+    label_w = PAGE_WIDTH_MM / columns * label_share
     value_w = PAGE_WIDTH_MM / columns - label_w
     row_h = LINE_MM - 0.6
     pdf.set_font(FONT, "", size)
@@ -369,12 +369,14 @@ def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
                 "total_penalty_cost_per_year", "total_cooperation_cost_per_year",
                 "total_expected_profit_per_year", "lanes_overflowing")
         short = {"network_dependency_ratio": "partner dependency",
-                 "total_overflow_volume": "expected overflow/day",
-                 "total_overflow_last_year": "last 365 days, replayed",
-                 "total_expected_overflow_per_year": "expected overflow"}
+                 "total_overflow_volume": "overflow per day",
+                 "total_overflow_last_year": "last 365 days",
+                 "total_expected_overflow_per_year": "expected overflow",
+                 "total_partner_capacity_to_reserve": "capacity to reserve",
+                 "total_penalty_cost_per_year": "SLA penalties"}
         pairs = [(short.get(k, figures[k].label.replace("total ", "")), figures[k].text)
                  for k in keys if k in figures]
-        _pairs_table(pdf, pairs)
+        _pairs_table(pdf, pairs, label_share=0.46)
         table = network.table
         shown = table.head(WATCHTOWER_ROWS)
         _heading(pdf, f"Top risks: the watchtower by money at stake ({len(shown)} of "
@@ -386,7 +388,7 @@ def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
                  num(r["dependency_ratio"], "%"), num(r["resilience"], "units"),
                  num(r["impact_per_year"], "EUR/year"))
                 for _, r in shown.iterrows()]
-        _table(pdf, ("Lane", "Status", "Utilisation [%]", "Expected overflow [units/year]",
+        _table(pdf, ("Lane", "Status", "Utilisation [%]", "Exp. overflow [units/year]",
                      "Last 365 days [units]", "Reserve [units/day]", "Dependency [%]",
                      "Resilience [0-100]", "At stake [EUR/year]"), rows,
                (28, 19, 17, 21, 20, 19, 20, 17, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,

@@ -61,7 +61,7 @@ def test_summary_has_totals_top_risks_and_ranked_actions(pdf, plans) -> None:
     assert fmt_qty(net.total_partner_capacity_to_reserve, "units/day") in first
     assert fmt_qty(net.total_money_at_stake_per_year, "EUR/year") in first
     assert fmt_qty(net.total_expected_profit_per_year, "EUR/year") in first
-    assert "Expected overflow [units/year]" in first and "Last 365 days [units]" in first
+    assert "Exp. overflow" in first and "Last 365" in first and "Reserve" in first
     assert f"20 of {len(net.table)} lanes" in first
     assert UNICODE_LANE in first
     effects = [float(m.replace(",", "")) for m in re.findall(r"\+([\d,]+)\b", first)]
