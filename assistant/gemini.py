@@ -177,7 +177,7 @@ def context_data(
     if network is not None:
         data["network"] = {
             "totals": {fig.label: fig.text for fig in network_figures(network)},
-            "top_lanes_by_impact": network_rows(network),
+            "top_lanes_by_money_at_stake": network_rows(network),
             "lanes_overflowing": list(network.lanes_overflowing)[:TOP_NETWORK_LANES],
         }
     if lanes:
