@@ -151,6 +151,11 @@ def _month_formatter() -> Any:
 def cost_curve_png(plan: Any) -> Any:
     """The dashboard's cost-convexity chart: holding, SLA penalty, ordering and the total
     inventory cost (their sum, minimal at alpha*); optimum and target marked."""
+    return _png(cost_curve_figure(plan))
+
+
+def cost_curve_figure(plan: Any) -> Figure:
+    """The matplotlib figure behind :func:`cost_curve_png` (legend = charts.cost_curve's traces)."""
     curve = plan.cost_curve
     x = np.asarray(curve.service_levels, dtype=float) * PERCENT
     fig = _new_figure()
@@ -170,7 +175,7 @@ def cost_curve_png(plan: Any) -> Any:
     ax.set_ylim(*cost_curve_y_range(plan))
     _style(ax, title="Cost convexity", xlabel="cycle service level α [%]", ylabel="EUR/year")
     _legend_below(ax, fig)
-    return _png(fig)
+    return fig
 
 
 def network_chart_height_in(lanes: int) -> float:

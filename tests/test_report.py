@@ -163,3 +163,18 @@ def test_network_only_report() -> None:
     reader = PdfReader(io.BytesIO(report.build_report([], network())))
     assert len(reader.pages) == 1
     assert "0 lane pages" in _text(reader.pages[0])
+
+
+def test_cost_curve_matches_the_dashboards(plans) -> None:
+    """Holding, SLA penalty, ordering and their sum "Total inventory cost", as charts.cost_curve."""
+    import charts
+    import report_charts
+
+    plan = plans[0]
+    legend = report_charts.cost_curve_figure(plan).axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    dashboard = [t.name for t in charts.cost_curve(plan).data if t.mode == "lines"]
+    assert labels[:4] == dashboard == ["Holding cost", "SLA penalty cost", "Ordering cost",
+                                       "Total inventory cost"]
+    total = plan.cost_curve.holding + plan.cost_curve.penalty + plan.cost_curve.ordering
+    assert plan.cost_curve.total == pytest.approx(total)
