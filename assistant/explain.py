@@ -90,7 +90,7 @@ def _explain_critical_ratio(p: Any) -> str:
 
 def _explain_resilience(p: Any) -> str:
     r = p.resilience
-    w = r.weights[0] if getattr(r, "weights", None) else 0.5
+    w = r.weights[0]
     return (
         f"**Resilience index** (0–100) = 100·(w·coverage + (1 − w)·independence), w = "
         f"{fmt_number(w, decimals=2)}; coverage = min(1, SS / tail risk), where the tail risk is "

@@ -245,3 +245,9 @@ def test_priced_reservation_is_explained_and_tried_as_an_action() -> None:
     assert any(t.startswith("Change the review cycle") for t in titles)
     unpriced = answer_offline("What is a reservation?", workspace(SELECTED))
     assert "no cost-optimal reservation" in unpriced
+    from assistant.figures import lane_figures
+
+    shown = {f.key: f.text for f in lane_figures(priced)}
+    assert shown["cost_optimal_reservation"] == fmt_qty(priced.cost_optimal_reservation,
+                                                        "units/day")
+    assert "cost_optimal_reservation" not in {f.key for f in lane_figures(plan(SELECTED))}
