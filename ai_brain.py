@@ -53,6 +53,8 @@ from assistant.figures import (
     network_figures,
     network_rows,
     parameter_figures,
+    reconciliation_rows,
+    review_cycle_label,
 )
 from assistant.gemini import (
     ANALYSIS_QUESTION,
@@ -98,7 +100,8 @@ __all__ = [
     "demand_trend", "detect_shocks", "diagnose", "fmt_date", "fmt_number", "fmt_pct", "fmt_qty",
     "lane_figures", "lane_ref", "make_client", "method_label", "mode_label", "money_at_stake",
     "network_figures", "network_rows", "offline_analysis", "offline_answer",
-    "parameter_figures", "rank_actions", "safe_markdown", "workspace_for",
+    "parameter_figures", "rank_actions", "reconciliation_rows", "review_cycle_label",
+    "safe_markdown", "workspace_for",
 ]
 
 

@@ -3,16 +3,20 @@
 :func:`build_report` is callable from plain Python (no Streamlit) and returns
 the PDF as bytes.  Content:
 
-1. **Executive summary** (one page): network totals, the top risks by money
-   at stake (partner surcharge + expected SLA penalties, EUR/year; the
-   watchtower's first rows), the recommended actions of the report's lanes
+1. **Executive summary** (one page): network totals (expected overflow per
+   year, the last 365 days replayed, partner capacity to reserve, money at
+   stake, expected profit), the top risks by money at stake (partner
+   surcharge + reservation fees + spot premium + expected SLA penalties,
+   EUR/year; the watchtower's first rows), the recommended actions of the report's lanes
    ranked by their effect on expected profit [EUR/year], each computed by
    re-planning the lane with the change (``ai_brain.rank_actions``, the
    assistant's what-if engine), and the utilisation chart in the room left.
 2. **One page per lane**: scenario and parameters, key figures, the demand
    and cost charts (same colours and axes as the dashboard, :mod:`chart_style`),
-   the reconciliation plan vs last 365 days vs Monte Carlo simulation, and the
-   lane's actions and risk drivers.
+   the reconciliation plan vs last 365 days vs Monte Carlo simulation
+   (``reconciliation.reconcile`` with the Risk tab's replications and seed, so
+   the same numbers) with its explanations, and the lane's actions and risk
+   drivers.
 
 Every number is formatted by :mod:`formatting` (thousands separators, the same
 decimals per unit everywhere); method names are the planner's words
@@ -26,20 +30,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-import numpy as np
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import ai_brain
+import reconciliation
 import report_charts
-import simulation
-from domain import DAYS_PER_YEAR
 from formatting import decimals_for, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -64,31 +65,35 @@ HEADING_FILL = (226, 232, 240)
 MUTED = (90, 98, 110)
 BLACK = (0, 0, 0)
 
-# report simulation = the risk tab's default run (views/cached_sim + views/risk): normal
-# demand, one year, 2,000 replications, the same seed -> the same figures as the dashboard
-SIMULATION_REPLICATIONS = 2_000
-SIMULATION_SEED = 20_240_601
-SIMULATION_DAYS = int(DAYS_PER_YEAR)
-HISTORY_DAYS = 365  # "last 365 days" column of the reconciliation
+# the reconciliation = the Risk tab's (views/cached_sim.reconcile): the same replications
+# and seed -> the same figures as the dashboard
+RECONCILE_REPLICATIONS = reconciliation.DEFAULT_REPLICATIONS
+RECONCILE_SEED = reconciliation.RECONCILE_SEED
 
 SELECT_ALL = "all"
 SELECT_TOP = "top"
 SELECT_CHOSEN = "selection"
 
 # Key figures on a lane page: (key of ai_brain.lane_figures, short label)
+# (None: the figure's own label, e.g. "reorder point r" / "order-up-to level S")
 LANE_KEY_FIGURES = (
     ("demand_mean", "mean demand"), ("demand_std", "demand std. deviation"),
-    ("forecast_mean", "forecast mean"), ("required_capacity", "required capacity"),
+    ("forecast_mean", "forecast mean"),
     ("internal_capacity", "internal capacity"), ("utilisation", "utilisation"),
-    ("overflow_volume", "overflow to partners"), ("dependency_ratio", "partner dependency"),
-    ("first_breach_date", "first breach (mean)"), ("service_level", "target service level"),
-    ("optimal_service_level", "profit-optimal level"), ("fill_rate", "fill rate"),
-    ("safety_stock", "safety stock"), ("reorder_point", "reorder point"),
-    ("order_quantity", "order quantity (EOQ)"), ("penalty_cost_per_year", "SLA penalties"),
-    ("cooperation_cost_per_year", "cooperation cost"), ("inventory_cost_per_year",
-                                                        "inventory cost"),
+    ("first_breach_date", "first breach (mean)"),
+    ("expected_overflow_per_year", "expected overflow"),
+    ("overflow_volume", "expected overflow/day"),
+    ("overflow_last_year", "last 365 days, replayed"),
+    ("partner_capacity_to_reserve", "capacity to reserve"),
+    ("dependency_ratio", "partner dependency"),
+    ("cost_optimal_reservation", "cost-optimal reservation"),
+    ("service_level", "target service level"),
+    ("optimal_service_level", "profit-optimal level"),
+    ("reorder_point", None), ("safety_stock", "safety stock"), ("fill_rate", "fill rate"),
+    ("order_quantity", None), ("penalty_cost_per_year", "SLA penalties"),
+    ("inventory_cost_per_year", "total inventory cost"),
+    ("cooperation_cost_per_year", "cooperation cost"), ("money_at_stake", "money at stake"),
     ("resilience", "resilience index"), ("expected_profit_per_year", "expected profit"),
-    ("money_at_stake", "money at stake"),
 )
 _MARKERS = ("--", "__", "~~")  # fpdf2 markdown markers we never mean
 
@@ -100,12 +105,13 @@ def num(value: float, unit: str) -> str:
     return fmt_number(value, decimals=decimals_for(unit)) if _finite(value) else "n/a"
 
 
-def _cell(label: str, value: float | None, unit: str) -> str:
-    if value is None:
+def _cell(value: float | None, unit: str) -> str:
+    """A reconciliation cell as the Risk tab prints it (fractions in % with two decimals)."""
+    if value is None or not _finite(value):
         return "\u2013"
-    if label == "fill rate":  # fill rates print with two decimals everywhere (risk tab)
-        return fmt_number(100.0 * value, decimals=2) if _finite(value) else "n/a"
-    return num(value, unit)
+    if unit == "fraction":
+        return fmt_number(100.0 * value, decimals=2)
+    return fmt_number(value, decimals=1 if unit == "days/year" else 0)
 
 
 def _finite(value: Any) -> bool:
@@ -142,59 +148,10 @@ def select_lanes(
 # --- reconciliation -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reconciliation:
-    """Plan vs last 365 days of history vs Monte Carlo, per figure (None = not available).
-
-    rows : (label, unit, plan, history, simulation).
-    """
-
-    rows: tuple[tuple[str, str, float | None, float | None, float | None], ...]
-
-
-def simulate_plan(plan: Any) -> simulation.SimulationResult:
-    """The risk tab's default Monte Carlo run of the plan's (r, Q) policy (one year)."""
-    lane: dict[str, Any] = dict(simulation.lane_simulation_kwargs(plan.params))
-    return simulation.simulate_policy(
-        **lane,
-        demand_mean=plan.stats.demand_mean, demand_std=plan.stats.demand_std,
-        reorder_point=plan.reorder_point, order_quantity=plan.order_quantity, policy="rQ",
-        review_period=1, days=SIMULATION_DAYS, replications=SIMULATION_REPLICATIONS,
-        partner_capacity=float("inf"), seed=SIMULATION_SEED,
-    )
-
-
-def reconcile(plan: Any, sim: Any | None) -> Reconciliation:
-    """What the plan says, what the last 365 days did, what the simulation shows.
-
-    History: daily workload = demand x (1 + return rate) [units/day]; overflow on
-    a day = max(0, workload - internal capacity); summed over the last 365 days.
-    Figures the plan does not carry yet (``expected_overflow_per_year``,
-    ``overflow_last_year``) are read with ``getattr`` and left empty when absent.
-    """
-    p = plan.params
-    recent = np.asarray(plan.history.to_numpy(dtype=float)[-HISTORY_DAYS:])
-    workload = recent * (1.0 + p.return_rate)
-    over = np.clip(workload - p.internal_capacity, 0.0, None)
-    hist_overflow = getattr(plan, "overflow_last_year", None)
-    if hist_overflow is None:
-        hist_overflow = float(over.sum())
-    plan_overflow = getattr(plan, "expected_overflow_per_year", None)
-    sim_overflow = float(np.mean(sim.overflow_volume)) if sim is not None else None
-    rows = (
-        ("mean demand", "units/day", plan.stats.demand_mean, float(recent.mean()), None),
-        ("days over internal capacity", "days/year", None, float((over > 0).sum()), None),
-        ("overflow to partners", "units/year", plan_overflow, float(hist_overflow), sim_overflow),
-        ("partner surcharge", "EUR/year", plan.surcharge_cost_per_day * DAYS_PER_YEAR,
-         float(hist_overflow) * p.partner_surcharge,
-         sim.expected_overflow_cost if sim is not None else None),
-        ("cycle service level", "%", plan.service_level, None,
-         sim.cycle_service_level if sim is not None else None),
-        ("fill rate", "%", plan.fill_rate, None, sim.fill_rate if sim is not None else None),
-        ("stockout days", "days/year", None, None,
-         float(np.mean(sim.stockout_days)) if sim is not None else None),
-    )
-    return Reconciliation(rows)
+def lane_reconciliation(plan: Any) -> reconciliation.Reconciliation:
+    """Plan vs last 365 days vs Monte Carlo twin: exactly the Risk tab's table and sentences."""
+    return reconciliation.reconcile(plan, replications=RECONCILE_REPLICATIONS,
+                                    seed=RECONCILE_SEED)
 
 
 # --- pdf primitives -----------------------------------------------------------------
@@ -309,9 +266,9 @@ def _table(pdf: FPDF, headings: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def _pairs_table(pdf: FPDF, pairs: Sequence[tuple[str, str]], *, columns: int = 3,
-                 size: float = 7.2) -> None:
+                 size: float = 7.2, label_share: float = 0.52) -> None:
     """Label/value pairs, ``columns`` pairs per row, no heading row."""
-    label_w = PAGE_WIDTH_MM / columns * 0.52
+    label_w = PAGE_WIDTH_MM / columns * label_share
     value_w = PAGE_WIDTH_MM / columns - label_w
     row_h = LINE_MM - 0.6
     pdf.set_font(FONT, "", size)
@@ -398,35 +355,43 @@ def _summary_page(pdf: _Report, plans: Sequence[Any], network: Any, stamp: str,
     if has_network:
         status = " (" + ", ".join(f"{v} {k}" for k, v in network.status_counts.items() if v) + ")"
     _para(pdf, f"Network: {lanes_total} lanes{status}. This report: {len(plans)} lane pages "
-               f"({selection}). Volumes in units/day unless stated, money in EUR/year, service "
-               "levels are cycle service levels; money at stake = partner surcharge + expected "
-               "SLA penalties.", muted=True)
+               f"({selection}). Overflow is the expected workload above internal capacity, "
+               "E[(W \u2212 C)\u207a] summed over days; money in EUR/year; service levels are "
+               "cycle service levels; money at stake = partner surcharge + reservation fees + "
+               "spot premium + expected SLA penalties.", muted=True)
     _heading(pdf, "Executive summary", 13)
     if has_network:
         figures = {f.key: f for f in ai_brain.network_figures(network)}
-        keys = ("total_required_capacity", "total_internal_capacity", "total_overflow_volume",
-                "network_dependency_ratio", "total_cooperation_cost_per_year",
-                "total_surcharge_cost_per_year", "total_penalty_cost_per_year",
-                "lanes_overflowing")
-        short = {"network_dependency_ratio": "partner dependency"}
+        keys = ("total_expected_overflow_per_year", "total_overflow_volume",
+                "total_overflow_last_year", "total_partner_capacity_to_reserve",
+                "total_internal_capacity", "network_dependency_ratio",
+                "total_money_at_stake_per_year", "total_surcharge_cost_per_year",
+                "total_penalty_cost_per_year", "total_cooperation_cost_per_year",
+                "total_expected_profit_per_year", "lanes_overflowing")
+        short = {"network_dependency_ratio": "partner dependency",
+                 "total_overflow_volume": "overflow per day",
+                 "total_overflow_last_year": "last 365 days",
+                 "total_expected_overflow_per_year": "expected overflow",
+                 "total_partner_capacity_to_reserve": "capacity to reserve",
+                 "total_penalty_cost_per_year": "SLA penalties"}
         pairs = [(short.get(k, figures[k].label.replace("total ", "")), figures[k].text)
                  for k in keys if k in figures]
-        pairs.append(("money at stake", fmt_qty(float(network.table["impact_per_year"].sum()),
-                                                "EUR/year")))
-        _pairs_table(pdf, pairs)
+        _pairs_table(pdf, pairs, label_share=0.46)
         table = network.table
         shown = table.head(WATCHTOWER_ROWS)
         _heading(pdf, f"Top risks: the watchtower by money at stake ({len(shown)} of "
                       f"{len(table)} lanes)", 10)
         rows = [(str(r["lane"]), str(r["status"]), num(r["utilisation"], "%"),
-                 num(r["overflow_volume"], "units/day"), num(r["dependency_ratio"], "%"),
-                 num(r["service_level"], "%"), num(r["safety_stock"], "units"),
-                 num(r["resilience"], "units"), num(r["impact_per_year"], "EUR/year"))
+                 num(r["expected_overflow_per_year"], "units/year"),
+                 num(r["overflow_last_year"], "units"),
+                 num(r["partner_capacity_to_reserve"], "units/day"),
+                 num(r["dependency_ratio"], "%"), num(r["resilience"], "units"),
+                 num(r["impact_per_year"], "EUR/year"))
                 for _, r in shown.iterrows()]
-        _table(pdf, ("Lane", "Status", "Utilisation [%]", "Overflow [units/day]",
-                     "Dependency [%]", "Service level [%]", "Safety stock [units]",
+        _table(pdf, ("Lane", "Status", "Utilisation [%]", "Exp. overflow [units/year]",
+                     "Last 365 days [units]", "Reserve [units/day]", "Dependency [%]",
                      "Resilience [0-100]", "At stake [EUR/year]"), rows,
-               (30, 20, 18, 19, 19, 17, 20, 18, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
+               (28, 19, 17, 21, 20, 19, 20, 17, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
                size=6.8)
     ranked = sorted(((lane, a) for lane, acts in actions.items() for a in acts[:1]
                      if a.effect_per_year > 0.5), key=lambda x: x[1].effect_per_year,
@@ -466,7 +431,7 @@ def _network_chart_if_room(pdf: _Report, network: Any) -> None:
 
 
 def _lane_page(pdf: _Report, plan: Any, actions: Sequence[Any], analysis: str | None,
-               sim: Any | None) -> None:
+               rec: reconciliation.Reconciliation | None) -> None:
     pdf.add_page()
     title = f"Lane {plan.lane}"
     if plan.params.name and plan.params.name != plan.lane:
@@ -476,14 +441,15 @@ def _lane_page(pdf: _Report, plan: Any, actions: Sequence[Any], analysis: str | 
     how = "profit-optimal critical ratio" if plan.service_level_is_optimal else "set by the planner"
     _para(pdf, f"Data {fmt_date(plan.history.index.min())} to {fmt_date(plan.history.index.max())}"
                f" ({len(plan.history):,} days). Service level {fmt_pct(plan.service_level)} "
-               f"({how}); forecast {len(fc.dates)} days by {method_label(fc.method)}; status "
-               f"{plan.status}, {plan.pattern} demand.", size=7.5, muted=True)
+               f"({how}); stock {ai_brain.review_cycle_label(plan.review_period_days)}; forecast "
+               f"{len(fc.dates)} days by {method_label(fc.method)}; status {plan.status}, "
+               f"{plan.pattern} demand.", size=7.5, muted=True)
     params = " \u00b7 ".join(f"{f.label} {f.text}" for f in ai_brain.parameter_figures(plan.params))
     _para(pdf, f"Parameters: {params}.", size=7.5, muted=True)
     pdf.ln(1)
-    figures = {f.key: f.text for f in ai_brain.lane_figures(plan)}
-    figures["money_at_stake"] = fmt_qty(ai_brain.money_at_stake(plan), "EUR/year")
-    _pairs_table(pdf, [(label, figures[key]) for key, label in LANE_KEY_FIGURES if key in figures])
+    figures = {f.key: f for f in ai_brain.lane_figures(plan)}
+    _pairs_table(pdf, [(label or figures[key].label, figures[key].text)
+                       for key, label in LANE_KEY_FIGURES if key in figures])
     y = pdf.get_y()
     pdf.image(report_charts.demand_forecast_png(plan), x=MARGIN_MM, y=y, w=HALF_MM,
               h=LANE_CHART_MM, alt_text=f"Demand and forecast {plan.lane}")
@@ -491,14 +457,23 @@ def _lane_page(pdf: _Report, plan: Any, actions: Sequence[Any], analysis: str | 
               y=y, w=HALF_MM, h=LANE_CHART_MM, alt_text=f"Cost convexity {plan.lane}")
     pdf.set_y(y + LANE_CHART_MM + 1.5)
     _heading(pdf, "Reconciliation: plan vs last 365 days vs simulation", 10)
-    rec = reconcile(plan, sim)
-    rows = [(f"{label} [{unit}]", *(_cell(label, v, unit) for v in (a, b, c)))
-            for label, unit, a, b, c in rec.rows]
-    _table(pdf, ("Figure", "Plan", "Last 365 days", f"Simulation ({SIMULATION_REPLICATIONS:,} "
-                 "years)"), rows, (70, 36, 36, 40))
-    _para(pdf, "Plan partner surcharge is priced on the capacity planned for the target service "
-               "level (required minus internal); history and simulation price the overflow that "
-               "actually occurs. \u2013 = not available for this column.", size=7, muted=True)
+    if rec is None:
+        _para(pdf, "Simulation not run for this report.", size=7.5, muted=True)
+    else:
+        rows = [(f"{r.figure} [{'%' if r.unit == 'fraction' else r.unit}]",
+                 _cell(r.plan, r.unit), _cell(r.history, r.unit), _cell(r.simulation, r.unit),
+                 (fmt_number(100.0 * r.simulation_se, decimals=2) + " pp" if r.unit == "fraction"
+                  else fmt_number(r.simulation_se, decimals=1)),
+                 "agree" if r.agrees else "differ")
+                for r in rec.rows]
+        _table(pdf, ("Figure", "Plan", "Last 365 days", f"Simulation ({rec.replications:,} "
+                     "years)", "\u00b1 SE", "Plan vs sim."), rows, (62, 26, 26, 30, 20, 18))
+        _para(pdf, "Plan: the analytic figures. Last 365 days: the plan's policy and capacity "
+                   "replayed day by day on the lane's actual history. Simulation: the Monte Carlo "
+                   "twin driven by exactly the plan's policy and capacity (the Risk tab's run). "
+                   "\u2013 = no figure.", size=7, muted=True)
+        for sentence in rec.explanations:
+            _para(pdf, sentence, size=7)
     if analysis:
         _heading(pdf, f"Analysis: {plan.lane}", 10)
         _markdown(pdf, analysis, size=8)
@@ -511,7 +486,7 @@ def _lane_page(pdf: _Report, plan: Any, actions: Sequence[Any], analysis: str | 
                        f"({a.detail}).", size=8)
     else:
         _para(pdf, "No tested change improves expected profit: the lane runs at its "
-                   "profit-optimal service level without overflow.", size=8)
+                   "profit-optimal service level without expected overflow.", size=8)
     drivers = [line for line in ai_brain.diagnose(plan).splitlines() if line.startswith("- ")]
     if drivers:
         _heading(pdf, "Risk drivers", 10)
@@ -551,7 +526,8 @@ def build_report(
     selection : str
         How the lanes were chosen, printed on the first page.
     simulate : bool
-        Run the Monte Carlo column of the reconciliation.
+        Print the reconciliation (``reconciliation.reconcile``, the Risk tab's
+        replications and seed) on each lane page.
     """
     analyses = dict(analyses or {})
     stamp = (generated_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
@@ -563,6 +539,6 @@ def build_report(
     _summary_page(pdf, plans, network, stamp, actions, selection,
                   analyses.get(ai_brain.NETWORK_KEY))
     for plan in plans:
-        sim = simulate_plan(plan) if simulate else None
-        _lane_page(pdf, plan, actions[plan.lane], analyses.get(plan.lane), sim)
+        rec = lane_reconciliation(plan) if simulate else None
+        _lane_page(pdf, plan, actions[plan.lane], analyses.get(plan.lane), rec)
     return bytes(pdf.output())

@@ -28,6 +28,7 @@ from chart_style import (
     COLOR_FORECAST,
     COLOR_HOLDING,
     COLOR_MARKER,
+    COLOR_ORDERING,
     COLOR_PENALTY,
     COLOR_TOTAL,
     COLOR_WORKLOAD,
@@ -148,14 +149,21 @@ def _month_formatter() -> Any:
 
 
 def cost_curve_png(plan: Any) -> Any:
-    """The dashboard's cost-convexity chart: holding, penalty, total; optimum and target."""
+    """The dashboard's cost-convexity chart: holding, SLA penalty, ordering and the total
+    inventory cost (their sum, minimal at alpha*); optimum and target marked."""
+    return _png(cost_curve_figure(plan))
+
+
+def cost_curve_figure(plan: Any) -> Figure:
+    """The matplotlib figure behind :func:`cost_curve_png` (legend = charts.cost_curve's traces)."""
     curve = plan.cost_curve
     x = np.asarray(curve.service_levels, dtype=float) * PERCENT
     fig = _new_figure()
     ax = fig.add_subplot()
     ax.plot(x, curve.holding, color=COLOR_HOLDING, lw=1.0, label="Holding cost")
     ax.plot(x, curve.penalty, color=COLOR_PENALTY, lw=1.0, label="SLA penalty cost")
-    ax.plot(x, curve.total, color=COLOR_TOTAL, lw=1.8, label="Total cost")
+    ax.plot(x, curve.ordering, color=COLOR_ORDERING, lw=1.0, label="Ordering cost")
+    ax.plot(x, curve.total, color=COLOR_TOTAL, lw=1.8, label="Total inventory cost")
     opt_x = curve.optimum_service_level * PERCENT
     ax.plot([opt_x], [curve.optimum_total], marker="*", ms=9, ls="", color=COLOR_MARKER,
             label=f"{charts.TRACE_OPTIMUM} {opt_x:.1f} %")
@@ -165,9 +173,9 @@ def cost_curve_png(plan: Any) -> Any:
                 color=COLOR_FORECAST, label=charts.TRACE_TARGET)
     ax.set_xlim(*cost_curve_x_range(plan))
     ax.set_ylim(*cost_curve_y_range(plan))
-    _style(ax, title="Cost convexity", xlabel="service level α [%]", ylabel="EUR/year")
+    _style(ax, title="Cost convexity", xlabel="cycle service level α [%]", ylabel="EUR/year")
     _legend_below(ax, fig)
-    return _png(fig)
+    return fig
 
 
 def network_chart_height_in(lanes: int) -> float:
@@ -177,7 +185,7 @@ def network_chart_height_in(lanes: int) -> float:
 
 def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN,
                             height_in: float | None = None) -> Any:
-    """Utilisation (required / internal capacity) of the top lanes by money at stake.
+    """Utilisation (mean workload / internal capacity) of the top lanes by money at stake.
 
     ``height_in`` [inch] defaults to :func:`network_chart_height_in` of the lanes shown.
     """
@@ -190,9 +198,9 @@ def network_utilisation_png(network: Any, *, limit: int = NETWORK_LANES_SHOWN,
     colors = [COLOR_CAPACITY if u > PERCENT else COLOR_TOTAL for u in util]
     ax.barh(lanes, util, color=colors)
     ax.axvline(PERCENT, color=COLOR_MARKER, lw=0.8, ls="--")
-    _style(ax, title=f"Utilisation of the top {len(lanes)} lanes by money at stake: required / "
-                     "internal capacity [%]; red bars need partner capacity", xlabel="", ylabel="",
-           numeric_y=False)
+    _style(ax, title=f"Utilisation of the top {len(lanes)} lanes by money at stake: mean workload "
+                     "/ internal capacity [%]; red bars exceed capacity on average", xlabel="",
+           ylabel="", numeric_y=False)
     ax.xaxis.set_major_formatter(FuncFormatter(thousands))
     ax.grid(axis="y", visible=False)
     return _png(fig)

@@ -15,7 +15,9 @@ every lane it names through the :class:`~assistant.workspace.Workspace`
 
 Every figure is formatted by :mod:`formatting` and comes from a
 ``planning.LanePlan`` -- no arithmetic on figures except differences of two
-plans (what-if, actions) and the sum surcharge + penalties (money at stake).
+plans (what-if, actions) and the capacity to add, rounded up.  Overflow is the
+plan's *expected* flow (sum of E[(W - C)+], units/year and its daily mean), never
+a quantile; the coverage quantile only sizes the partner capacity to reserve.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 
 from assistant import questions as q
 from assistant.explain import explain
-from assistant.figures import lane_ref
+from assistant.figures import lane_ref, reservation_priced, review_cycle_label
 from assistant.sections import LANE_SECTIONS, _network, offline_analysis
 from assistant.workspace import Workspace, check_change, money_at_stake
 from domain import DAYS_PER_YEAR, LspError
@@ -71,10 +73,14 @@ def _score(v: float) -> str:
 
 COMPARE_ROWS: tuple[Row, ...] = (
     Row("mean demand", lambda p: p.stats.demand_mean, _qty("units/day")),
-    Row("required capacity", lambda p: p.required_capacity, _qty("units/day")),
     Row("internal capacity", lambda p: p.internal_capacity, _qty("units/day"), +1),
-    Row("utilisation", lambda p: p.utilisation, _pct(), -1),
-    Row("overflow to partners", lambda p: p.overflow_volume, _qty("units/day"), -1),
+    Row("utilisation (mean workload / capacity)", lambda p: p.utilisation, _pct(), -1),
+    Row("expected overflow to partners", lambda p: p.expected_overflow_per_year,
+        _qty("units/year"), -1),
+    Row("expected overflow per day", lambda p: p.overflow_volume, _qty("units/day"), -1),
+    Row("overflow last 365 days (replay)", lambda p: p.overflow_last_year, _qty("units"), -1),
+    Row("partner capacity to reserve (at γ)", lambda p: p.partner_capacity_to_reserve,
+        _qty("units/day"), -1),
     Row("partner dependency", lambda p: p.dependency_ratio, _pct(), -1),
     Row("target service level", lambda p: p.service_level, _pct()),
     Row("safety stock", lambda p: p.safety_stock, _qty("units")),
@@ -84,10 +90,14 @@ COMPARE_ROWS: tuple[Row, ...] = (
     Row("expected SLA penalties", lambda p: p.penalty_cost_per_year, _qty("EUR/year"), -1),
     Row("partner surcharge", lambda p: p.surcharge_cost_per_day * DAYS_PER_YEAR,
         _qty("EUR/year"), -1),
-    Row("money at stake (surcharge + penalties)", money_at_stake, _qty("EUR/year"), -1),
+    Row("reservation fees + spot premium", lambda p: p.reservation_cost_per_year,
+        _qty("EUR/year"), -1),
+    Row("money at stake (surcharge + fees + premium + penalties)", money_at_stake,
+        _qty("EUR/year"), -1),
     Row("expected profit", lambda p: p.expected_profit_per_year, _qty("EUR/year"), +1),
 )
-WHAT_IF_ROWS = tuple(r for r in COMPARE_ROWS if r.label not in ("mean demand",))
+WHAT_IF_ROWS = tuple(r for r in COMPARE_ROWS
+                     if r.label not in ("mean demand", "overflow last 365 days (replay)"))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -144,38 +154,67 @@ def _profit_delta(before: Any, after: Any) -> float:
     return float(after.expected_profit_per_year) - float(before.expected_profit_per_year)
 
 
-def candidate_changes(plan: Any) -> list[tuple[str, dict[str, float], float | None, str]]:
+Change = tuple[str, dict[str, Any], "float | None", str]
+
+
+def _capacity_change(plan: Any, add: float) -> dict[str, Any]:
+    """Master-data overrides that add ``add`` units/day to every weekday's internal capacity."""
+    p = plan.params
+    out: dict[str, Any] = {"internal_capacity": p.internal_capacity + add}
+    if p.weekday_capacity is not None:
+        out["weekday_capacity"] = tuple(c + add for c in p.weekday_capacity)
+    return out
+
+
+def candidate_changes(plan: Any) -> list[Change]:
     """(title, master-data overrides, service level, why) to try on ``plan``'s lane."""
     p = plan.params
     keep = None if plan.service_level_is_optimal else float(plan.service_level)
-    out: list[tuple[str, dict[str, float], float | None, str]] = []
-    if plan.overflow_volume > 0:
-        target = math.ceil(plan.required_capacity / CAPACITY_STEP) * CAPACITY_STEP
+    out: list[Change] = []
+    if plan.partner_capacity_to_reserve > 0:
+        # cover the coverage quantile in-house: add K_gamma (rounded up), not C_req - C_max at alpha
+        add = math.ceil(plan.partner_capacity_to_reserve / CAPACITY_STEP) * CAPACITY_STEP
         out.append((
-            f"Raise internal capacity from {fmt_qty(p.internal_capacity, 'units/day')} to "
-            f"{fmt_qty(target, 'units/day')}",
-            {"internal_capacity": target}, keep,
-            "removes the partner overflow; the cost of the extra capacity is not in the data",
+            f"Add {fmt_qty(add, 'units/day')} of internal capacity (now "
+            f"{fmt_qty(plan.internal_capacity, 'units/day')})",
+            _capacity_change(plan, add), keep,
+            f"the partner capacity to reserve at γ = {fmt_pct(plan.capacity_coverage_level)}, "
+            f"rounded up: handles in-house most of the "
+            f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')} now expected at partners; "
+            "the cost of the extra capacity is not in the data",
         ))
-        if p.partner_surcharge >= SURCHARGE_CUT:
+    if plan.expected_overflow_per_year > 0 and p.partner_surcharge >= SURCHARGE_CUT:
+        out.append((
+            f"Negotiate the partner surcharge down by {fmt_qty(SURCHARGE_CUT, 'EUR/unit')} "
+            f"(to {fmt_qty(p.partner_surcharge - SURCHARGE_CUT, 'EUR/unit')})",
+            {"partner_surcharge": p.partner_surcharge - SURCHARGE_CUT}, keep,
+            f"applies to each of the {fmt_qty(plan.expected_overflow_per_year, 'units/year')} "
+            "expected at partners",
+        ))
+    if reservation_priced(p):
+        # capacity newsvendor: reserving K* is reserving at coverage level 1 - fee / premium
+        gamma = min(max(1.0 - p.reservation_fee / p.spot_premium, 0.5), 0.999)
+        if abs(gamma - p.capacity_coverage_level) > 1e-3:
             out.append((
-                f"Negotiate the partner surcharge down by {fmt_qty(SURCHARGE_CUT, 'EUR/unit')} "
-                f"(to {fmt_qty(p.partner_surcharge - SURCHARGE_CUT, 'EUR/unit')})",
-                {"partner_surcharge": p.partner_surcharge - SURCHARGE_CUT}, keep,
-                "applies to every unit handed to partners",
+                f"Reserve the cost-optimal {fmt_qty(plan.cost_optimal_reservation, 'units/day')} "
+                f"of partner capacity instead of "
+                f"{fmt_qty(plan.partner_capacity_to_reserve, 'units/day')} (coverage level γ "
+                f"{fmt_pct(p.capacity_coverage_level)} → {fmt_pct(gamma)})",
+                {"capacity_coverage_level": gamma}, keep,
+                "capacity newsvendor: P(W > C + K) = reservation fee / spot premium",
             ))
     if not plan.service_level_is_optimal:
         out.append((
             f"Set the service level to the profit-optimal {fmt_pct(plan.optimal_service_level)} "
             f"(now {fmt_pct(plan.service_level)})", {}, None,
-            "the critical ratio minimises holding + SLA penalty cost",
+            "the critical ratio minimises holding + ordering + SLA penalty cost",
         ))
     if p.lead_time_std > 0:
         new = p.lead_time_std * LEAD_TIME_STD_FACTOR
         out.append((
             f"Halve the lead-time variability σ_L from {fmt_qty(p.lead_time_std, 'days')} to "
             f"{fmt_qty(new, 'days')}", {"lead_time_std": new}, keep,
-            "a smaller σ_LTD needs less safety stock for the same service level",
+            "less protection demand spread needs less safety stock for the same service level",
         ))
     if p.lead_time_mean > LEAD_TIME_CUT_DAYS:
         new = p.lead_time_mean - LEAD_TIME_CUT_DAYS
@@ -184,6 +223,13 @@ def candidate_changes(plan: Any) -> list[tuple[str, dict[str, float], float | No
             f"{fmt_qty(new, 'days')}", {"lead_time_mean": new}, keep,
             "less demand to cover during replenishment",
         ))
+    review = 1 if plan.review_period_days != 1 else 0
+    out.append((
+        f"Change the review cycle from {review_cycle_label(plan.review_period_days)} to "
+        f"{review_cycle_label(review)}", {"review_period_days": review}, keep,
+        "a shorter protection period (no review interval, less undershoot) needs less stock; "
+        "the cost of reviewing more often is not in the data",
+    ))
     return out
 
 
@@ -198,7 +244,7 @@ def rank_actions(plan: Any, ws: Workspace) -> list[Action]:
         effect = _profit_delta(plan, after)
         detail = why
         if "internal_capacity" in overrides:
-            added = overrides["internal_capacity"] - plan.internal_capacity
+            added = overrides["internal_capacity"] - plan.params.internal_capacity
             if added > 0:
                 detail += (f"; worth it if one unit/day of internal capacity costs less "
                            f"than {fmt_qty(effect / added, 'EUR/year')} (break-even)")
@@ -214,13 +260,19 @@ def diagnose(plan: Any) -> str:
     p = plan
     findings: list[tuple[float, str]] = []
     surcharge = p.surcharge_cost_per_day * DAYS_PER_YEAR
-    if p.overflow_volume > 0:
-        findings.append((surcharge, (
-            f"**Capacity short:** required capacity {fmt_qty(p.required_capacity, 'units/day')} "
-            f"exceeds internal capacity {fmt_qty(p.internal_capacity, 'units/day')} "
-            f"(utilisation {fmt_pct(p.utilisation)}), so {fmt_qty(p.overflow_volume, 'units/day')} "
-            f"overflow to partners ({fmt_pct(p.dependency_ratio)} dependency), costing "
-            f"{fmt_qty(surcharge, 'EUR/year')} in surcharge.")))
+    if p.expected_overflow_per_year >= 1.0:
+        findings.append((surcharge + p.reservation_cost_per_year, (
+            f"**Capacity short:** {fmt_qty(p.expected_overflow_per_year, 'units/year')} of "
+            f"workload are expected above internal capacity "
+            f"{fmt_qty(p.internal_capacity, 'units/day')} and go to partners "
+            f"({fmt_qty(p.overflow_volume, 'units/day')} on average; the last 365 days, replayed "
+            f"at today's capacity, sent {fmt_qty(p.overflow_last_year, 'units')}); utilisation "
+            f"{fmt_pct(p.utilisation)}, {fmt_pct(p.dependency_ratio)} dependency, costing "
+            f"{fmt_qty(surcharge, 'EUR/year')} in surcharge"
+            + (f" and {fmt_qty(p.reservation_cost_per_year, 'EUR/year')} in reservation fees "
+               "and spot premium" if p.reservation_cost_per_year > 0 else "")
+            + f". Partner capacity to reserve for γ = {fmt_pct(p.capacity_coverage_level)} of "
+            f"days: {fmt_qty(p.partner_capacity_to_reserve, 'units/day')}.")))
     fc = p.forecast
     if fc.first_breach_date is not None:
         findings.append((surcharge * 0.5, (
@@ -251,18 +303,21 @@ def diagnose(plan: Any) -> str:
             f"{fmt_number(cv, decimals=2)}; status {p.status} (last 7 days "
             f"{fmt_qty(p.recent_mean, 'units/day')} vs own level "
             f"{fmt_qty(p.baseline_mean, 'units/day')}).")))
-    if p.daily_review_service_level < p.service_level - 0.01:
+    if p.review_period_days == 1 and p.daily_review_service_level < p.service_level - 0.01:
         findings.append((0.0, (
-            f"**Daily review undershoot:** checked once a day, the reorder point delivers "
-            f"{fmt_pct(p.daily_review_service_level)} instead of {fmt_pct(p.service_level)}; "
-            f"a reorder point of {fmt_qty(p.daily_review_reorder_point, 'units')} keeps it.")))
+            f"**Daily review undershoot:** stock is checked once a day, so the continuous-review "
+            f"textbook reorder point {fmt_qty(p.textbook_reorder_point, 'units')} would deliver "
+            f"only {fmt_pct(p.daily_review_service_level)}; the plan's reorder point "
+            f"{fmt_qty(p.reorder_point, 'units')} includes the undershoot and reaches "
+            f"{fmt_pct(p.cycle_service_level)}.")))
     if not findings:
         return (f"{lane_ref(p.lane)} shows no risk driver: utilisation {fmt_pct(p.utilisation)}, "
-                f"no overflow, resilience {_score(float(res.score))}, money at stake "
+                f"no expected overflow, resilience {_score(float(res.score))}, money at stake "
                 f"{fmt_qty(money_at_stake(p), 'EUR/year')}.")
     findings.sort(key=lambda f: f[0], reverse=True)
     lines = [f"Money at stake on {lane_ref(p.lane)}: {fmt_qty(money_at_stake(p), 'EUR/year')} "
-             f"(partner surcharge + expected SLA penalties). Drivers, largest first:"]
+             f"(partner surcharge + reservation fees + spot premium + expected SLA penalties). "
+             f"Drivers, largest first:"]
     lines += [f"- {text}" for _, text in findings]
     return "\n".join(lines)
 
@@ -280,24 +335,27 @@ def recommend(plan: Any, ws: Workspace) -> str:
     if not useful:
         return (f"No tested change improves {lane_ref(plan.lane)}'s expected profit "
                 f"({fmt_qty(plan.expected_profit_per_year, 'EUR/year')}): the lane runs at its "
-                "profit-optimal service level without overflow.")
+                "profit-optimal service level without expected overflow.")
     lines = [f"Actions for {lane_ref(plan.lane)}, ranked by effect on expected profit "
              f"(now {fmt_qty(plan.expected_profit_per_year, 'EUR/year')}); each is the lane "
              "re-planned with the change:"]
     for i, a in enumerate(useful[:ACTIONS_SHOWN], start=1):
         lines.append(
             f"{i}. **{a.title}: +{fmt_qty(a.effect_per_year, 'EUR/year')}** ({a.detail}). "
-            f"Afterwards: overflow {fmt_qty(a.after.overflow_volume, 'units/day')}, safety stock "
+            f"Afterwards: expected overflow "
+            f"{fmt_qty(a.after.expected_overflow_per_year, 'units/year')}, safety stock "
             f"{fmt_qty(a.after.safety_stock, 'units')}, money at stake "
             f"{fmt_qty(money_at_stake(a.after), 'EUR/year')}."
         )
-    reserve = getattr(plan, "partner_capacity_to_reserve", None)
-    if reserve is not None and float(reserve) > 0:
-        lines.append(f"- Meanwhile reserve {fmt_qty(float(reserve), 'units/day')} of partner "
-                     "capacity.")
-    elif plan.overflow_volume > 0:
-        lines.append(f"- Until capacity is added, arrange {fmt_qty(plan.overflow_volume, 'units/day')}"
-                     " of partner capacity.")
+    if plan.partner_capacity_to_reserve > 0:
+        line = (f"- Meanwhile reserve {fmt_qty(plan.partner_capacity_to_reserve, 'units/day')} of "
+                f"partner capacity: internal + reserved then cover the workload on "
+                f"{fmt_pct(plan.capacity_coverage_level)} of days (expected partner volume "
+                f"{fmt_qty(plan.overflow_volume, 'units/day')}).")
+        if reservation_priced(plan.params):
+            line += (f" At the contract's fee and spot premium the cost-optimal reservation is "
+                     f"{fmt_qty(plan.cost_optimal_reservation, 'units/day')}.")
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -369,21 +427,25 @@ def network_answer(ws: Workspace) -> str:
     if net is None or not len(net.table):
         return "No network data is loaded yet."
     lines = [_network(net), "", f"Top {min(TOP_RISKS, len(net.table))} risks by money at stake "
-             "(partner surcharge + expected SLA penalties):"]
+             "(partner surcharge + reservation fees + spot premium + expected SLA penalties):"]
     for _, row in net.table.head(TOP_RISKS).iterrows():
         lines.append(
             f"- {lane_ref(row['lane'])}: {fmt_qty(row['impact_per_year'], 'EUR/year')}; "
-            f"{row['status']}, utilisation {fmt_pct(row['utilisation'])}, overflow "
-            f"{fmt_qty(row['overflow_volume'], 'units/day')}, resilience "
+            f"{row['status']}, utilisation {fmt_pct(row['utilisation'])}, expected overflow "
+            f"{fmt_qty(row['expected_overflow_per_year'], 'units/year')} (last 365 days "
+            f"{fmt_qty(row['overflow_last_year'], 'units')}), partner capacity to reserve "
+            f"{fmt_qty(row['partner_capacity_to_reserve'], 'units/day')}, resilience "
             f"{_score(float(row['resilience']))}")
     return "\n".join(lines)
 
 
 def next_days_overflow(plan: Any, days: int = NEXT_WEEK_DAYS) -> float:
-    """Mean-forecast workload above internal capacity over the next ``days`` [units]."""
-    fc = plan.forecast
-    workload = np.asarray(fc.workload_mean[:days], dtype=float)
-    return float(np.clip(workload - plan.internal_capacity, 0.0, None).sum())
+    """Expected units to partners over the next ``days`` forecast days [units].
+
+    Sum of the plan's per-day E[(W_t - C_t)+] (forecast mean and spread against
+    each day's weekday capacity), the figure the cooperation tab shows for its horizon.
+    """
+    return float(np.sum(np.asarray(plan.forecast.expected_overflow[:days], dtype=float)))
 
 
 def cannot_answer(plan: Any | None, question: q.Question) -> str:
@@ -399,22 +461,23 @@ def cannot_answer(plan: Any | None, question: q.Question) -> str:
     if any(w in text for w in ("truck", "lorr", "vehicle", "fleet", "container", "next week")):
         week = next_days_overflow(plan)
         lines.append(
-            f"- Partner capacity needed: the plan hands {fmt_qty(plan.overflow_volume, 'units/day')} "
-            f"to partners (required {fmt_qty(plan.required_capacity, 'units/day')} vs internal "
-            f"{fmt_qty(plan.internal_capacity, 'units/day')} at {fmt_pct(plan.service_level)} "
-            f"service level).")
+            f"- Partner volume: {fmt_qty(plan.overflow_volume, 'units/day')} expected on average "
+            f"({fmt_qty(plan.expected_overflow_per_year, 'units/year')}); partner capacity to "
+            f"reserve so internal + reserved cover {fmt_pct(plan.capacity_coverage_level)} of "
+            f"days: {fmt_qty(plan.partner_capacity_to_reserve, 'units/day')} (internal "
+            f"{fmt_qty(plan.internal_capacity, 'units/day')}).")
         lines.append(
-            f"- Next {NEXT_WEEK_DAYS} days: the mean forecast workload "
-            f"({fmt_qty(float(np.mean(fc.workload_mean[:NEXT_WEEK_DAYS])), 'units/day')} on "
-            f"average) exceeds internal capacity by {fmt_qty(week, 'units')} in total.")
+            f"- Next {NEXT_WEEK_DAYS} days: forecast workload "
+            f"{fmt_qty(float(np.mean(fc.workload_mean[:NEXT_WEEK_DAYS])), 'units/day')} on "
+            f"average; {fmt_qty(week, 'units')} expected to go to partners in total.")
         lines.append("- To turn units into trucks, divide by your units per truck load, which "
                      "the data does not hold.")
     else:
         lines.append(
-            f"- {fmt_qty(plan.stats.demand_mean, 'units/day')} mean demand, required capacity "
-            f"{fmt_qty(plan.required_capacity, 'units/day')} vs internal "
-            f"{fmt_qty(plan.internal_capacity, 'units/day')}, overflow "
-            f"{fmt_qty(plan.overflow_volume, 'units/day')}, money at stake "
+            f"- {fmt_qty(plan.stats.demand_mean, 'units/day')} mean demand, internal capacity "
+            f"{fmt_qty(plan.internal_capacity, 'units/day')}, expected overflow "
+            f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')}, partner capacity to "
+            f"reserve {fmt_qty(plan.partner_capacity_to_reserve, 'units/day')}, money at stake "
             f"{fmt_qty(money_at_stake(plan), 'EUR/year')}.")
     lines.append("Ask me to explain a term (EOQ, safety stock, fill rate, critical ratio, "
                  "resilience, MASE, overflow), why a lane is risky, what to do about it, a "

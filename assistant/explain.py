@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from scipy.stats import norm
 
-from assistant.figures import lane_ref
+from assistant.figures import lane_ref, reorder_point_label, reservation_priced, review_cycle_label
 from domain import DAYS_PER_YEAR
 from formatting import fmt_number, fmt_pct, fmt_qty, method_label
 
@@ -36,13 +37,19 @@ def _explain_eoq(p: Any) -> str:
 def _explain_safety_stock(p: Any) -> str:
     prm = p.params
     return (
-        f"**Safety stock** is the buffer above expected lead-time demand: SS = z(α)·σ_LTD with "
-        f"σ_LTD = √(L·σ_D² + D²·σ_L²) (Silver, Pyke & Thomas 2017, ch. 6). For "
-        f"{lane_ref(p.lane)}: α = {fmt_pct(p.service_level)} → z = {fmt_number(p.z, decimals=2)}; "
-        f"L = {fmt_qty(prm.lead_time_mean, 'days')}, σ_L = {fmt_qty(prm.lead_time_std, 'days')}, "
-        f"D = {fmt_qty(p.stats.demand_mean, 'units/day')}, σ_D = "
-        f"{fmt_qty(p.stats.demand_std, 'units/day')} → σ_LTD = "
-        f"{fmt_qty(p.lead_time_demand_std, 'units')} and SS = {fmt_qty(p.safety_stock, 'units')}."
+        f"**Safety stock** is the expected net stock when a replenishment arrives: SS = r − E[X], "
+        f"X = demand over the protection period of the lane's review cycle "
+        f"({review_cycle_label(p.review_period_days)}: lead time, plus the daily undershoot or the "
+        f"review period). For {lane_ref(p.lane)}: α = {fmt_pct(p.service_level)} (z = "
+        f"{fmt_number(p.z, decimals=2)}), L = {fmt_qty(prm.lead_time_mean, 'days')}, σ_L = "
+        f"{fmt_qty(prm.lead_time_std, 'days')}, D = {fmt_qty(p.stats.demand_mean, 'units/day')}, "
+        f"σ_D = {fmt_qty(p.stats.demand_std, 'units/day')} → E[X] = "
+        f"{fmt_qty(p.protection_demand_mean, 'units')}, σ_X = "
+        f"{fmt_qty(p.protection_demand_std, 'units')}, {reorder_point_label(p.review_period_days)} "
+        f"= {fmt_qty(p.reorder_point, 'units')} and SS = {fmt_qty(p.safety_stock, 'units')}. "
+        f"The continuous-review textbook SS = z·σ_LTD with σ_LTD = √(L·σ_D² + D²·σ_L²) = "
+        f"{fmt_qty(p.lead_time_demand_std, 'units')} (Silver, Pyke & Thomas 2017, ch. 6) is only "
+        f"a comparison."
     )
 
 
@@ -50,24 +57,32 @@ def _explain_fill_rate(p: Any) -> str:
     return (
         f"**Fill rate vs cycle service level.** The cycle service level α is the probability "
         f"of no stockout in a replenishment cycle; the fill rate β is the share of demand "
-        f"served from stock: β = 1 − E[shortage per cycle] / Q, with E[shortage] = "
-        f"σ_LTD·G(z) (standard normal loss function). β is usually higher than α because a "
-        f"stockout cycle still serves most units. For {lane_ref(p.lane)}: α = "
-        f"{fmt_pct(p.service_level)}, expected shortage "
-        f"{fmt_qty(p.expected_shortage_per_cycle, 'units')} per cycle, Q = "
-        f"{fmt_qty(p.order_quantity, 'units/order')} → β = {fmt_pct(p.fill_rate, decimals=2)} "
-        f"({fmt_qty(p.expected_shortage_per_year, 'units/year')} short)."
+        f"served from stock: β = 1 − ESC / (demand per cycle), ESC = E[(X − r)⁺] the expected "
+        f"units short per cycle, X the demand over the protection period of the lane's review "
+        f"cycle ({review_cycle_label(p.review_period_days)}, undershoot included). β is usually "
+        f"higher than α because a stockout cycle still serves most units. For "
+        f"{lane_ref(p.lane)}: target α = {fmt_pct(p.service_level)}, achieved on the review "
+        f"cycle {fmt_pct(p.cycle_service_level)}, ESC = "
+        f"{fmt_qty(p.expected_shortage_per_cycle, 'units')} per cycle, "
+        f"{fmt_number(p.orders_per_year, decimals=1)} cycles/year → β = "
+        f"{fmt_pct(p.fill_rate, decimals=2)} ({fmt_qty(p.expected_shortage_per_year, 'units/year')}"
+        f" short, SLA penalties {fmt_qty(p.penalty_cost_per_year, 'EUR/year')})."
     )
 
 
 def _explain_critical_ratio(p: Any) -> str:
+    cycle = ("T = Q/D" if p.review_period_days < 2
+             else f"T = R/365 with R = {p.review_period_days} days")
     return (
-        f"**Critical ratio** (newsvendor logic on the (r, Q) cost model): the profit-optimal "
-        f"cycle service level α* = Cu / (Cu + Co), with underage cost Cu = SLA penalty p per "
-        f"unit short and overage cost Co = h·Q / D per unit of buffer per cycle. For "
-        f"{lane_ref(p.lane)}: Cu = {fmt_qty(p.underage_cost, 'EUR/unit short')}, Co = "
+        f"**Critical ratio**: the profit-optimal cycle service level α* = p / (p + h·T), with "
+        f"underage cost Cu = SLA penalty p [EUR/unit short] and overage cost Co = h·T, the cost "
+        f"of holding one unit of buffer for one replenishment cycle ({cycle} [years]); it "
+        f"maximises the expected profit exactly because capacity costs do not depend on α "
+        f"(Hadley & Whitin 1963, §4.7). For {lane_ref(p.lane)}: Cu = "
+        f"{fmt_qty(p.underage_cost, 'EUR/unit short')}, Co = "
         f"{fmt_qty(p.overage_cost, 'EUR/unit per cycle')} → α* = "
-        f"{fmt_pct(p.optimal_service_level)}, the minimum of the annual cost curve at "
+        f"{fmt_pct(p.optimal_service_level)}, the minimum of the total inventory cost curve "
+        f"(holding + ordering + SLA penalties) at "
         f"{fmt_qty(p.cost_curve.optimum_total, 'EUR/year')}. The plan uses "
         f"{fmt_pct(p.service_level)}."
     )
@@ -75,7 +90,7 @@ def _explain_critical_ratio(p: Any) -> str:
 
 def _explain_resilience(p: Any) -> str:
     r = p.resilience
-    w = r.weights[0] if getattr(r, "weights", None) else 0.5
+    w = r.weights[0]
     return (
         f"**Resilience index** (0–100) = 100·(w·coverage + (1 − w)·independence), w = "
         f"{fmt_number(w, decimals=2)}; coverage = min(1, SS / tail risk), where the tail risk is "
@@ -89,41 +104,84 @@ def _explain_resilience(p: Any) -> str:
 
 def _explain_dependency(p: Any) -> str:
     return (
-        f"**Partner dependency** δ = overflow / required capacity: the share of the daily "
-        f"handling need that partners carry. For {lane_ref(p.lane)}: overflow "
-        f"{fmt_qty(p.overflow_volume, 'units/day')} / required "
-        f"{fmt_qty(p.required_capacity, 'units/day')} = {fmt_pct(p.dependency_ratio)}."
+        f"**Partner dependency** δ = expected partner volume / expected workload: the share of "
+        f"the lane's handling that partners carry. For {lane_ref(p.lane)}: "
+        f"{fmt_qty(p.expected_overflow_per_year, 'units/year')} expected overflow / "
+        f"{fmt_qty(p.expected_workload_per_year, 'units/year')} expected workload = "
+        f"{fmt_pct(p.dependency_ratio)}."
     )
+
+
+def _overflow_formula(p: Any) -> str:
+    if p.overflow_model == "empirical":
+        return ("E[overflow] = 365/7 · Σ_{d = Mon..Sun} mean over the lane's last 365 days of "
+                "(W_i − C_d)⁺ [units/year] (daily demand too skewed for the normal: the lane's "
+                "own days)")
+    return ("E[overflow] = 365/7 · Σ_{d = Mon..Sun} E[(W − C_d)⁺] [units/year], "
+            "E[(W − C)⁺] = σ_W·G((C − μ_W)/σ_W) [units/day] with G the standard normal loss "
+            "function (Silver, Pyke & Thomas 2017, eq. 6.11)")
 
 
 def _explain_overflow(p: Any) -> str:
     rr = p.params.return_rate
+    fc = p.forecast
     return (
-        f"**Overflow** O = max(0, C_req − C_max): the daily volume internal capacity cannot "
-        f"handle, which goes to partner warehouses. C_req = μ_W + z(α)·σ_W with workload W = "
-        f"demand × (1 + return rate). For {lane_ref(p.lane)}: return rate {fmt_pct(rr)}, "
-        f"μ_W = {fmt_qty(p.stats.workload_mean, 'units/day')}, σ_W = "
-        f"{fmt_qty(p.stats.workload_std, 'units/day')}, z = {fmt_number(p.z, decimals=2)} → "
-        f"C_req = {fmt_qty(p.required_capacity, 'units/day')} vs C_max = "
-        f"{fmt_qty(p.internal_capacity, 'units/day')} → O = "
-        f"{fmt_qty(p.overflow_volume, 'units/day')}, costing "
+        f"**Overflow** is the workload above internal capacity, sent to partner warehouses: an "
+        f"expected flow, {_overflow_formula(p)}, with workload W = demand × (1 + return rate) "
+        f"and C_d the internal capacity of weekday d. For {lane_ref(p.lane)}: return rate "
+        f"{fmt_pct(rr)}, μ_W = {fmt_qty(p.stats.workload_mean, 'units/day')}, σ_W = "
+        f"{fmt_qty(p.stats.workload_std, 'units/day')}, internal capacity "
+        f"{fmt_qty(p.internal_capacity, 'units/day')} → expected overflow "
+        f"{fmt_qty(p.expected_overflow_per_year, 'units/year')} "
+        f"({fmt_qty(p.overflow_volume, 'units/day')} on average), costing "
         f"{fmt_qty(p.surcharge_cost_per_day * DAYS_PER_YEAR, 'EUR/year')} in partner surcharge "
-        f"({fmt_qty(p.params.partner_surcharge, 'EUR/unit')} on top of handling)."
+        f"({fmt_qty(p.params.partner_surcharge, 'EUR/unit')} on top of handling). The lane's own "
+        f"last 365 days, replayed at today's capacity (Σ (D_t(1 + r) − C_t)⁺), sent "
+        f"{fmt_qty(p.overflow_last_year, 'units')}; the next {len(fc.dates)} forecast days "
+        f"expect {fmt_qty(fc.expected_overflow_total, 'units')}."
+    )
+
+
+def _explain_required_capacity(p: Any) -> str:
+    return (
+        f"**Required capacity (coverage quantile)** C_γ = μ_W + z(γ)·σ_W [units/day]: the daily "
+        f"workload that is not exceeded on a share γ of days, γ = the lane's capacity coverage "
+        f"level (its own master-data setting, not the inventory service level α). It sizes the "
+        f"**partner capacity to reserve** K_γ = max(0, C_γ − C_d) [units/day] (largest over "
+        f"weekdays): a capacity to hold ready, not a daily volume. For {lane_ref(p.lane)}: "
+        f"γ = {fmt_pct(p.capacity_coverage_level)} (z = "
+        f"{fmt_number(float(norm.ppf(p.capacity_coverage_level)), decimals=2)}), μ_W = "
+        f"{fmt_qty(p.stats.workload_mean, 'units/day')}, σ_W = "
+        f"{fmt_qty(p.stats.workload_std, 'units/day')} → C_γ = "
+        f"{fmt_qty(p.required_capacity, 'units/day')} vs internal "
+        f"{fmt_qty(p.internal_capacity, 'units/day')} → K_γ = "
+        f"{fmt_qty(p.partner_capacity_to_reserve, 'units/day')}. The volume actually expected "
+        f"at partners is the expected overflow, {fmt_qty(p.overflow_volume, 'units/day')}."
     )
 
 
 def _explain_reservation(p: Any) -> str:
-    reserve = getattr(p, "partner_capacity_to_reserve", None)
+    prm = p.params
     text = (
-        "**Reservation** means booking partner capacity ahead so that overflow has a place "
-        "to go; it is sized on the daily overflow O = max(0, C_req − C_max). "
+        f"**Reservation** books partner capacity ahead so that overflow has a place to go. "
+        f"Sized on the capacity coverage level γ: K_γ = max(0, μ_W + z(γ)·σ_W − C) [units/day]; "
+        f"for {lane_ref(p.lane)} at γ = {fmt_pct(p.capacity_coverage_level)}: "
+        f"{fmt_qty(p.partner_capacity_to_reserve, 'units/day')}. "
     )
-    if reserve is not None:
-        return text + (f"For {lane_ref(p.lane)} the plan reserves "
-                       f"{fmt_qty(float(reserve), 'units/day')} of partner capacity.")
-    return text + (f"For {lane_ref(p.lane)} that is {fmt_qty(p.overflow_volume, 'units/day')} "
-                   f"(required {fmt_qty(p.required_capacity, 'units/day')} vs internal "
-                   f"{fmt_qty(p.internal_capacity, 'units/day')}).")
+    if reservation_priced(prm):
+        ratio = prm.reservation_fee / prm.spot_premium
+        text += (
+            f"With a reservation fee f = {fmt_qty(prm.reservation_fee, 'EUR/unit/day', decimals=2)} per "
+            f"reserved unit and day and a spot premium s = {fmt_qty(prm.spot_premium, 'EUR/unit')}"
+            f", the capacity newsvendor gives the cost-optimal reservation K* with "
+            f"P(W > C + K*) = f / s = {fmt_pct(ratio)} (Arrow, Harris & Marschak 1951): "
+            f"K* = {fmt_qty(p.cost_optimal_reservation, 'units/day')}. "
+        )
+    else:
+        text += ("The master data hold no priced reservation contract (reservation fee and a "
+                 "spot premium above it), so no cost-optimal reservation is computed. ")
+    return text + (f"Reservation fees + spot premium: "
+                   f"{fmt_qty(p.reservation_cost_per_year, 'EUR/year')}.")
 
 
 def _explain_mase(p: Any) -> str:
@@ -140,15 +198,26 @@ def _explain_mase(p: Any) -> str:
 
 
 def _explain_reorder_point(p: Any) -> str:
+    name = reorder_point_label(p.review_period_days)
+    if p.review_period_days >= 2:
+        how = (f"every R = {p.review_period_days} days order up to S, with P(X ≤ S) = α and X "
+               f"the demand over R + L (Silver, Pyke & Thomas 2017, eqs. 8.5–8.8)")
+    elif p.review_period_days == 1:
+        how = ("stock is checked once a day, so when an order goes out the inventory position is "
+               "already below r by the undershoot U; r solves P(X ≤ r) = α with X = lead-time "
+               "demand + U (Hadley & Whitin 1963, §5.2)")
+    else:
+        how = "continuous review: r solves P(X ≤ r) = α with X the lead-time demand"
     return (
-        f"**Reorder point** r = μ_LTD + SS: order when stock falls to r. For {lane_ref(p.lane)}: "
-        f"μ_LTD = {fmt_qty(p.lead_time_demand_mean, 'units')} + SS "
-        f"{fmt_qty(p.safety_stock, 'units')} = {fmt_qty(p.reorder_point, 'units')}."
+        f"**{name[0].upper() + name[1:]}** for the lane's review cycle: {how}. For "
+        f"{lane_ref(p.lane)}: E[X] = {fmt_qty(p.protection_demand_mean, 'units')}, σ_X = "
+        f"{fmt_qty(p.protection_demand_std, 'units')}, α = {fmt_pct(p.service_level)} → "
+        f"{fmt_qty(p.reorder_point, 'units')} (safety stock {fmt_qty(p.safety_stock, 'units')}), "
+        f"achieving α = {fmt_pct(p.cycle_service_level)}. For comparison only: the "
+        f"continuous-review textbook r = D·L + z·σ_LTD = "
+        f"{fmt_qty(p.textbook_reorder_point, 'units')}, which reviewed once a day would deliver "
+        f"α = {fmt_pct(p.daily_review_service_level)}."
     )
-
-
-def _explain_required_capacity(p: Any) -> str:
-    return _explain_overflow(p)
 
 
 EXPLAINERS: dict[str, Callable[[Any], str]] = {

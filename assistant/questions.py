@@ -66,9 +66,11 @@ TERMS: dict[str, tuple[str, ...]] = {
     "mase": ("mase", "mean absolute scaled error", "backtest", "forecast error",
              "forecast accuracy"),
     "overflow": ("overflow",),
-    "reservation": ("reservation", "reserve", "reserving"),
-    "reorder_point": ("reorder point", "reorder level", "rop"),
-    "required_capacity": ("required capacity", "capacity requirement"),
+    "reservation": ("reservation", "reserve", "reserving", "newsvendor reservation"),
+    "reorder_point": ("reorder point", "reorder level", "rop", "order-up-to level",
+                      "order up to level", "review period", "review cycle"),
+    "required_capacity": ("required capacity", "capacity requirement", "coverage level",
+                          "coverage quantile"),
 }
 
 # topic -> words (the sections of the standard analysis)

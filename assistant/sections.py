@@ -21,7 +21,11 @@ from assistant.figures import (
     detect_shocks,
     lane_ref,
     network_rows,
+    reorder_point_label,
+    reservation_priced,
+    review_cycle_label,
 )
+from domain import DAYS_PER_YEAR
 from formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 # --- offline analyst ----------------------------------------------------------------
@@ -79,13 +83,15 @@ def _volatility(plan: Any) -> str:
 def _capacity(plan: Any) -> str:
     fc = plan.forecast
     text = (
-        f"Required capacity is {fmt_qty(plan.required_capacity, 'units/day')} (mean workload "
-        f"incl. returns over the last year {fmt_qty(plan.stats.workload_mean, 'units/day')} "
-        f"plus z = {plan.z:.2f} standard deviations of daily workload for the "
-        f"{fmt_pct(plan.service_level)} service level) against an internal "
-        f"capacity of {fmt_qty(plan.internal_capacity, 'units/day')}: utilisation "
-        f"{fmt_pct(plan.utilisation)}. The forecast workload averages "
-        f"{fmt_qty(plan.forecast_workload_mean, 'units/day')} over the next {len(fc.dates)} days."
+        f"Mean workload incl. returns over the last year is "
+        f"{fmt_qty(plan.stats.workload_mean, 'units/day')} against an internal capacity of "
+        f"{fmt_qty(plan.internal_capacity, 'units/day')}: utilisation (mean workload / internal "
+        f"capacity) {fmt_pct(plan.utilisation)}. On a share γ = "
+        f"{fmt_pct(plan.capacity_coverage_level)} of days (capacity coverage level) the workload "
+        f"stays below {fmt_qty(plan.required_capacity, 'units/day')}. The forecast workload "
+        f"averages {fmt_qty(plan.forecast_workload_mean, 'units/day')} over the next "
+        f"{len(fc.dates)} days, with {fmt_qty(fc.expected_overflow_total, 'units')} expected "
+        f"above capacity."
     )
     horizon = f"{len(fc.dates)}-day horizon"
     if fc.first_breach_date is not None:
@@ -106,18 +112,35 @@ def _capacity(plan: Any) -> str:
 
 
 def _partners(plan: Any) -> str:
-    if plan.overflow_volume <= 0:
-        return (f"No partner dependency: all {fmt_qty(plan.required_capacity, 'units/day')} fit "
-                f"into the internal capacity (partner dependency {fmt_pct(plan.dependency_ratio)}).")
+    if plan.expected_overflow_per_year < 1.0 and plan.partner_capacity_to_reserve <= 0:
+        return (f"No partner dependency: the workload fits into the internal capacity on "
+                f"{fmt_pct(plan.capacity_coverage_level)} of days and the expected overflow is "
+                f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')} (partner dependency "
+                f"{fmt_pct(plan.dependency_ratio)}; last 365 days replayed: "
+                f"{fmt_qty(plan.overflow_last_year, 'units')}).")
     level = "high" if plan.dependency_ratio > DEPENDENCY_HIGH else "limited"
-    return (
-        f"Partner dependency is {level}: {fmt_qty(plan.overflow_volume, 'units/day')} overflow to "
-        f"partner warehouses, {fmt_pct(plan.dependency_ratio)} of the required capacity. This "
-        f"costs {fmt_qty(plan.partner_cost_per_day, 'EUR/day')} at partners, of which "
-        f"{fmt_qty(plan.surcharge_cost_per_day, 'EUR/day')} is surcharge (partner surcharge "
-        f"{fmt_qty(plan.params.partner_surcharge, 'EUR/unit')}); cooperation cost in total "
-        f"{fmt_qty(plan.cooperation_cost_per_year, 'EUR/year')}."
+    text = (
+        f"Partner dependency is {level}: "
+        f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')} expected overflow to partner "
+        f"warehouses ({fmt_qty(plan.overflow_volume, 'units/day')} on average), "
+        f"{fmt_pct(plan.dependency_ratio)} of the expected workload; the last 365 days, "
+        f"replayed at today's capacity, sent {fmt_qty(plan.overflow_last_year, 'units')}. "
+        f"Partner handling + surcharge cost "
+        f"{fmt_qty(plan.partner_cost_per_day * DAYS_PER_YEAR, 'EUR/year')}, of which "
+        f"{fmt_qty(plan.surcharge_cost_per_day * DAYS_PER_YEAR, 'EUR/year')} surcharge "
+        f"({fmt_qty(plan.params.partner_surcharge, 'EUR/unit')}). Partner capacity to reserve "
+        f"so internal + reserved capacity cover the workload on "
+        f"{fmt_pct(plan.capacity_coverage_level)} of days: "
+        f"{fmt_qty(plan.partner_capacity_to_reserve, 'units/day')}."
     )
+    if reservation_priced(plan.params):
+        text += (f" Cost-optimal reservation at the contract's fee and spot premium: "
+                 f"{fmt_qty(plan.cost_optimal_reservation, 'units/day')}.")
+    text += (f" Reservation fees + spot premium "
+             f"{fmt_qty(plan.reservation_cost_per_year, 'EUR/year')}; cooperation cost in total "
+             f"{fmt_qty(plan.cooperation_cost_per_year, 'EUR/year')}; money at stake "
+             f"{fmt_qty(plan.money_at_stake_per_year, 'EUR/year')}.")
+    return text
 
 
 def _resilience(plan: Any) -> str:
@@ -143,9 +166,11 @@ def _service(plan: Any) -> str:
     opt = plan.optimal_service_level
     text = (
         f"Recommended cycle service level: {fmt_pct(opt)}, the critical ratio "
-        f"Cu / (Cu + Co) with Cu = SLA penalty {fmt_qty(plan.underage_cost, 'EUR/unit short')} "
-        f"and Co = h x Q / D = {fmt_qty(plan.overage_cost, 'EUR/unit per cycle')}; "
-        f"it minimises the annual cost curve at "
+        f"p / (p + h·T) with SLA penalty p = {fmt_qty(plan.underage_cost, 'EUR/unit short')} "
+        f"and h·T = {fmt_qty(plan.overage_cost, 'EUR/unit per cycle')} (T = one review "
+        f"cycle); it maximises the expected profit "
+        f"({fmt_qty(plan.expected_profit_per_year, 'EUR/year')}) and minimises the total "
+        f"inventory cost (holding + ordering + SLA penalties) at "
         f"{fmt_qty(plan.cost_curve.optimum_total, 'EUR/year')}."
     )
     if plan.service_level_is_optimal:
@@ -155,17 +180,20 @@ def _service(plan: Any) -> str:
         text += (f" The plan uses {fmt_pct(plan.service_level)} instead, which costs "
                  f"about {fmt_qty(max(gap, 0.0), 'EUR/year')} more.")
     text += (
-        f" At the target: safety stock {fmt_qty(plan.safety_stock, 'units')} (z = "
-        f"{fmt_number(plan.z, decimals=2)}), reorder point {fmt_qty(plan.reorder_point, 'units')}, "
-        f"order quantity {fmt_qty(plan.order_quantity, 'units/order')}, fill rate "
+        f" At the target, {review_cycle_label(plan.review_period_days)}: safety stock "
+        f"{fmt_qty(plan.safety_stock, 'units')}, {reorder_point_label(plan.review_period_days)} "
+        f"{fmt_qty(plan.reorder_point, 'units')} (cycle service level achieved "
+        f"{fmt_pct(plan.cycle_service_level)}), order quantity "
+        f"{fmt_qty(plan.order_quantity, 'units/order')}, fill rate "
         f"{fmt_pct(plan.fill_rate, decimals=2)}, expected SLA penalties "
-        f"{fmt_qty(plan.penalty_cost_per_year, 'EUR/year')}."
+        f"{fmt_qty(plan.penalty_cost_per_year, 'EUR/year')}, total inventory cost "
+        f"{fmt_qty(plan.inventory_cost_per_year, 'EUR/year')}."
     )
-    if plan.daily_review_service_level < plan.service_level - 0.01:
+    if plan.review_period_days == 1 and abs(plan.textbook_reorder_point - plan.reorder_point) >= 1:
         text += (
-            f" Caution: if stock is checked only once a day, this reorder point delivers about "
-            f"{fmt_pct(plan.daily_review_service_level, decimals=1)} (undershoot); a reorder point "
-            f"of {fmt_qty(plan.daily_review_reorder_point, 'units')} keeps the target."
+            f" The continuous-review textbook reorder point "
+            f"{fmt_qty(plan.textbook_reorder_point, 'units')} is only a comparison: checked once "
+            f"a day it would deliver {fmt_pct(plan.daily_review_service_level)} (undershoot)."
         )
     return text
 
@@ -173,21 +201,24 @@ def _service(plan: Any) -> str:
 def _network(network: Any) -> str:
     n = len(network.table)
     text = (
-        f"Network of {n} lanes as of {fmt_date(network.as_of)}: required capacity "
-        f"{fmt_qty(network.total_required_capacity, 'units/day')} vs. internal "
-        f"{fmt_qty(network.total_internal_capacity, 'units/day')}; overflow to partners "
-        f"{fmt_qty(network.total_overflow_volume, 'units/day')} "
-        f"({fmt_pct(network.network_dependency_ratio)} network dependency) on "
-        f"{len(network.lanes_overflowing)} lanes; cooperation cost "
-        f"{fmt_qty(network.total_cooperation_cost_per_year, 'EUR/year')}, of which surcharge "
-        f"{fmt_qty(network.total_surcharge_cost_per_year, 'EUR/year')}; expected SLA penalties "
-        f"{fmt_qty(network.total_penalty_cost_per_year, 'EUR/year')}."
+        f"Network of {n} lanes as of {fmt_date(network.as_of)}: expected overflow to partners "
+        f"{fmt_qty(network.total_expected_overflow_per_year, 'units/year')} "
+        f"({fmt_qty(network.total_overflow_volume, 'units/day')} on average; the last 365 days, "
+        f"replayed at today's capacity: {fmt_qty(network.total_overflow_last_year, 'units')}) "
+        f"on {len(network.lanes_overflowing)} lanes, "
+        f"{fmt_pct(network.network_dependency_ratio)} network dependency; partner capacity to "
+        f"reserve {fmt_qty(network.total_partner_capacity_to_reserve, 'units/day')} against "
+        f"{fmt_qty(network.total_internal_capacity, 'units/day')} internal; money at stake "
+        f"{fmt_qty(network.total_money_at_stake_per_year, 'EUR/year')} (surcharge "
+        f"{fmt_qty(network.total_surcharge_cost_per_year, 'EUR/year')}, expected SLA penalties "
+        f"{fmt_qty(network.total_penalty_cost_per_year, 'EUR/year')}); expected profit "
+        f"{fmt_qty(network.total_expected_profit_per_year, 'EUR/year')}."
     )
     rows = network_rows(network, limit=SHOCKS_LISTED)
     if rows:
-        top = "; ".join(f"{lane_ref(r['lane'])} {r['impact']} ({r['status']}, utilisation "
-                        f"{r['utilisation']})" for r in rows)
-        text += f" Largest impact: {top}."
+        top = "; ".join(f"{lane_ref(r['lane'])} {r['money_at_stake']} ({r['status']}, expected "
+                        f"overflow {r['expected_overflow']})" for r in rows)
+        text += f" Most money at stake: {top}."
     alerts = {k: v for k, v in network.status_counts.items() if k != "Normal" and v}
     if alerts:
         text += " Alerts: " + ", ".join(f"{v} x {k}" for k, v in sorted(alerts.items())) + "."

@@ -12,13 +12,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from assistant.analyst import COMPARE_ROWS, PLANNING_ERRORS, _profit_delta, rank_actions
-from assistant.figures import lane_figures, network_rows
+from assistant.figures import lane_figures, network_rows, reconciliation_rows
 from assistant.workspace import Workspace, check_change
 from domain import MASTER_DATA_FIELDS
-from formatting import fmt_pct, fmt_qty
+from formatting import fmt_qty
 
 MAX_COMPARE = 6
 MAX_TOP = 20
+RECONCILE_REPLICATIONS = 1_000  # the Risk tab's reconciliation (views/cached_sim.reconcile)
 
 # what-if arguments: tool argument -> (master-data field, scale to the stored unit)
 OVERRIDE_ARGS: dict[str, tuple[str, float]] = {
@@ -26,6 +27,10 @@ OVERRIDE_ARGS: dict[str, tuple[str, float]] = {
     "lead_time_mean": ("lead_time_mean", 1.0),
     "lead_time_std": ("lead_time_std", 1.0),
     "partner_surcharge": ("partner_surcharge", 1.0),
+    "review_period_days": ("review_period_days", 1.0),
+    "capacity_coverage_level_pct": ("capacity_coverage_level", 0.01),
+    "reservation_fee": ("reservation_fee", 1.0),
+    "spot_premium": ("spot_premium", 1.0),
     "holding_cost": ("holding_cost", 1.0),
     "penalty_cost": ("penalty_cost", 1.0),
     "order_cost": ("order_cost", 1.0),
@@ -49,6 +54,8 @@ def tool_plan_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
         for arg, (name, scale) in OVERRIDE_ARGS.items():
             if args.get(arg) is not None:
                 value = float(args[arg]) * scale
+                if name == "review_period_days":
+                    value = int(round(value))
                 problem = check_change(name, value)
                 if problem:
                     problems.append(problem)
@@ -116,29 +123,21 @@ def tool_recommend_actions(ws: Workspace, args: Mapping[str, Any]) -> dict[str, 
 
 
 def tool_simulate_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
-    """The risk tab's default Monte Carlo run of the lane's plan (one year, 2,000 years)."""
-    import numpy as np
-
-    from report import SIMULATION_REPLICATIONS, simulate_plan
+    """Plan vs last 365 days vs Monte Carlo twin: the Risk tab's reconciliation table."""
+    import reconciliation
 
     lane = str(args.get("lane") or "")
     if lane not in ws.lanes:
         return {"error": f"lane {lane!r} does not exist"}
     try:
-        plan = ws.plan(lane)
-        sim = simulate_plan(plan)
+        rec = reconciliation.reconcile(ws.plan(lane), replications=RECONCILE_REPLICATIONS,
+                                       seed=reconciliation.RECONCILE_SEED)
     except PLANNING_ERRORS as exc:
         return {"error": str(exc)}
     return {
-        "lane": lane, "replications": SIMULATION_REPLICATIONS, "horizon": "365 days",
-        "planned cycle service level": fmt_pct(plan.service_level),
-        "simulated cycle service level": fmt_pct(sim.cycle_service_level),
-        "planned fill rate": fmt_pct(plan.fill_rate, decimals=2),
-        "simulated fill rate": fmt_pct(sim.fill_rate, decimals=2),
-        "simulated overflow to partners": fmt_qty(float(np.mean(sim.overflow_volume)),
-                                                  "units/year"),
-        "simulated partner surcharge": fmt_qty(sim.expected_overflow_cost, "EUR/year"),
-        "simulated stockout days": fmt_qty(float(np.mean(sim.stockout_days)), "days/year"),
+        "lane": lane, "simulated_years": rec.replications, "horizon": "365 days per year",
+        "rows": reconciliation_rows(rec),
+        "explanations": list(rec.explanations),
     }
 
 
@@ -170,26 +169,34 @@ def declarations() -> list[dict[str, Any]]:
                         "the change of expected profit [EUR/year].",
          "parameters": {"type": "object", "properties": plan_props, "required": ["lane"]}},
         {"name": "compare_lanes",
-         "description": "Key figures (capacity, overflow, service, resilience, money at stake) "
-                        "of several lanes side by side.",
+         "description": "Key figures of several lanes side by side, each with its unit: "
+                        "expected overflow to partners [units/year and units/day], overflow of "
+                        "the last 365 days replayed [units], partner capacity to reserve at the "
+                        "capacity coverage level [units/day], service, resilience, money at "
+                        "stake [EUR/year].",
          "parameters": {"type": "object", "properties": {
              "lanes": {"type": "array", "items": {"type": "string"},
                        "description": "lane codes"}}, "required": ["lanes"]}},
         {"name": "list_top_risks",
-         "description": "Lanes with the most money at stake (partner surcharge + expected SLA "
-                        "penalties, EUR/year), highest first.",
+         "description": "Lanes with the most money at stake (partner surcharge + reservation "
+                        "fees + spot premium + expected SLA penalties, EUR/year), highest "
+                        "first, with expected overflow [units/year], last 365 days replayed "
+                        "[units] and partner capacity to reserve [units/day].",
          "parameters": {"type": "object", "properties": {
              "n": {"type": "integer", "description": "how many lanes (1-20)"}}}},
         {"name": "simulate_lane",
-         "description": "Monte Carlo replay of a lane's (r, Q) plan over one year (2,000 "
-                        "replications, as the risk tab): simulated vs planned service level, "
-                        "fill rate, overflow, partner surcharge, stockout days.",
+         "description": "Plan vs last 365 days vs Monte Carlo twin (1,000 simulated years "
+                        "driven by exactly the plan's policy and capacity, as the Risk tab): "
+                        "overflow to partners [units/year], partner cost, fill rate, cycle "
+                        "service level, stockout days, SLA penalties, expected profit "
+                        "[EUR/year], with standard errors and why plan and twin differ.",
          "parameters": {"type": "object", "properties": {
              "lane": {"type": "string", "description": "lane code"}}, "required": ["lane"]}},
         {"name": "recommend_actions",
-         "description": "Concrete actions for a lane (capacity, service level, lead time, "
-                        "surcharge) ranked by their effect on expected profit [EUR/year], "
-                        "each computed by re-planning the lane.",
+         "description": "Concrete actions for a lane (internal capacity, partner reservation, "
+                        "surcharge, service level, lead time, review cycle) ranked by their "
+                        "effect on expected profit [EUR/year], each computed by re-planning "
+                        "the lane.",
          "parameters": {"type": "object", "properties": {
              "lane": {"type": "string", "description": "lane code"}}, "required": ["lane"]}},
     ]

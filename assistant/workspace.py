@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain import DAYS_PER_YEAR, MASTER_DATA_FIELDS, LaneMasterData, LspError
+from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError
 
 Replan = Callable[[LaneMasterData, "float | None"], Any]
 
@@ -87,8 +87,11 @@ class Workspace:
 
 
 def money_at_stake(plan: Any) -> float:
-    """Partner surcharge + expected SLA penalties [EUR/year] (the watchtower's impact)."""
-    return float(plan.surcharge_cost_per_day) * DAYS_PER_YEAR + float(plan.penalty_cost_per_year)
+    """Partner surcharge + reservation fees + spot premium + expected SLA penalties [EUR/year].
+
+    The plan's own ``money_at_stake_per_year`` (the watchtower's impact column).
+    """
+    return float(plan.money_at_stake_per_year)
 
 
 def check_change(name: str, value: float) -> str | None:

@@ -76,7 +76,7 @@ def main() -> None:
                     args.repeats)
     actions = _timed(lambda: ai_brain.rank_actions(p, ai_brain.workspace_for(p, network)),
                      args.repeats)
-    sim = _timed(lambda: report.simulate_plan(p), args.repeats)
+    sim = _timed(lambda: report.lane_reconciliation(p), args.repeats)
     print(f"network: {len(network.table)} lanes; planning {len(plans)} lanes: {planning_s:.2f} s")
     print(f"report, {len(plans)} lanes ({pages} pages): {many:.2f} s wall, {many_cpu:.2f} s CPU "
           f"({'OK' if many < 15 else 'OVER'} < 15 s target; load average {load:.1f} on "
@@ -85,7 +85,7 @@ def main() -> None:
           f"{many / one:.1f}x; "
           f"marginal cost per lane {(many - one) / max(len(plans) - 1, 1):.2f} s")
     print(f"one lane page's parts: charts {charts:.2f} s, actions (re-planning) {actions:.2f} s,"
-          f" simulation (2,000 x 365 days) {sim:.2f} s")
+          f" reconciliation ({report.RECONCILE_REPLICATIONS:,} x 365 days) {sim:.2f} s")
 
 
 if __name__ == "__main__":

@@ -125,14 +125,31 @@ def test_context_carries_the_lane_figures_with_units(ham_rot) -> None:
     figures = data["lane"]["figures"]
     assert figures["safety stock"].endswith(" units")
     assert number(figures["safety stock"]) == pytest.approx(ham_rot.safety_stock, abs=0.51)
-    assert figures["overflow to partners"].endswith(" units/day")
-    assert number(figures["overflow to partners"]) == pytest.approx(ham_rot.overflow_volume,
-                                                                     abs=0.051)
+    assert figures["expected overflow to partners"].endswith(" units/year")
+    assert number(figures["expected overflow to partners"]) == pytest.approx(
+        ham_rot.expected_overflow_per_year, abs=0.51)
+    assert number(figures["expected overflow to partners per day"]) == pytest.approx(
+        ham_rot.overflow_volume, abs=0.051)
+    replay = figures["overflow of the last 365 days, replayed at today's capacity"]
+    assert replay.endswith(" units") and number(replay) == pytest.approx(
+        ham_rot.overflow_last_year, abs=0.51)
+    reserve = figures["partner capacity to reserve (at γ)"]
+    assert reserve.endswith(" units/day") and number(reserve) == pytest.approx(
+        ham_rot.partner_capacity_to_reserve, abs=0.051)
+    stake = figures["money at stake (surcharge + fees + premium + SLA penalties)"]
+    assert number(stake) == pytest.approx(ham_rot.money_at_stake_per_year, abs=0.51)
+    horizon = figures[f"expected overflow over the next {len(ham_rot.forecast.dates)} days"]
+    assert number(horizon) == pytest.approx(ham_rot.forecast.expected_overflow_total, abs=0.51)
     assert figures["target cycle service level"].endswith(" %")
     assert number(figures["target cycle service level"]) == pytest.approx(
         100 * ham_rot.service_level, abs=0.051)  # one decimal, as the dashboard
-    assert figures["required capacity"].endswith(" units/day")
-    assert figures["cooperation cost (internal + partner)"].endswith(" EUR/year")
+    assert figures["coverage quantile of daily workload μ_W + z(γ)·σ_W"].endswith(" units/day")
+    assert figures["total inventory cost (holding + ordering + SLA penalties)"].endswith(
+        " EUR/year")
+    assert figures["reorder point r"] == ai_brain.fmt_qty(ham_rot.reorder_point, "units")
+    assert "cost-optimal reservation (P(W > C + K) = fee / premium)" not in figures  # unpriced
+    assert figures["cooperation cost (internal + partner handling + reservation)"].endswith(
+        " EUR/year")
     assert data["lane"]["parameters"]["holding cost h"].endswith("EUR/unit/year")
 
 
@@ -265,6 +282,10 @@ def test_offline_analysis_of_the_overflow_lane_mentions_partner_dependency(ham_r
     text = ai_brain.offline_analysis(ham_rot)
     assert "partner dependency" in text.lower()
     assert ai_brain.fmt_qty(ham_rot.overflow_volume, "units/day") in text
+    assert ai_brain.fmt_qty(ham_rot.expected_overflow_per_year, "units/year") in text
+    assert ai_brain.fmt_qty(ham_rot.overflow_last_year, "units") in text
+    assert ai_brain.fmt_qty(ham_rot.partner_capacity_to_reserve, "units/day") in text
+    assert ai_brain.fmt_qty(ham_rot.money_at_stake_per_year, "EUR/year") in text
     assert ai_brain.fmt_pct(ham_rot.dependency_ratio) in text
     assert ai_brain.fmt_pct(ham_rot.optimal_service_level) in text
 

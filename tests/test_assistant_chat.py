@@ -132,6 +132,10 @@ def test_assistant_quotes_the_dashboards_figures_for_the_same_scenario(app: AppT
     ask(app, "What is the safety stock?")
     assert metrics["Safety stock"] in messages(app)[1]
     ask(app, "Explain overflow")
-    overflow = [v for k, v in metrics.items() if k.startswith("Overflow")]
-    assert overflow and overflow[0] in messages(app)[3]
+    assert metrics["Expected overflow to partners"] in messages(app)[3]
+    assert metrics["Last 365 days, replayed"] in messages(app)[3]
     assert "250.0 units/day" in messages(app)[3]
+    ask(app, "What is the partner capacity to reserve?")
+    assert metrics["Partner capacity to reserve"] in messages(app)[5]
+    ask(app, "What is the reorder point?")
+    assert metrics["Reorder point r"] in messages(app)[7]

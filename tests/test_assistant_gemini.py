@@ -14,6 +14,7 @@ from google.genai import types
 
 import ai_brain
 import config
+import reconciliation
 from assistant import tools
 from formatting import fmt_pct, fmt_qty
 
@@ -87,7 +88,11 @@ def test_tool_call_round_trip_runs_our_planning_and_returns_the_models_text(sett
     after = response.response["result"]["after"]
     expected = replan(demand_and_masters()[1]["HAM-ROT"].with_overrides(internal_capacity=300.0),
                       None)
-    assert after["overflow to partners"] == fmt_qty(expected.overflow_volume, "units/day")
+    assert after["expected overflow to partners"] == fmt_qty(expected.expected_overflow_per_year,
+                                                             "units/year")
+    assert after["expected overflow per day"] == fmt_qty(expected.overflow_volume, "units/day")
+    assert after["partner capacity to reserve (at γ)"] == fmt_qty(
+        expected.partner_capacity_to_reserve, "units/day")
     assert after["expected profit"] == fmt_qty(expected.expected_profit_per_year, "EUR/year")
     assert 0 < second["config"].http_options.timeout <= 30_000
 
@@ -139,8 +144,25 @@ def test_tools_answer_from_the_planning_engine() -> None:
                                                         "internal_capacity": -1})
     assert "error" in tools.call_tool(ws, "no_such_tool", {})
     simulated = tools.call_tool(ws, "simulate_lane", {"lane": "HAM-ROT"})
-    assert simulated["simulated fill rate"].endswith(" %")
-    assert simulated["planned cycle service level"] == fmt_pct(ws.plan("HAM-ROT").service_level)
+    rec = reconciliation.reconcile(ws.plan("HAM-ROT"))  # the Risk tab's run
+    assert simulated["simulated_years"] == rec.replications == 1_000
+    rows = {r["figure"]: r for r in simulated["rows"]}
+    overflow = rec.rows[0]
+    assert rows["Overflow to partners"]["plan"] == fmt_qty(overflow.plan, "units/year")
+    assert rows["Overflow to partners"]["last_365_days"] == fmt_qty(overflow.history, "units/year")
+    assert rows["Overflow to partners"]["simulation"] == fmt_qty(overflow.simulation, "units/year")
+    assert rows["Fill rate"]["simulation"].endswith(" %")
+    assert rows["Cycle service level"]["plan"] == fmt_pct(ws.plan("HAM-ROT").cycle_service_level,
+                                                          decimals=2)
+    assert simulated["explanations"] == list(rec.explanations)
     plain = tools.call_tool(ws, "plan_lane", {"lane": "FRA-PAR"})
-    assert plain["figures"]["overflow to partners"] == fmt_qty(
-        ws.plan("FRA-PAR").overflow_volume, "units/day")
+    fra = ws.plan("FRA-PAR")
+    assert plain["figures"]["expected overflow to partners"] == fmt_qty(
+        fra.expected_overflow_per_year, "units/year")
+    assert plain["figures"]["money at stake (surcharge + fees + premium + SLA penalties)"] == (
+        fmt_qty(fra.money_at_stake_per_year, "EUR/year"))
+    coverage = tools.call_tool(ws, "plan_lane", {"lane": "HAM-ROT",
+                                                 "capacity_coverage_level_pct": 99})
+    assert coverage["after"]["partner capacity to reserve (at γ)"] == fmt_qty(
+        replan(demand_and_masters()[1]["HAM-ROT"].with_overrides(capacity_coverage_level=0.99),
+               None).partner_capacity_to_reserve, "units/day")

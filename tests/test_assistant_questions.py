@@ -12,7 +12,7 @@ import pytest
 from assistant_support import UNICODE_LANE, demand_and_masters, replan, workspace
 
 from assistant import questions as q
-from assistant.analyst import answer_offline
+from assistant.analyst import answer_offline, next_days_overflow
 from assistant.workspace import money_at_stake
 from formatting import fmt_number, fmt_pct, fmt_qty
 
@@ -59,10 +59,12 @@ class Case:
 CASES = (
     # the five failures reported in issue 13 (BER-MUC selected)
     Case("Why is FRA-PAR risky?", ("FRA-PAR",), q.DIAGNOSE,
-         (lambda: stake("FRA-PAR"), qty("FRA-PAR", "required_capacity", "units/day")),
+         (lambda: stake("FRA-PAR"), qty("FRA-PAR", "expected_overflow_per_year", "units/year")),
          absent=("`BER-MUC`",)),
     Case("What should I do about HAM-ROT capacity?", ("HAM-ROT",), q.RECOMMEND,
-         (text("Raise internal capacity"), qty("HAM-ROT", "expected_profit_per_year",
+         (text("of internal capacity"), qty("HAM-ROT", "partner_capacity_to_reserve",
+                                            "units/day"),
+          qty("HAM-ROT", "expected_profit_per_year",
                                                "EUR/year"), text("EUR/year")),
          absent=("`BER-MUC`",)),
     Case("Compare FRA-PAR and BER-MUC risk", ("FRA-PAR", "BER-MUC"), q.COMPARE,
@@ -73,15 +75,23 @@ CASES = (
           qty(SELECTED, "annual_demand", "units/year"), text("no lane named"))),
     Case("How many partner trucks do I need next week?", (SELECTED,), q.UNSUPPORTED,
          (text("can't answer"), qty(SELECTED, "overflow_volume", "units/day"),
+          qty(SELECTED, "partner_capacity_to_reserve", "units/day"),
+          lambda: fmt_qty(next_days_overflow(plan(SELECTED)), "units"),
           text("units per truck"))),
     # network
     Case("Summarise the network", (), q.NETWORK,
          (lambda: fmt_qty(workspace().network.total_overflow_volume, "units/day"),
+          lambda: fmt_qty(workspace().network.total_expected_overflow_per_year, "units/year"),
+          lambda: fmt_qty(workspace().network.total_overflow_last_year, "units"),
+          lambda: fmt_qty(workspace().network.total_partner_capacity_to_reserve, "units/day"),
+          lambda: fmt_qty(workspace().network.total_money_at_stake_per_year, "EUR/year"),
           text("Top 5 risks"))),
     Case("Which lanes have the biggest risk?", (), q.NETWORK, (lambda: stake("BER-MUC"),)),
     # Unicode names, case, dash variants, names, partial and ambiguous codes
     Case(f"Why is {UNICODE_LANE.lower()} overflowing?", (UNICODE_LANE,), q.DIAGNOSE,
-         (qty(UNICODE_LANE, "overflow_volume", "units/day"),)),
+         (qty(UNICODE_LANE, "overflow_volume", "units/day"),
+          qty(UNICODE_LANE, "expected_overflow_per_year", "units/year"),
+          qty(UNICODE_LANE, "overflow_last_year", "units"))),
     Case(f"{UNICODE_LANE.upper()} vs ham-rot", (UNICODE_LANE, "HAM-ROT"), q.COMPARE,
          (qty(UNICODE_LANE, "safety_stock", "units"), qty("HAM-ROT", "safety_stock", "units"))),
     Case("How is Zürich-Milano doing?", (UNICODE_LANE,), q.OVERVIEW,
@@ -101,21 +111,33 @@ CASES = (
     # explain every term with formula and this lane's numbers
     Case("Explain the difference between fill rate and cycle service level", (SELECTED,),
          q.EXPLAIN, (pct(SELECTED, "fill_rate", 2), pct(SELECTED, "service_level"),
-                     text("G(z)"))),
+                     pct(SELECTED, "cycle_service_level"), text("E[(X − r)⁺]"))),
     Case("What is the critical ratio for FRA-PAR?", ("FRA-PAR",), q.EXPLAIN,
          (pct("FRA-PAR", "optimal_service_level"), qty("FRA-PAR", "underage_cost",
-                                                        "EUR/unit short"))),
+                                                        "EUR/unit short"),
+          text("p / (p + h·T)"))),
     Case("what does resilience mean", (SELECTED,), q.EXPLAIN,
          (score(SELECTED), text("coverage"))),
     Case("What is partner dependency on HAM-ROT?", ("HAM-ROT",), q.EXPLAIN,
-         (pct("HAM-ROT", "dependency_ratio"),)),
+         (pct("HAM-ROT", "dependency_ratio"), text("expected partner volume / expected workload"),
+          qty("HAM-ROT", "expected_workload_per_year", "units/year"))),
     Case("What is MASE?", (SELECTED,), q.EXPLAIN, (text("naive"), text("seasonal profile"))),
     Case("Explain overflow for HAM-ROT", ("HAM-ROT",), q.EXPLAIN,
-         (text("max(0, C_req − C_max)"), qty("HAM-ROT", "overflow_volume", "units/day"))),
+         (text("σ_W·G((C − μ_W)/σ_W) [units/day]"), text("[units/year]"),
+          qty("HAM-ROT", "expected_overflow_per_year", "units/year"),
+          qty("HAM-ROT", "overflow_volume", "units/day"),
+          qty("HAM-ROT", "overflow_last_year", "units")),
+         absent=("C_req − C_max",)),
     Case("What is a reservation?", (SELECTED,), q.EXPLAIN,
-         (qty(SELECTED, "overflow_volume", "units/day"),)),
+         (text("K_γ = max(0, μ_W + z(γ)·σ_W − C) [units/day]"),
+          qty(SELECTED, "partner_capacity_to_reserve", "units/day"),
+          pct(SELECTED, "capacity_coverage_level"))),
+    Case("What is the required capacity?", (SELECTED,), q.EXPLAIN,
+         (text("not the inventory service level α"), qty(SELECTED, "required_capacity", "units/day"),
+          qty(SELECTED, "partner_capacity_to_reserve", "units/day"))),
     Case("What is the reorder point?", (SELECTED,), q.EXPLAIN,
-         (qty(SELECTED, "reorder_point", "units"),)),
+         (qty(SELECTED, "reorder_point", "units"), text("undershoot"),
+          qty(SELECTED, "textbook_reorder_point", "units"), text("comparison only"))),
     Case("What is the EOQ for SYN-0005?", ("SYN-0005",), q.EXPLAIN,
          (qty("SYN-0005", "order_quantity", "units/order"),)),
     # what-if with numbers: figures of the lane re-planned with the change
@@ -185,8 +207,10 @@ def test_actions_are_ranked_by_their_replanned_effect() -> None:
     actions = rank_actions(ws.selected, ws)
     effects = [a.effect_per_year for a in actions]
     assert effects == sorted(effects, reverse=True) and effects[0] > 0
-    best = actions[0]  # raising capacity to cover the overflow
-    assert best.after.overflow_volume == pytest.approx(0.0)
+    best = actions[0]  # adding the partner capacity to reserve (rounded up) in-house
+    assert "of internal capacity" in best.title
+    assert best.after.partner_capacity_to_reserve == pytest.approx(0.0)
+    assert best.after.expected_overflow_per_year < 0.1 * ws.selected.expected_overflow_per_year
     assert best.effect_per_year == pytest.approx(
         best.after.expected_profit_per_year - ws.selected.expected_profit_per_year)
 
@@ -196,3 +220,34 @@ def test_answers_use_the_sidebar_scenario_for_the_selected_lane() -> None:
     answer = answer_offline("Why is this lane risky?", ws)
     assert fmt_qty(700.0, "units/day") not in answer or "exceeds" not in answer
     assert fmt_qty(money_at_stake(ws.selected), "EUR/year") in answer
+
+
+def test_next_days_overflow_is_the_forecasts_expected_overflow() -> None:
+    p = plan("HAM-ROT")
+    assert next_days_overflow(p, 7) == pytest.approx(float(p.forecast.expected_overflow[:7].sum()))
+    assert next_days_overflow(p, len(p.forecast.dates)) == pytest.approx(
+        p.forecast.expected_overflow_total)
+
+
+def test_priced_reservation_is_explained_and_tried_as_an_action() -> None:
+    from assistant.analyst import rank_actions
+
+    params = demand_and_masters()[1]["BER-MUC"].with_overrides(reservation_fee=0.5,
+                                                               spot_premium=4.0)
+    priced = replan(params, None)
+    ws = workspace(SELECTED, reservation_fee=0.5, spot_premium=4.0)
+    answer = answer_offline("What is a reservation?", ws)
+    assert "P(W > C + K*) = f / s = 12.5 %" in answer
+    assert fmt_qty(priced.cost_optimal_reservation, "units/day") in answer
+    assert fmt_qty(priced.reservation_cost_per_year, "EUR/year") in answer
+    titles = [a.title for a in rank_actions(ws.selected, ws)]
+    assert any(t.startswith("Reserve the cost-optimal") for t in titles)
+    assert any(t.startswith("Change the review cycle") for t in titles)
+    unpriced = answer_offline("What is a reservation?", workspace(SELECTED))
+    assert "no cost-optimal reservation" in unpriced
+    from assistant.figures import lane_figures
+
+    shown = {f.key: f.text for f in lane_figures(priced)}
+    assert shown["cost_optimal_reservation"] == fmt_qty(priced.cost_optimal_reservation,
+                                                        "units/day")
+    assert "cost_optimal_reservation" not in {f.key for f in lane_figures(plan(SELECTED))}

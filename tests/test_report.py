@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 import ai_brain
 import forecast
+import reconciliation
 import report
 from formatting import fmt_pct, fmt_qty, method_label
 
@@ -55,6 +56,12 @@ def test_summary_has_totals_top_risks_and_ranked_actions(pdf, plans) -> None:
     first = _text(pdf.pages[0])
     assert "Generated 2025-01-02 09:30" in first and "2024-12-31" in first
     assert fmt_qty(net.total_overflow_volume, "units/day") in first
+    assert fmt_qty(net.total_expected_overflow_per_year, "units/year") in first
+    assert fmt_qty(net.total_overflow_last_year, "units") in first
+    assert fmt_qty(net.total_partner_capacity_to_reserve, "units/day") in first
+    assert fmt_qty(net.total_money_at_stake_per_year, "EUR/year") in first
+    assert fmt_qty(net.total_expected_profit_per_year, "EUR/year") in first
+    assert "Exp. overflow" in first and "Last 365" in first and "Reserve" in first
     assert f"20 of {len(net.table)} lanes" in first
     assert UNICODE_LANE in first
     effects = [float(m.replace(",", "")) for m in re.findall(r"\+([\d,]+)\b", first)]
@@ -68,7 +75,11 @@ def test_lane_pages_print_the_plans_figures(pdf, plans) -> None:
         text = _text(page)
         assert fmt_qty(plan.safety_stock, "units") in text
         assert fmt_qty(plan.overflow_volume, "units/day") in text
-        assert fmt_qty(plan.required_capacity, "units/day") in text
+        assert fmt_qty(plan.expected_overflow_per_year, "units/year") in text
+        assert fmt_qty(plan.overflow_last_year, "units") in text
+        assert fmt_qty(plan.partner_capacity_to_reserve, "units/day") in text
+        assert fmt_qty(plan.reorder_point, "units") in text
+        assert fmt_qty(plan.inventory_cost_per_year, "EUR/year") in text
         assert fmt_pct(plan.service_level) in text
         assert fmt_pct(plan.fill_rate, decimals=2) in text
         assert fmt_qty(plan.cooperation_cost_per_year, "EUR/year") in text
@@ -76,6 +87,22 @@ def test_lane_pages_print_the_plans_figures(pdf, plans) -> None:
         assert fmt_qty(plan.params.holding_cost, "EUR/unit/year") in text
         assert method_label(plan.forecast.method) in text
         assert "Reconciliation: plan vs last 365 days vs simulation" in text
+
+
+def test_reconciliation_is_the_risk_tabs(pdf, plans) -> None:
+    """The same call, replications and seed as views/cached_sim.reconcile -> the same numbers."""
+    assert report.RECONCILE_REPLICATIONS == reconciliation.DEFAULT_REPLICATIONS
+    assert report.RECONCILE_SEED == reconciliation.RECONCILE_SEED
+    for page, plan in list(zip(pdf.pages[1:], plans, strict=True))[:4]:
+        text = _text(page)
+        rec = reconciliation.reconcile(plan)
+        assert f"Simulation ({rec.replications:,}" in text  # the heading wraps before "years)"
+        for row in rec.rows:
+            cells = " ".join(report._cell(v, row.unit) for v in (row.plan, row.history,
+                                                                 row.simulation))
+            assert cells in text, (plan.lane, row.figure)
+        for sentence in rec.explanations:
+            assert " ".join(sentence.split()[:8]) in text
 
 
 def test_no_internal_identifiers_and_numbers_are_formatted(pdf) -> None:
@@ -136,3 +163,18 @@ def test_network_only_report() -> None:
     reader = PdfReader(io.BytesIO(report.build_report([], network())))
     assert len(reader.pages) == 1
     assert "0 lane pages" in _text(reader.pages[0])
+
+
+def test_cost_curve_matches_the_dashboards(plans) -> None:
+    """Holding, SLA penalty, ordering and their sum "Total inventory cost", as charts.cost_curve."""
+    import charts
+    import report_charts
+
+    plan = plans[0]
+    legend = report_charts.cost_curve_figure(plan).axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    dashboard = [t.name for t in charts.cost_curve(plan).data if t.mode == "lines"]
+    assert labels[:4] == dashboard == ["Holding cost", "SLA penalty cost", "Ordering cost",
+                                       "Total inventory cost"]
+    total = plan.cost_curve.holding + plan.cost_curve.penalty + plan.cost_curve.ordering
+    assert plan.cost_curve.total == pytest.approx(total)
