@@ -8,7 +8,7 @@ of 11M demand rows.
 Incremental runs
     Each stored lane row carries the fingerprint of the data it was planned
     on: SQL aggregates of the lane's demand (row count, sum, sum of squares,
-    volume-weighted day sum, first and last day) and a hash of its master
+    volume weighted by record id, first and last day) and a hash of its master
     data.  A run re-plans only lanes whose fingerprint differs and copies the
     rest inside the database.  A lane is planned in the context of the whole
     network: each chunk is padded with a zero-volume lane spanning the
@@ -61,6 +61,7 @@ from domain import DAYS_PER_YEAR, LaneMasterData
 
 DEFAULT_CHUNK_LANES = 500  # lanes per task: ~550k demand rows (~13 MB) for 3 years of daily data
 DASK_ENV = "DASK_SCHEDULER_ADDRESS"
+FEW_LANES = 50  # up to this many lanes to re-plan, master data is read lane by lane
 PAD_LANE = "\x00network-calendar"  # never a valid lane code (control character)
 # Sums of the same rows can differ in the last bits between query plans; a real change
 # of one unit in a lane's history is far larger than this relative tolerance.
@@ -75,10 +76,12 @@ ProgressCallback = Callable[[float, str], None]
 # --------------------------------------------------------------------------- fingerprints
 
 
-def master_hash(master: LaneMasterData) -> str:
-    """Stable hash of one lane's master data (any field change changes it)."""
-    text = json.dumps(master.as_dict(), sort_keys=True, default=repr)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+def master_hashes(*, engine: db.Engine | None = None) -> dict[str, str]:
+    """Lane code -> hash of its stored master data (any field change changes it)."""
+    return {
+        str(row[0]): hashlib.sha256(repr(row[1:]).encode("utf-8")).hexdigest()[:32]
+        for row in db.lane_master_rows(engine=engine)
+    }
 
 
 def masters_hash(hashes: Iterable[str]) -> str:
@@ -107,7 +110,7 @@ def changed_lanes(current: pd.DataFrame, stored: pd.DataFrame) -> list[str]:
     changed = (merged["_merge"] != "both").to_numpy()
     for name in ("n_rows", "first_day", "last_day"):
         changed |= merged[name].to_numpy(dtype=float) != merged[f"{name}_old"].to_numpy(dtype=float)
-    for name in ("volume_sum", "volume_sq_sum", "day_volume_sum"):
+    for name in ("volume_sum", "volume_sq_sum", "id_volume_sum"):
         new, old = merged[name].to_numpy(dtype=float), merged[f"{name}_old"].to_numpy(dtype=float)
         changed |= ~np.isclose(new, old, rtol=FINGERPRINT_RTOL, atol=FINGERPRINT_RTOL)
     changed |= (merged["master_hash"] != merged["master_hash_old"]).to_numpy()
@@ -282,8 +285,7 @@ def run_planning(
     engine = engine or db.get_engine()
     executor = executor or executor_from_env()
     version = db.demand_version(engine=engine)  # before reading: a concurrent write makes the run stale
-    masters = db.list_lane_master(engine=engine)
-    hashes = {code: master_hash(m) for code, m in masters.items()}
+    hashes = master_hashes(engine=engine)
     code_version = planning_version()
 
     previous = db.latest_plan_run(engine=engine)
@@ -327,6 +329,10 @@ def run_planning(
     else:
         todo, removed = fingerprints["lane"].tolist(), []
 
+    if len(todo) > FEW_LANES:
+        masters = db.list_lane_master(engine=engine)
+    else:  # after a one-lane import: skip building 10,000 master-data objects
+        masters = {c: db.get_lane_master(c, engine=engine) for c in todo if c in hashes}
     tasks = [
         ChunkTask(_engine_url(engine), chunk, {c: masters[c] for c in chunk if c in masters},
                   first_day, last_day, service_level)
@@ -420,8 +426,7 @@ def run_status(*, engine: db.Engine | None = None) -> RunStatus | None:
     reasons = []
     if run["data_version"] != db.demand_version(engine=engine):
         reasons.append("demand changed")
-    masters = db.list_lane_master(engine=engine)
-    if run["master_hash"] != masters_hash(master_hash(m) for m in masters.values()):
+    if run["master_hash"] != masters_hash(master_hashes(engine=engine).values()):
         reasons.append("master data changed")
     if run["planning_version"] != planning_version():
         reasons.append("planning code changed")
