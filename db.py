@@ -1525,3 +1525,11 @@ def plan_run_lanes(run_id: int, *, engine: Engine | None = None) -> pd.DataFrame
     # SQLite stores NaN as NULL: give the float columns their NaN back
     frame[floats] = frame[floats].astype(float)
     return frame
+
+
+def delete_plan_runs(*, engine: Engine | None = None) -> None:
+    """Forget every stored planning run (the watchtower then plans live until the next run)."""
+    engine = _resolve(engine)
+    with _translate(engine, "Deleting planning runs"), engine.begin() as conn:
+        conn.execute(delete(PLAN_RUN_LANE))
+        conn.execute(delete(PLAN_RUN))
