@@ -386,7 +386,13 @@ def replan_after_import(lanes: Iterable[str], *, engine: db.Engine | None = None
     engine = engine or db.get_engine()
     if db.latest_plan_run(engine=engine) is None:
         return None
-    return run_planning(engine=engine, lanes=list(lanes), executor=InProcessExecutor())
+    try:
+        return run_planning(engine=engine, lanes=list(lanes), executor=InProcessExecutor())
+    except ValueError:
+        # A lane that cannot be planned must not undo or fail the import that already
+        # succeeded; the stored run stays out of date and the watchtower plans live
+        # (where the same problem is shown to the planner).
+        return None
 
 
 # --------------------------------------------------------------------------- reading

@@ -22,6 +22,7 @@ import streamlit as st
 
 import access
 import db
+import plan_runs
 from config import Settings
 from domain import (
     MASTER_DATA_FIELDS,
@@ -105,6 +106,7 @@ def handle_import(
         raise ValidationError(f"{filename} is empty: nothing to import.")
     report = db.import_csv(io.BytesIO(data), on_duplicate=policy, progress=progress)
     if report.inserted or report.replaced:
+        plan_runs.replan_after_import(report.lanes)  # only the imported lanes; no-op without a run
         state.clear_caches()
     return report
 
