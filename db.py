@@ -1411,6 +1411,8 @@ def load_demand_for_lanes(lanes: Iterable[str], *, engine: Engine | None = None)
 
 
 def _pg_read_where(conn: Connection, where: str):
+    # JIT compilation costs more than it saves on these index range reads (~0.1-0.2 s each)
+    conn.exec_driver_sql("SET LOCAL jit = off")
     sql = f"COPY (SELECT lane_id, date, volume FROM demand{where}) TO STDOUT WITH (FORMAT binary)"
     buffer = io.BytesIO()
     with conn.connection.dbapi_connection.cursor() as cursor:
@@ -1533,3 +1535,28 @@ def delete_plan_runs(*, engine: Engine | None = None) -> None:
     with _translate(engine, "Deleting planning runs"), engine.begin() as conn:
         conn.execute(delete(PLAN_RUN_LANE))
         conn.execute(delete(PLAN_RUN))
+
+
+def refresh_statistics(*, engine: Engine | None = None) -> bool:
+    """``ANALYZE demand`` on PostgreSQL when its statistics are missing or >10 % out of date.
+
+    Right after a bulk load the planner believes every ``lane_id IN (...)``
+    matches the whole table and reads a chunk of 500 lanes with a full scan
+    (3.5 s instead of 0.5 s on 11M rows); autovacuum fixes that only later.
+    Returns True when it analysed.  SQLite: nothing to do (its plans here use
+    the unique index without statistics).
+    """
+    engine = _resolve(engine)
+    if not _is_pg(engine):
+        return False
+    with _translate(engine, "Refreshing statistics"), engine.begin() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT coalesce(last_analyze, last_autoanalyze) IS NULL, n_mod_since_analyze, n_live_tup "
+            "FROM pg_stat_user_tables WHERE relname = 'demand'").first()
+        if row is None:
+            return False
+        never, modified, live = row
+        if not never and modified <= 0.1 * max(live, 1):
+            return False
+        conn.exec_driver_sql("ANALYZE demand")
+    return True
