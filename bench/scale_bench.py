@@ -143,10 +143,59 @@ def _floors(url: str) -> dict[str, float]:
     }
 
 
+# --------------------------------------------------------------------------- browser
+
+
+def _browser_first_render(url: str) -> dict[str, float]:
+    """Seconds from opening the page in headless Chromium to the watchtower table, and the
+    Streamlit server's peak memory (VmHWM) afterwards."""
+    import socket
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LSP_SQLITE_PATH")}
+    if url.startswith("sqlite"):
+        env["LSP_SQLITE_PATH"] = url.split("///", 1)[1]
+    else:
+        env["DATABASE_URL"] = url
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{address}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=["--no-sandbox", "--disable-dev-shm-usage"])
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            start = time.perf_counter()
+            page.goto(address, wait_until="domcontentloaded")
+            page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=300_000)
+            seconds = time.perf_counter() - start
+            browser.close()
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024.0}
+
+
 # --------------------------------------------------------------------------- report
 
 
-def _bench(label: str, url: str, with_dask: bool) -> None:
+def _bench(label: str, url: str, with_dask: bool, with_browser: bool) -> None:
     floors = _floors(url)
     print(f"\n== {label}  (floors: read all rows {floors['read']:.2f} s, "
           f"GROUP BY lane {floors['group_by']:.2f} s)")
@@ -165,6 +214,9 @@ def _bench(label: str, url: str, with_dask: bool) -> None:
                  "group_by", floors["group_by"]))
     rows.append(("cron check: fingerprint every lane, nothing changed", _run_step("cron_check", url),
                  "group_by", floors["group_by"]))
+    if with_browser:
+        rows.append(("browser: first watchtower render, stored run", _browser_first_render(url),
+                     "group_by", floors["group_by"]))
     print(f"{'step':<55} {'seconds':>8} {'peak MB':>8} {'floor':>9} {'ratio':>6}  lanes")
     for name, result, floor_name, floor in rows:
         print(f"{name:<55} {result['seconds']:8.2f} {result['peak_mb']:8.0f} {floor_name:>9} "
@@ -178,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite", help="path of a seeded SQLite file")
     parser.add_argument("--pg", help="URL of a seeded PostgreSQL database")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the first watchtower render in headless Chromium")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -188,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --sqlite PATH and/or --pg URL of a seeded database")
     print(f"{os.cpu_count()} cores; every step in a fresh process (cold); ratio = seconds / floor")
     if args.pg:
-        _bench(f"PostgreSQL {args.pg.rsplit('/', 1)[-1]}", args.pg, not args.no_dask)
+        _bench(f"PostgreSQL {args.pg.rsplit('/', 1)[-1]}", args.pg, not args.no_dask, args.browser)
     if args.sqlite:
-        _bench(f"SQLite {args.sqlite}", f"sqlite:///{Path(args.sqlite).resolve()}", not args.no_dask)
+        _bench(f"SQLite {args.sqlite}", f"sqlite:///{Path(args.sqlite).resolve()}", not args.no_dask, args.browser)
     return 0
 
 
