@@ -47,6 +47,7 @@ ENV_VARS = (
     "GEMINI_TIMEOUT_S",
     "APP_MODE",
     "ADMIN_PASSWORD",
+    "DASK_SCHEDULER_ADDRESS",
 )
 # Variables whose values must never be shown (DATABASE_URL embeds the DB password).
 SECRET_ENV_VARS = ("DATABASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "ADMIN_PASSWORD")
@@ -90,6 +91,8 @@ class Settings:
         When set, writes need this password (see :mod:`access`).
     gemini_timeout_s : float
         Time limit of one assistant request [s].
+    dask_scheduler_address : str | None
+        ``tcp://host:8786`` of a Dask scheduler for planning runs; ``None`` = in-process.
     """
 
     database_url: str | None = field(repr=False)
@@ -99,6 +102,7 @@ class Settings:
     app_mode: str
     admin_password: str | None = field(repr=False)
     gemini_timeout_s: float = DEFAULT_GEMINI_TIMEOUT_S
+    dask_scheduler_address: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -375,6 +379,7 @@ def load_settings(
         app_mode=app_mode,
         admin_password=_read("ADMIN_PASSWORD", environ),
         gemini_timeout_s=gemini_timeout_s,
+        dask_scheduler_address=_read("DASK_SCHEDULER_ADDRESS", environ),
     )
 
 

@@ -43,7 +43,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -58,10 +57,10 @@ import pandas as pd
 import db
 import inventory_math
 import planning
+from config import get_settings
 from domain import DAYS_PER_YEAR, LaneMasterData
 
 DEFAULT_CHUNK_LANES = 500  # lanes per task: ~550k demand rows (~13 MB) for 3 years of daily data
-DASK_ENV = "DASK_SCHEDULER_ADDRESS"
 FEW_LANES = 50  # up to this many lanes to re-plan, master data is read lane by lane
 PAD_LANE = "\x00network-calendar"  # never a valid lane code (control character)
 # Sums of the same rows can differ in the last bits between query plans; a real change
@@ -228,9 +227,9 @@ class DaskExecutor:
             yield future.result()
 
 
-def executor_from_env(environ: Mapping[str, str] | None = None) -> Executor:
-    """Dask when ``DASK_SCHEDULER_ADDRESS`` is set (e.g. ``tcp://scheduler:8786``), else in-process."""
-    address = (environ if environ is not None else os.environ).get(DASK_ENV, "").strip()
+def executor_for(address: str | None) -> Executor:
+    """Dask at ``address`` (e.g. ``tcp://scheduler:8786``) when given, else in-process."""
+    address = (address or "").strip()
     if not address:
         return InProcessExecutor()
     from dask.distributed import Client
@@ -286,7 +285,8 @@ def run_planning(
         fingerprint of the latest run.  Without it every lane is aggregated
         (one SQL ``GROUP BY``) and compared.
     full : re-plan every lane even if its data did not change.
-    executor : where chunks run; default :func:`executor_from_env`.
+    executor : where chunks run; default: the Dask cluster at ``DASK_SCHEDULER_ADDRESS``
+        (settings) if set, else in-process.
     chunk_lanes : lanes per task, >= 1.
     service_level : fixed cycle service level in (0, 1) or None (each lane's alpha*).
     """
@@ -297,7 +297,7 @@ def run_planning(
     notify = progress or (lambda _fraction, _message: None)
     started = time.perf_counter()
     engine = engine or db.get_engine()
-    executor = executor or executor_from_env()
+    executor = executor or executor_for(get_settings().dask_scheduler_address)
     version = db.demand_version(engine=engine)  # before reading: a concurrent write makes the run stale
     hashes = master_hashes(engine=engine)
     code_version = planning_version()

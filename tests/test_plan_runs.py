@@ -185,9 +185,13 @@ def test_dask_local_cluster_gives_the_in_process_results(network_engine: db.Engi
     pd.testing.assert_frame_equal(on_dask, in_process, check_exact=True)
 
 
-def test_the_executor_follows_the_environment() -> None:
-    assert isinstance(plan_runs.executor_from_env({}), plan_runs.InProcessExecutor)
-    assert isinstance(plan_runs.executor_from_env({plan_runs.DASK_ENV: "  "}), plan_runs.InProcessExecutor)
+def test_the_executor_follows_the_settings() -> None:
+    from config import load_settings
+
+    assert load_settings({}).dask_scheduler_address is None
+    assert load_settings({"DASK_SCHEDULER_ADDRESS": "tcp://s:8786"}).dask_scheduler_address == "tcp://s:8786"
+    assert isinstance(plan_runs.executor_for(None), plan_runs.InProcessExecutor)
+    assert isinstance(plan_runs.executor_for("  "), plan_runs.InProcessExecutor)
 
 
 def test_changed_lanes_ignores_summation_noise_but_not_a_unit() -> None:
