@@ -188,15 +188,24 @@ def _browser_first_render(url: str) -> dict[str, float]:
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             start = time.perf_counter()
             page.goto(address, wait_until="domcontentloaded")
+            page.locator("[data-testid='stMetric']").first.wait_for(timeout=300_000)
+            metrics = time.perf_counter() - start
             page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=300_000)
             seconds = time.perf_counter() - start
+            # a second session on the now warm server (modules imported, plan cached)
+            again = browser.new_page(viewport={"width": 1600, "height": 1000})
+            start = time.perf_counter()
+            again.goto(address, wait_until="domcontentloaded")
+            again.locator("[data-testid='stDataFrame']").first.wait_for(timeout=300_000)
+            warm = time.perf_counter() - start
             browser.close()
         status = Path(f"/proc/{server.pid}/status").read_text()
         peak_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"seconds": seconds, "peak_mb": peak_kb / 1024.0}
+    return {"seconds": seconds, "peak_mb": peak_kb / 1024.0,
+            "lanes": f"totals shown after {metrics:.1f} s; warm server, new session: {warm:.1f} s"}
 
 
 # --------------------------------------------------------------------------- report
