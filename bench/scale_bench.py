@@ -211,6 +211,30 @@ def _browser_first_render(url: str) -> dict[str, float]:
 # --------------------------------------------------------------------------- report
 
 
+def _small_network_url(folder: Path) -> str:
+    """A freshly seeded demo-sized SQLite file (4 scenario lanes + 20 synthetic, 3 years)."""
+    path = folder / "small.sqlite"
+    env = {**os.environ, "LSP_SQLITE_PATH": str(path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "seed_data.py", "--yes", "--seed", "1", "--lanes", "20"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    return f"sqlite:///{path}"
+
+
+def _browser_only(label: str, url: str) -> None:
+    """The browser figure next to the same page on a 24-lane network (the page's own floor)."""
+    import tempfile
+
+    big = _browser_first_render(url)
+    with tempfile.TemporaryDirectory() as folder:
+        small = _browser_first_render(_small_network_url(Path(folder)))
+    print(f"\n== {label}: first watchtower render in headless Chromium")
+    for name, result in (("10,004 lanes, stored run", big), ("24 lanes (floor: same page)", small)):
+        print(f"{name:<30} {result['seconds']:6.2f} s  server peak {result['peak_mb']:4.0f} MB  "
+              f"({result['lanes']})")
+    print(f"ratio 10,004 / 24 lanes: {big['seconds'] / small['seconds']:.2f}")
+
+
 def _bench(label: str, url: str, with_dask: bool, with_browser: bool) -> None:
     floors = _floors(url)
     print(f"\n== {label}  (floors: read all rows {floors['read']:.2f} s, "
@@ -248,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     parser.add_argument("--browser", action="store_true",
                         help="also time the first watchtower render in headless Chromium")
+    parser.add_argument("--browser-only", action="store_true",
+                        help="only the browser figure, next to the same page on a 24-lane network")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -257,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.sqlite or args.pg):
         parser.error("give --sqlite PATH and/or --pg URL of a seeded database")
     print(f"{os.cpu_count()} cores; every step in a fresh process (cold); ratio = seconds / floor")
+    if args.browser_only:
+        if args.pg:
+            _browser_only("PostgreSQL", args.pg)
+        if args.sqlite:
+            _browser_only("SQLite", f"sqlite:///{Path(args.sqlite).resolve()}")
+        return 0
     if args.pg:
         _bench(f"PostgreSQL {args.pg.rsplit('/', 1)[-1]}", args.pg, not args.no_dask, args.browser)
     if args.sqlite:
