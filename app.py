@@ -11,6 +11,7 @@ import streamlit as st
 
 import access
 import db
+import plan_runs
 from config import ConfigError, Settings, get_settings
 from domain import LspError, Scenario
 from planning import PlanningError
@@ -61,6 +62,7 @@ def _empty_state(settings: Settings) -> None:
         admin.require_write(settings, access.ACTION_IMPORT)
         with st.spinner("Writing demo lanes…"):
             db.seed_demo()
+            plan_runs.run_planning()  # the watchtower opens from the stored run
         state.clear_caches()
         state.flash("success", "Demo data loaded: pick a lane in the sidebar or open one from "
                                "the watchtower.")

@@ -54,6 +54,7 @@ ENV_VARS = (
     "ADMIN_PASSWORD",
     "SEED_DEMO_IF_EMPTY",
     "LOG_LEVEL",
+    "DASK_SCHEDULER_ADDRESS",
 )
 # Variables whose values must never be shown (DATABASE_URL embeds the DB password).
 SECRET_ENV_VARS = ("DATABASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "ADMIN_PASSWORD")
@@ -97,6 +98,8 @@ class Settings:
         When set, writes need this password (see :mod:`access`).
     gemini_timeout_s : float
         Time limit of one assistant request [s].
+    dask_scheduler_address : str | None
+        ``tcp://host:8786`` of a Dask scheduler for planning runs; ``None`` = in-process.
     """
 
     database_url: str | None = field(repr=False)
@@ -108,6 +111,7 @@ class Settings:
     gemini_timeout_s: float = DEFAULT_GEMINI_TIMEOUT_S
     seed_demo_if_empty: bool = False  # load the demo network at start-up into an empty database
     log_level: str = DEFAULT_LOG_LEVEL
+    dask_scheduler_address: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -434,6 +438,7 @@ def load_settings(
         gemini_timeout_s=gemini_timeout_s,
         seed_demo_if_empty=seed_demo,
         log_level=log_level,
+        dask_scheduler_address=_read("DASK_SCHEDULER_ADDRESS", environ),
     )
 
 

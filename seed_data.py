@@ -262,6 +262,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--yes", action="store_true", help="do not ask before wiping existing data"
     )
+    parser.add_argument(
+        "--no-plan-run", action="store_true",
+        help="skip the planning run at the end (the watchtower then plans live)",
+    )
     args = parser.parse_args(argv)
     if args.days < 1:
         parser.error("--days must be >= 1")
@@ -282,6 +286,7 @@ def _confirm(label: str, records: int, lanes: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     import db  # the shell: only the command line touches the database
+    import plan_runs
     from domain import LspError
 
     args = _parse_args(argv)
@@ -310,6 +315,13 @@ def main(argv: list[str] | None = None) -> int:
         written = db.bulk_load(
             chunks(), masters, engine=engine, wipe=True, progress=report, expected_rows=total
         )
+        # end with a stored planning run so a freshly seeded database opens at full speed
+        run, plan_problem = None, ""
+        if not args.no_plan_run:
+            try:
+                run = plan_runs.run_planning(engine=engine, full=True, progress=report)
+            except ValueError as exc:  # e.g. too few days to plan: the data is still seeded
+                plan_problem = str(exc)
     except LspError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -317,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         f"\nSeeded {written:,} demand records in {len(masters):,} lanes "
         f"({args.days} days ending {end.isoformat()}, seed {args.seed}) into {label}."
     )
+    if run is not None:
+        print(run.summary())
+    if plan_problem:
+        print(f"No planning run stored (the watchtower plans live): {plan_problem}", file=sys.stderr)
     return 0
 
 

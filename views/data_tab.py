@@ -23,6 +23,7 @@ import streamlit as st
 
 import access
 import db
+import plan_runs
 from config import Settings
 from domain import (
     MASTER_DATA_FIELDS,
@@ -128,6 +129,7 @@ def handle_import(
         duration_s=f"{time.perf_counter() - started:.2f}",
     )
     if report.inserted or report.replaced:
+        plan_runs.replan_after_import(report.lanes)  # only the imported lanes; no-op without a run
         state.clear_caches()
     return report
 

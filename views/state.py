@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import db
+import plan_runs
 import planning
 from domain import LaneMasterData, ValidationError
 
 _FLASH_KEY = "_flash_messages"
 PLAN_CACHE_ENTRIES = 64  # lane plans kept per server process (what-if scenarios)
+RUN_STATUS_TTL_S = 60  # a run stored by cron or another server shows up within a minute
 
 
 @st.cache_data(show_spinner=False)
@@ -59,13 +62,31 @@ def lane_plan(
 def data_as_of() -> pd.Timestamp | None:
     """Last day with data in any lane: the network's "today" (lanes that went quiet
     are planned up to it, as the watchtower sees them)."""
-    demand = load_demand(None)
-    return None if demand.empty else pd.Timestamp(demand["date"].max())
+    day = db.network_last_day()  # index probes per lane: never reads the history
+    return None if day is None else pd.Timestamp(np.datetime64(day, "D"))
+
+
+@st.cache_data(show_spinner=False, ttl=RUN_STATUS_TTL_S)
+def plan_run_status() -> plan_runs.RunStatus | None:
+    """The latest stored planning run and whether the data changed since (None: no run)."""
+    return plan_runs.run_status()
+
+
+def network_plan() -> planning.NetworkPlan:
+    """Watchtower over all lanes, each at its own profit-optimal service level.
+
+    From the latest stored planning run when it is current (10,000 small
+    rows), else planned live from the whole history.
+    """
+    status = plan_run_status()
+    return _network_plan(None if status is None or not status.current else status.run_id)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def network_plan() -> planning.NetworkPlan:
-    """Watchtower over all lanes, each at its own profit-optimal service level."""
+def _network_plan(run_id: int | None) -> planning.NetworkPlan:
+    stored = None if run_id is None else plan_runs.stored_network(status=plan_run_status())
+    if stored is not None:
+        return stored
     return planning.plan_network(load_demand(None), all_lane_master())
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import access
 import charts
+import plan_runs
 import planning
+from config import get_settings
 from planning import NETWORK_COLUMNS, NetworkPlan
 from safe_text import md
-from views import fmt, methods, nav, sidebar, state
+from views import admin, fmt, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"
 STATUS_FILTER_KEY = "wt_status"
@@ -163,10 +166,38 @@ def _totals(network: NetworkPlan) -> None:
                    "cover the workload on each lane's capacity coverage level of days.")
 
 
+def _plan_source() -> None:
+    """Say where the figures come from (stored run or live) and offer a re-plan to admins."""
+    status = state.plan_run_status()
+    if status is None:
+        text = "Planned live from the demand history (no planning run stored yet)."
+    else:
+        made = f"planning run #{status.run_id} of {status.created_at:%Y-%m-%d %H:%M} UTC"
+        text = (f"🗄️ From the stored {made} ({status.lanes_total:,} lanes); data unchanged since."
+                if status.current else
+                f"⚠️ Planned live: the stored {made} is out of date ({', '.join(status.reasons_stale)} since).")
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.caption(text)
+    settings = get_settings()
+    if not admin.write_access(settings).allowed:
+        return
+    if right.button("Re-plan now", key="wt_plan_run",
+                    help="Plan the lanes whose demand or master data changed since the last run "
+                         "and store the run (same as `python -m plan_runs plan-run`)."):
+        access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
+                             action=access.ACTION_IMPORT)
+        with st.spinner("Planning changed lanes…"):
+            result = plan_runs.run_planning()
+        state.clear_caches()
+        state.flash("success", result.summary())
+        st.rerun()
+
+
 def render(network: NetworkPlan) -> None:
     """Draw the watchtower for ``network`` (all lanes at their own α*)."""
     as_of = f" — data up to {network.as_of:%Y-%m-%d}" if network.as_of is not None else ""
     st.subheader(f"Network watchtower{as_of}")
+    _plan_source()
     _totals(network)
 
     table = network.table
