@@ -8,58 +8,67 @@ import streamlit as st
 
 NOTES: dict[str, str] = {
     "watchtower": """
-* **Status** compares the mean of the last 7 days with the lane's own level
-  (the 84 days before): ≥ 1.5 × → *Surge Alert*, ≤ 0.5 × → *Low Velocity*,
-  otherwise *Normal*.
-* **Utilisation** = required capacity / internal capacity. Required capacity is
-  the daily handling flow (forecast workload incl. returns) that is covered on
-  α of the days: `C_req = μ_W + z(α)·σ_W` [units/day].
-* **Overflow** = max(0, C_req − C_max) [units/day] goes to partner warehouses.
-* **Impact** = partner surcharge + expected SLA penalties [EUR/year]: the money
-  at stake on the lane, used to rank the list.
-* **Resilience** (0–100) combines buffer coverage, independence from partners
-  and the tail risk of lead-time demand.
-* Every lane is planned at its own profit-optimal service level α*.
+* **Status** compares the mean of the last 7 days with the lane's own level (the 84
+  days before, shown next to it): ≥ 1.5 × and more than 2 standard errors above →
+  *Surge Alert*; ≤ 0.5 × and 2 standard errors below → *Low Velocity*; a lane whose data
+  stopped earlier than the network's last day → *No recent data* (never zero-filled).
+* **Expected overflow** [units/year] = Σ over days of E[(W − C)⁺]: the workload
+  W = demand × (1 + return rate) above that weekday's internal capacity C, from the
+  normal loss function (or the lane's own days where they are skewed). Next to it the
+  **last 365 days** replayed at today's capacity [units].
+* **Utilisation** = mean workload / mean internal capacity (flows, units/day).
+* **At stake** [EUR/year] = partner surcharge + reservation fees + spot premium +
+  expected SLA penalties: the ranking of the list.
+* **Resilience** (0–100) combines buffer coverage of the lane's own 99 % lead-time
+  demand excursion and independence from partners.
+* Every lane is planned at its own profit-optimal service level α* on its own review cycle.
 """,
     "lane_ops": """
-* Demand statistics use the last 365 days (days without records count as 0).
+* Demand statistics use the lane's own last 365 days (inside its span, days without
+  records count as 0); weekly and monthly histories are converted per day.
 * **Workload** = demand × (1 + return rate): every return is handled again.
 * The forecast method is chosen per lane by a rolling-origin backtest (up to
   three windows); the **MASE** (mean absolute scaled error) compares each method's
   holdout error with the in-sample naive forecast error: MASE < 1 beats the naive
-  forecast. The lane uses the average of its two best methods unless that is
-  clearly worse than the best alone.
+  forecast. The lane uses the average of its best methods unless that is clearly
+  worse than the best alone.
 * The **prediction interval** is sized by the errors the chosen forecast made in
-  the backtest (not by a textbook normal assumption); sporadic lanes get a
-  skewed interval that starts at zero.
-* The **first breach** is the first forecast day on which the mean workload
-  exceeds the internal capacity.
+  the backtest; sporadic lanes get a skewed interval that starts at zero.
+* **Expected overflow over the horizon** = Σ_t E[(W_t − C_t)⁺] with the forecast mean
+  and its backtest spread against each day's capacity.
+* The **first breach** is the first forecast day on which the mean workload exceeds
+  that day's internal capacity.
 """,
     "risk": """
-* **Critical ratio** α* = p / (p + h·Q/D): SLA penalty per unit short vs the
-  holding cost of one unit for one replenishment cycle.
-* **Lead-time demand σ** (root sum of squares):
-  σ_LTD = √(L·σ_D² + D²·σ_L²) [units].
-* **Safety stock** = z(α)·σ_LTD [units]; **reorder point** r = D·L + safety stock.
-* **EOQ** Q = √(2·D_year·K / h) [units/order].
-* **Fill rate** β = 1 − σ_LTD·G(z)/Q with the standard normal loss function G.
-* **SLA penalty cost** = p × expected units short per year [EUR/year].
-* The Monte Carlo twin replays the (r, Q) plan day by day with random demand and
-  lead times to check the normal approximation.
+* **Review cycle** (master data): continuous, once a day (the stock position is already
+  below r by part of a day's demand when an order goes out: the undershoot) or order up
+  to S every R days. The **reorder point** r (or S) is the one that reaches the target
+  cycle service level α on that cycle, with the lead time as random as the twin draws it.
+* **Critical ratio** α* = p / (p + h·T), T = one cycle in years (Q/D or R/365): the
+  exact maximum of the expected profit.
+* **Safety stock** = r − expected demand until the order arrives [units].
+* **Fill rate** β = 1 − expected units short per cycle / demand per cycle.
+* **Total inventory cost** = holding + ordering + SLA penalties [EUR/year]; the curve's
+  minimum is α*.
+* **Plan vs last 365 days vs simulation**: each figure next to a replay of the lane's
+  own year and the Monte Carlo twin driven by exactly this policy and capacity; a
+  sentence explains any gap beyond 3 standard errors.
 """,
     "cooperation": """
-* **Capacity cost per day** (first approximation): C_max·H + (C_req − C_max)·(H + S)
-  when the required capacity C_req exceeds the internal capacity C_max, otherwise C_req·H.
-* **Dependency ratio** = overflow / required capacity [%].
-* Required and internal capacity are flows [units/day]; safety stock (a stock,
-  in units) is never added to them.
+* Costs are charged on **expected volumes**: internal handling H × expected internal
+  volume; partner handling and surcharge (H + S) × expected overflow; reservation fee
+  × reserved capacity × 365 + spot premium × volume beyond the reservation [EUR/year].
+* **Partner capacity to reserve** = max(0, μ_W + z(γ)·σ_W − C) at the capacity
+  coverage level γ [units/day]: a capacity to hold ready, not a volume sent every day.
+* **Cost-optimal reservation** (with a fee f and a spot premium s): P(W > C + K) = f / s.
+* **Dependency ratio** = expected partner volume / expected workload [%].
 """,
     "finance": """
-* The heatmap evaluates expected profit [EUR/year] = revenue − handling −
-  holding − ordering − SLA penalties − partner surcharge on a grid of service
-  levels α and lead-time standard deviations σ_L; the star is the grid maximum.
-* **Unit economics** spread each yearly cost over the yearly units delivered
-  [EUR/unit].
+* The heatmap evaluates the plan's own expected profit [EUR/year] = revenue −
+  handling − partner costs − reservation − holding − ordering − SLA penalties on a
+  grid of service levels α and lead-time standard deviations σ_L; the star is the
+  grid maximum (α* at today's σ_L).
+* **Unit economics** spread each yearly cost over the yearly units delivered [EUR/unit].
 """,
 }
 
