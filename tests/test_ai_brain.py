@@ -147,7 +147,9 @@ def test_context_carries_the_lane_figures_with_units(ham_rot) -> None:
     assert figures["total inventory cost (holding + ordering + SLA penalties)"].endswith(
         " EUR/year")
     assert figures["reorder point r"] == ai_brain.fmt_qty(ham_rot.reorder_point, "units")
-    assert "cost-optimal reservation (P(W > C + K) = fee / premium)" not in figures  # unpriced
+    # HAM-ROT's demo master data price a reservation (fee 0.60, premium 6 EUR): K* is shown
+    priced = ham_rot.params.reservation_fee > 0 and ham_rot.params.spot_premium > ham_rot.params.reservation_fee
+    assert ("cost-optimal reservation (P(W > C + K) = fee / premium)" in figures) == priced
     assert figures["cooperation cost (internal + partner handling + reservation)"].endswith(
         " EUR/year")
     assert data["lane"]["parameters"]["holding cost h"].endswith("EUR/unit/year")

@@ -121,7 +121,7 @@ CASES = (
     Case("What is partner dependency on HAM-ROT?", ("HAM-ROT",), q.EXPLAIN,
          (pct("HAM-ROT", "dependency_ratio"), text("expected partner volume / expected workload"),
           qty("HAM-ROT", "expected_workload_per_year", "units/year"))),
-    Case("What is MASE?", (SELECTED,), q.EXPLAIN, (text("naive"), text("seasonal profile"))),
+    Case("What is MASE?", (SELECTED,), q.EXPLAIN, (text("naive"), text("Same period last season"))),
     Case("Explain overflow for HAM-ROT", ("HAM-ROT",), q.EXPLAIN,
          (text("σ_W·G((C − μ_W)/σ_W) [units/day]"), text("[units/year]"),
           qty("HAM-ROT", "expected_overflow_per_year", "units/year"),

@@ -88,7 +88,7 @@ def render(plan: Any, network: Any, settings: Any) -> None:
     if label == ai_brain.OFFLINE_LABEL:
         st.caption(f"Mode: **{label}**: deterministic answers computed from the plans "
                    "(set GEMINI_API_KEY to chat with Gemini). Ask about any lane by its code or "
-                   f"name; without one, answers are about the selected lane **{plan.lane}**.")
+                   f"name; without one, answers are about the selected lane **{md(plan.lane)}**.")
     else:
         st.caption(f"Mode: **{label}** with planning tools: every figure comes from the "
                    "dashboard's planning engine; if Gemini fails, the offline analyst answers. "

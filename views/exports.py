@@ -18,6 +18,7 @@ import streamlit as st
 import db
 import excel_io
 from domain import ValidationError
+from safe_text import md
 
 PERCENT = 100.0
 SHEET_KEY = "data_import_sheet"
@@ -151,7 +152,7 @@ def history_buttons(lane: str, lanes: list[str]) -> None:
     """Excel twins of the data tab's CSV downloads."""
     left, right = st.columns(2)
     with left:
-        _button(f"Download lane {lane} (Excel)", partial(history_xlsx, lane),
+        _button(f"Download lane {md(lane)} (Excel)", partial(history_xlsx, lane),
                 f"demand_{_slug(lane)}.xlsx", "data_export_lane_xlsx", disabled=lane not in lanes)
     with right:
         _button("Download all lanes (Excel)", partial(history_xlsx, None),
