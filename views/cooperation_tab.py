@@ -19,14 +19,22 @@ def formula_latex(plan: LanePlan) -> str:
     mu, sd = plan.stats.workload_mean, plan.stats.workload_std
     head = (r"E[\text{overflow}] = \frac{365}{7}\sum_{d=\text{Mon}}^{\text{Sun}} \sigma_W\,"
             r"G\!\left(\frac{C_d - \mu_W}{\sigma_W}\right)")
+    factors = [float(f) for f in plan.weekday_factors]
+    weekly = max(factors) - min(factors) > 1e-9
+    if weekly:  # the lane's weekday pattern: day d has mean f_d mu_W and spread f_d sigma_X (1 + r)
+        head = (r"E[\text{overflow}] = \frac{365}{7}\sum_{d=\text{Mon}}^{\text{Sun}} f_d\sigma_W\,"
+                r"G\!\left(\frac{C_d - f_d\mu_W}{f_d\sigma_W}\right)")
+        sd = plan.demand_base_std * (1.0 + plan.params.return_rate)
     if plan.overflow_model == "empirical":
         head = (r"E[\text{overflow}] = \frac{365}{7}\sum_{d=\text{Mon}}^{\text{Sun}} "
-                r"\overline{(W_i - C_d)^+}")
+                r"\overline{(f_d x_i (1 + r) - C_d)^+}")
     def tex(value: float, digits: int) -> str:  # thousands separator that LaTeX keeps tight
         return f"{value:,.{digits}f}".replace(",", "{,}")
 
-    return head + (rf"\quad \mu_W = {tex(mu, 1)},\ \sigma_W = {tex(sd, 1)}\ \text{{units/day}} "
-                   rf"\Rightarrow {tex(plan.expected_overflow_per_year, 0)}\ \text{{units/year}}")
+    pattern = (rf",\ f_d \in [{min(factors):.2f}, {max(factors):.2f}]" if weekly else "")
+    return head + (rf"\quad \mu_W = {tex(mu, 1)},\ \sigma_W = {tex(sd, 1)}\ \text{{units/day}}"
+                   rf"{pattern} \Rightarrow {tex(plan.expected_overflow_per_year, 0)}\ "
+                   r"\text{units/year}")
 
 
 def _lane(plan: LanePlan) -> None:
@@ -98,7 +106,7 @@ def _network(network: NetworkPlan) -> None:
     shown = pd.DataFrame(
         {
             "lane": over["lane"],
-            "required_capacity": over["required_capacity"],
+            "partner_capacity_to_reserve": over["partner_capacity_to_reserve"],
             "internal_capacity": over["internal_capacity"],
             "overflow_volume": over["expected_overflow_per_year"].round(0),
             "overflow_last_year": over["overflow_last_year"].round(0),
@@ -111,12 +119,14 @@ def _network(network: NetworkPlan) -> None:
         shown, hide_index=True, key="coop_network_table",
         column_config={
             "lane": st.column_config.TextColumn("Lane"),
-            "required_capacity": st.column_config.NumberColumn(
-                "Coverage quantile [units/day]", format="%.1f", help=NETWORK_COLUMNS["required_capacity"]),
+            "partner_capacity_to_reserve": st.column_config.NumberColumn(
+                "Reserve [units/day]", format="%.1f",
+                help="Partner capacity to reserve at the lane's capacity coverage level, "
+                     + NETWORK_COLUMNS["partner_capacity_to_reserve"]),
             "internal_capacity": st.column_config.NumberColumn(
                 "C_max [units/day]", format="%.0f", help=NETWORK_COLUMNS["internal_capacity"]),
             "overflow_volume": st.column_config.NumberColumn(
-                "Expected overflow [units/year]", format="localized",
+                "Exp. overflow [units/year]", format="localized",
                 help=NETWORK_COLUMNS["expected_overflow_per_year"]),
             "overflow_last_year": st.column_config.NumberColumn(
                 "Last 365 days [units]", format="localized",
@@ -127,7 +137,7 @@ def _network(network: NetworkPlan) -> None:
                 "Surcharge [EUR/year]", format="localized",
                 help=NETWORK_COLUMNS["surcharge_cost_per_year"]),
             "cooperation_cost_per_year": st.column_config.NumberColumn(
-                "Total handling cost [EUR/year]", format="localized",
+                "Cooperation cost [EUR/year]", format="localized",
                 help="Internal handling + partner handling + surcharge + reservation, per year."),
         },
     )

@@ -78,7 +78,11 @@ def apply_selection() -> str | None:
 def _display_table(table: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            "status": [f"{STATUS_ICONS.get(s, '○')} {s}" for s in table["status"]],
+            "status": [
+                f"{STATUS_ICONS.get(s, '○')} No data since {pd.Timestamp(d):%Y-%m-%d}"
+                if s == planning.STATUS_NO_DATA else f"{STATUS_ICONS.get(s, '○')} {s}"
+                for s, d in zip(table["status"], table["last_date"], strict=True)
+            ],
             "lane": table["lane"],
             # whole euros: the "localized" format then shows thousands separators only
             "impact_per_year": table["impact_per_year"].round(0),
@@ -86,11 +90,10 @@ def _display_table(table: pd.DataFrame) -> pd.DataFrame:
             "overflow_volume": table["expected_overflow_per_year"].round(0),
             "overflow_last_year": table["overflow_last_year"].round(0),
             "resilience": table["resilience"],
-            "last_date": pd.to_datetime(table["last_date"]).dt.date,
             "recent_mean": table["recent_mean"],
             "baseline_mean": table["baseline_mean"],
+            # last on purpose: at 1,280 px the table shows every column up to here
             "pattern": table["pattern"],
-            "dependency_ratio": table["dependency_ratio"] * PERCENT,
         }
     )
     return out.reset_index(drop=True)
@@ -105,8 +108,6 @@ COLUMN_CONFIG = {
                                            width="small"),
     "impact_per_year": st.column_config.NumberColumn(
         "At stake [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
-    "last_date": st.column_config.DateColumn("Data up to", help=NETWORK_COLUMNS["last_date"],
-                                             width="small"),
     "baseline_mean": st.column_config.NumberColumn(
         "Own level [units/day]", format="%.1f", width="small",
         help=NETWORK_COLUMNS["baseline_mean"] + "; the status compares the last 7 days with it."),
@@ -120,8 +121,6 @@ COLUMN_CONFIG = {
         help=NETWORK_COLUMNS["expected_overflow_per_year"]),
     "overflow_last_year": st.column_config.NumberColumn(
         "Last 365 d [units]", format="localized", help=NETWORK_COLUMNS["overflow_last_year"]),
-    "dependency_ratio": st.column_config.NumberColumn(
-        "Dependency [%]", format="%.1f %%", width="small", help=NETWORK_COLUMNS["dependency_ratio"]),
     "resilience": st.column_config.ProgressColumn(
         "Resilience", format="%.0f", min_value=0, max_value=100, width="small",
         help=NETWORK_COLUMNS["resilience"] + " (0-100)"),
@@ -173,9 +172,10 @@ def _plan_source() -> None:
         text = "Planned live from the demand history (no planning run stored yet)."
     else:
         made = f"planning run #{status.run_id} of {status.created_at:%Y-%m-%d %H:%M} UTC"
-        text = (f"🗄️ From the stored {made} ({status.lanes_total:,} lanes); data unchanged since."
-                if status.current else
-                f"⚠️ Planned live: the stored {made} is out of date ({', '.join(status.reasons_stale)} since).")
+        text = (f":material/database: From the stored {made} ({status.lanes_total:,} lanes); "
+                "data unchanged since." if status.current else
+                f":material/warning: Planned live: the stored {made} is out of date "
+                f"({', '.join(status.reasons_stale)} since).")
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption(text)
     settings = get_settings()
