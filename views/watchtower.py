@@ -92,8 +92,6 @@ def _display_table(table: pd.DataFrame) -> pd.DataFrame:
             "resilience": table["resilience"],
             "recent_mean": table["recent_mean"],
             "baseline_mean": table["baseline_mean"],
-            # last on purpose: at 1,280 px the table shows every column up to here
-            "pattern": table["pattern"],
         }
     )
     return out.reset_index(drop=True)
@@ -104,12 +102,10 @@ COLUMN_CONFIG = {
     # fits a 1,280 px page without sideways scrolling
     "status": st.column_config.TextColumn("Status", help=NETWORK_COLUMNS["status"]),
     "lane": st.column_config.TextColumn("Lane", help=NETWORK_COLUMNS["lane"]),
-    "pattern": st.column_config.TextColumn("Pattern", help=NETWORK_COLUMNS["pattern"],
-                                           width="small"),
     "impact_per_year": st.column_config.NumberColumn(
         "At stake [EUR/year]", format="localized", help=NETWORK_COLUMNS["impact_per_year"]),
     "baseline_mean": st.column_config.NumberColumn(
-        "Own level [units/day]", format="%.1f", width="small",
+        "Level [units/day]", format="%.1f", width="small",
         help=NETWORK_COLUMNS["baseline_mean"] + "; the status compares the last 7 days with it."),
     "recent_mean": st.column_config.NumberColumn(
         f"Last {planning.RECENT_WINDOW_DAYS} d [units/day]", format="%.1f", width="small",
@@ -117,10 +113,10 @@ COLUMN_CONFIG = {
     "utilisation": st.column_config.NumberColumn(
         "Util. [%]", format="%.0f %%", width="small", help=NETWORK_COLUMNS["utilisation"]),
     "overflow_volume": st.column_config.NumberColumn(
-        "Exp. overflow [units/year]", format="localized",
+        "Exp. overflow [units/year]", format="localized", width="small",
         help=NETWORK_COLUMNS["expected_overflow_per_year"]),
     "overflow_last_year": st.column_config.NumberColumn(
-        "Last 365 d [units]", format="localized", help=NETWORK_COLUMNS["overflow_last_year"]),
+        "Last 365 d [units]", format="localized", width="small", help=NETWORK_COLUMNS["overflow_last_year"]),
     "resilience": st.column_config.ProgressColumn(
         "Resilience", format="%.0f", min_value=0, max_value=100, width="small",
         help=NETWORK_COLUMNS["resilience"] + " (0-100)"),
