@@ -474,30 +474,7 @@ def network_from_rows(rows: pd.DataFrame, as_of: pd.Timestamp | None) -> plannin
     table["last_date"] = table["last_date_day"].to_numpy(dtype="datetime64[D]").astype("datetime64[ns]")
     table["review_period_days"] = table["review_period_days"].astype(np.int64)
     workload = float(table["expected_workload_per_year"].sum())
-    table = table[list(planning.NETWORK_COLUMNS)]
-    table = table.sort_values(["impact_per_year", "lane"], ascending=[False, True], ignore_index=True)
-    overflow = float(table["expected_overflow_per_year"].sum())
-    status = table["status"].to_numpy()
-    counts = {s: int((status == s).sum()) for s in (
-        planning.STATUS_NORMAL, planning.STATUS_SURGE, planning.STATUS_LOW, planning.STATUS_NO_DATA)}
-    return planning.NetworkPlan(
-        table=table,
-        as_of=as_of,
-        total_required_capacity=float(table["required_capacity"].sum()),
-        total_internal_capacity=float(table["internal_capacity"].sum()),
-        total_overflow_volume=overflow / DAYS_PER_YEAR,
-        lanes_overflowing=tuple(table.loc[table["expected_overflow_per_year"] >= 1.0, "lane"]),
-        total_cooperation_cost_per_year=float(table["cooperation_cost_per_year"].sum()),
-        total_surcharge_cost_per_year=float(table["surcharge_cost_per_year"].sum()),
-        total_penalty_cost_per_year=float(table["penalty_cost_per_year"].sum()),
-        network_dependency_ratio=overflow / workload if workload > 0 else 0.0,
-        status_counts=counts,
-        total_expected_overflow_per_year=overflow,
-        total_overflow_last_year=float(table["overflow_last_year"].sum()),
-        total_partner_capacity_to_reserve=float(table["partner_capacity_to_reserve"].sum()),
-        total_money_at_stake_per_year=float(table["impact_per_year"].sum()),
-        total_expected_profit_per_year=float(table["expected_profit_per_year"].sum()),
-    )
+    return planning.network_from_table(table[list(planning.NETWORK_COLUMNS)], as_of, workload)
 
 
 def stored_network(

@@ -1356,28 +1356,37 @@ def plan_network(
         "resilience": np.asarray(k.resilience_score.score, dtype=float),
         "impact_per_year": k.money_at_stake_per_year,
     })
+    return network_from_table(table, days[-1], float(k.expected_workload_per_year.sum()))
+
+
+def network_from_table(
+    table: pd.DataFrame, as_of: pd.Timestamp | None, expected_workload_per_year: float
+) -> NetworkPlan:
+    """The watchtower from its lane rows (NETWORK_COLUMNS): ranked by money at stake, with totals.
+
+    ``expected_workload_per_year`` [units/year], summed over the lanes, is the base of
+    the network dependency ratio.  Used by :func:`plan_network` and for stored plan runs.
+    """
     table = table.sort_values(["impact_per_year", "lane"], ascending=[False, True], ignore_index=True)
     status = table["status"].to_numpy()
-    workload = float(k.expected_workload_per_year.sum())
-    overflow = float(k.expected_overflow_per_year.sum())
-    counts_by_status = {
-        s: int((status == s).sum()) for s in (STATUS_NORMAL, STATUS_SURGE, STATUS_LOW, STATUS_NO_DATA)
-    }
+    overflow = float(table["expected_overflow_per_year"].sum())
+    workload = float(expected_workload_per_year)
     return NetworkPlan(
         table=table,
-        as_of=days[-1],
-        total_required_capacity=float(k.required_capacity.sum()),
-        total_internal_capacity=float(k.internal_capacity_mean.sum()),
+        as_of=as_of,
+        total_required_capacity=float(table["required_capacity"].sum()),
+        total_internal_capacity=float(table["internal_capacity"].sum()),
         total_overflow_volume=overflow / DAYS_PER_YEAR,
         lanes_overflowing=tuple(table.loc[table["expected_overflow_per_year"] >= 1.0, "lane"]),
         total_cooperation_cost_per_year=float(table["cooperation_cost_per_year"].sum()),
         total_surcharge_cost_per_year=float(table["surcharge_cost_per_year"].sum()),
         total_penalty_cost_per_year=float(table["penalty_cost_per_year"].sum()),
         network_dependency_ratio=overflow / workload if workload > 0 else 0.0,
-        status_counts=counts_by_status,
+        status_counts={s: int((status == s).sum())
+                       for s in (STATUS_NORMAL, STATUS_SURGE, STATUS_LOW, STATUS_NO_DATA)},
         total_expected_overflow_per_year=overflow,
-        total_overflow_last_year=float(rows.replay.sum()),
-        total_partner_capacity_to_reserve=float(k.partner_capacity_to_reserve.sum()),
-        total_money_at_stake_per_year=float(k.money_at_stake_per_year.sum()),
-        total_expected_profit_per_year=float(k.profit_per_year.sum()),
+        total_overflow_last_year=float(table["overflow_last_year"].sum()),
+        total_partner_capacity_to_reserve=float(table["partner_capacity_to_reserve"].sum()),
+        total_money_at_stake_per_year=float(table["impact_per_year"].sum()),
+        total_expected_profit_per_year=float(table["expected_profit_per_year"].sum()),
     )
