@@ -1,8 +1,13 @@
 """Horizontal cooperation: capacity overflow to partner warehouses and its cost.
 
-When the handling capacity a lane requires (C_req) exceeds its internal
-capacity (C_max), the excess is handed to a partner LSP at the internal
-handling cost plus a surcharge S per unit.
+The plan uses the time-phased functions at the end of this module:
+:func:`expected_overflow` (E[(W - C)^+] per day, the volume partners really
+handle), :func:`partner_capacity_to_reserve` (the coverage quantile minus the
+capacity: a capacity to hold ready) and :func:`cost_optimal_reservation`
+(capacity newsvendor).  The seed's quantile formulas (:func:`overflow_volume`,
+:func:`cooperation_cost`, :func:`dependency_ratio`, :func:`network_cooperation`),
+which charge C_req - C_max as if it went to partners every day, are kept only
+as the documented comparison of docs/METHODS.md; no figure of the plan uses them.
 
 Units
 -----

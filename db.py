@@ -820,30 +820,9 @@ def _pg_read_demand(conn: Connection, lane_id: int | None):
 
 
 def _sqlite_read_demand(conn: Connection, lane_id: int | None):
-    """Columns of the demand table without building one Python tuple per row.
-
-    Lane ids and dates come back as two comma-joined strings parsed by NumPy;
-    volumes (exact doubles) through one single-column cursor pass.  Both
-    queries read in ``id`` order, so the columns line up.
-    """
+    """Columns of the demand table (one lane or all) in storage order; see :func:`_sqlite_read_where`."""
     where = "" if lane_id is None else f" WHERE lane_id = {int(lane_id)}"
-    raw = conn.connection.dbapi_connection
-    cursor = raw.cursor()
-    try:
-        lanes_text, dates_text, count = cursor.execute(
-            "SELECT group_concat(lane_id), group_concat(date), count(*) FROM "
-            f"(SELECT lane_id, date FROM demand{where} ORDER BY id)"
-        ).fetchone()
-        if not count:
-            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-        cursor.execute(f"SELECT volume FROM demand{where} ORDER BY id")
-        volume = np.fromiter(
-            map(operator.itemgetter(0), cursor), dtype=np.float64, count=int(count)
-        )
-    finally:
-        cursor.close()
-    lane_ids = np.array(lanes_text.split(","), dtype=np.int64)
-    return lane_ids, _parse_iso_days(dates_text, int(count)), volume
+    return _sqlite_read_where(conn, where, order="id")
 
 
 _ISO_WIDTH = len("YYYY-MM-DD")
@@ -1964,16 +1943,22 @@ def _pg_read_where(conn: Connection, where: str):
             body["volume"].astype(np.float64))
 
 
-def _sqlite_read_where(conn: Connection, where: str):
+def _sqlite_read_where(conn: Connection, where: str, *, order: str = "lane_id, date"):
+    """Columns of the demand rows matching ``where`` without building one Python tuple per row.
+
+    Lane ids and dates come back as two comma-joined strings parsed by NumPy;
+    volumes (exact doubles) through one single-column cursor pass.  Both
+    queries read in the same ``order``, so the columns line up.
+    """
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         lanes_text, dates_text, count = cursor.execute(
             "SELECT group_concat(lane_id), group_concat(date), count(*) FROM "
-            f"(SELECT lane_id, date FROM demand{where} ORDER BY lane_id, date)"
+            f"(SELECT lane_id, date FROM demand{where} ORDER BY {order})"
         ).fetchone()
         if not count:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
-        cursor.execute(f"SELECT volume FROM demand{where} ORDER BY lane_id, date")
+        cursor.execute(f"SELECT volume FROM demand{where} ORDER BY {order}")
         volume = np.fromiter(map(operator.itemgetter(0), cursor), dtype=np.float64, count=int(count))
     finally:
         cursor.close()

@@ -667,9 +667,11 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
     w_mean_day = weekday * w_mean[:, None]
     w_std_day = weekday * (base_sd * factor)[:, None]
     gamma = p["capacity_coverage_level"]
-    quantile_day = w_mean_day + norm.ppf(gamma)[:, None] * w_std_day
-    required = quantile_day.max(axis=1)
-    reserve = np.maximum(quantile_day - caps, 0.0).max(axis=1)
+    # the busiest weekday's gamma-quantile, and what it needs beyond that weekday's capacity
+    required = np.asarray(cooperation.required_capacity(
+        w_mean_day, w_std_day, gamma[:, None]), dtype=float).max(axis=1)
+    reserve = np.asarray(cooperation.partner_capacity_to_reserve(
+        w_mean_day, w_std_day, caps, gamma[:, None]), dtype=float).max(axis=1)
     k_opt = np.asarray(cooperation.cost_optimal_reservation(
         w_mean_day, w_std_day, caps, reservation_fee=p["reservation_fee"][:, None],
         spot_premium=p["spot_premium"][:, None]), dtype=float).max(axis=1)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import inventory_math
 import simulation
 from domain import DAYS_PER_YEAR
 from planning import LanePlan
@@ -129,13 +130,10 @@ def replay_history(plan: LanePlan) -> Witness:
     Starts at net stock r + Q (or S) with an empty pipeline, as the twin does.
     """
     p = plan.params
-    demand = np.asarray(plan.history.to_numpy(dtype=float)[-int(DAYS_PER_YEAR):], dtype=float)
-    dates = plan.history.index[-demand.size:]
-    caps = np.asarray(p.capacity_by_weekday(), dtype=float)
-    if plan.stats.source_period == "day":
-        capacity = caps[dates.weekday]
-    else:  # a weekly/monthly history spread evenly over its days
-        capacity = np.full(demand.size, caps.mean())
+    rates = plan.history.to_numpy(dtype=float)  # units/day, one value per recorded period
+    if plan.stats.source_period != "day":  # a weekly/monthly history spread evenly over its days
+        rates = np.repeat(rates, int(round(inventory_math.PERIOD_DAYS[plan.stats.source_period])))
+    demand = np.asarray(rates[-int(DAYS_PER_YEAR):], dtype=float)
     lead = max(0, int(round(p.lead_time_mean)))
     periodic = plan.review_period_days >= 2
     net = plan.reorder_point if periodic else plan.reorder_point + plan.order_quantity
@@ -166,7 +164,7 @@ def replay_history(plan: LanePlan) -> Witness:
         holding_units += max(net, 0.0)
     scale = DAYS_PER_YEAR / max(demand.size, 1)
     workload = demand * (1.0 + p.return_rate)
-    overflow = float(np.maximum(workload - capacity, 0.0).sum()) * scale
+    overflow = plan.overflow_last_year * scale  # the plan's own replay (planning.replay_overflow)
     total_demand = float(demand.sum())
     fill = 1.0 - backordered / total_demand if total_demand > 0 else 1.0
     penalty = p.penalty_cost * backordered * scale
@@ -312,6 +310,11 @@ def _explanations(plan: LanePlan, rows: tuple[ReconciliationRow, ...], steps: in
     overflow_row = rows[0]
     gap = abs(overflow_row.history - (overflow_row.plan or 0.0))
     if gap > HISTORY_GAP * max(overflow_row.plan or 0.0, overflow_row.history, 1.0) and gap > 50:
+        if plan.stats.source_period != "day":
+            out.append(
+                f"The history is recorded per {plan.stats.source_period}: its replay spreads each "
+                f"{plan.stats.source_period}'s total evenly over its days, so it cannot see the daily "
+                "peaks that overflow; it is a lower bound for the expected overflow.")
         out.append(
             f"The last 365 days sent {overflow_row.history:,.0f} units to partners against "
             f"{overflow_row.plan or 0.0:,.0f} expected: the plan assumes independent days at last "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 import access
 import config
@@ -40,3 +41,10 @@ def use_database(monkeypatch: pytest.MonkeyPatch, path: Path, **env: str) -> Non
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     clear_app_caches()
+
+
+def run(at: AppTest) -> AppTest:
+    """Run the app once and fail with the page's exception texts if it raised."""
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

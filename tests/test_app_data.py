@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from app_support import demand_csv, use_database
+from app_support import clear_app_caches, demand_csv, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -37,9 +36,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     report = db.import_csv(_bytes_source(demand_csv(SEED_LANES, SEED_DAYS)))
     assert report.ok and report.inserted == len(SEED_LANES) * SEED_DAYS
     yield path
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_app_caches()
 
 
 def _bytes_source(data: bytes):
@@ -53,12 +50,6 @@ def page(target: Path | None = None) -> AppTest:
     target = target or APP
     at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
+from app_support import clear_app_caches, demand_csv, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -49,12 +49,6 @@ def app_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pyte
 def new_session() -> AppTest:
     """A fresh browser session (what a reload of the page gives)."""
     return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def param_input(at: AppTest, field: str):

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
-from app_support import use_database
+from app_support import clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -74,15 +73,7 @@ def app(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]
     use_database(monkeypatch, seeded_path)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     yield at
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    clear_app_caches()
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
-from app_support import use_database
+from app_support import clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -57,15 +56,7 @@ def app(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]
     at.session_state[nav.TAB_KEY] = nav.ANALYST
     run(at)
     yield at
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    clear_app_caches()
 
 
 def messages(at: AppTest) -> list[str]:

@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
-from app_support import demand_csv, use_database
+from app_support import clear_app_caches, demand_csv, run, use_database
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-import config
 import db
 import excel_io
 import planning
@@ -128,15 +126,7 @@ def data_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA
     yield at
-    config.get_settings.cache_clear()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    clear_app_caches()
 
 
 def test_xlsx_upload_with_a_bad_row_names_the_row_and_writes_nothing(data_page: AppTest) -> None:
