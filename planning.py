@@ -585,6 +585,9 @@ def weekly_overflow(
     ``365/7 x sum over weekdays d of E[(W_d - C_d)^+]`` with
     ``E[(W - C)^+] = sigma_W G((C - mu_W)/sigma_W)`` (cooperation.expected_overflow);
     ``workload_mean``/``workload_std`` are (lanes,) or (lanes, 7) per weekday [units/day].
+
+    Reference: Silver, Pyke & Thomas (2017), eq. (6.11) (expected excess of a normal
+    variable over a level), applied per weekday to the capacity.
     """
     mean = workload_mean if workload_mean.ndim == 2 else workload_mean[:, None]
     std = workload_std if workload_std.ndim == 2 else workload_std[:, None]
@@ -602,6 +605,9 @@ def empirical_overflow(
     ``x_i = D_i / f(i)`` the lane's days of the statistics window without their weekday
     factor: each past day is an equally likely next day (the twin's bootstrap), scaled
     to weekday d and set against that weekday's capacity.
+
+    Reference: the empirical (bootstrap) estimate of an expected excess, Efron &
+    Tibshirani (1993), *An Introduction to the Bootstrap*, ch. 6.
     """
     work = base_days * (1.0 + return_rate)[:, None]
     per_weekday = np.stack(
