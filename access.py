@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from config import Settings
-from domain import LspError
+from domain import AccessDenied
 
 log = logging.getLogger("lsp.access")
 
@@ -47,9 +47,6 @@ ACTION_EDIT_LANES = "edit lane master data"
 ACTION_FACTORY_RESET = "factory reset"
 WRITE_ACTIONS = (ACTION_IMPORT, ACTION_EDIT_RECORDS, ACTION_EDIT_LANES, ACTION_FACTORY_RESET)
 
-
-class AccessDenied(LspError):
-    """A write was attempted that the current mode or session does not allow."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-PERCENT = 100.0
+from domain.units import PERCENT
+
 HISTORY_DAYS_SHOWN = 365  # days of history before the forecast in the demand chart
 HEADROOM = 1.05  # y axes end 5 % above the largest value drawn
 

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from dotenv import load_dotenv
 
-from domain import LspError
+from domain import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "lsp_twin.sqlite"
@@ -71,9 +71,6 @@ _SQLITE_MEMORY_PATHS = ("", ":memory:")
 _GEMINI_MODEL_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]*")
 _REDACTED = "***"
 
-
-class ConfigError(LspError):
-    """An environment variable is missing or malformed."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-PERCENT = 100.0
+from domain.units import PERCENT
+
 MILLION = 1e6
 PERCENT_DECIMALS = 1  # every percentage unless a figure needs more (fill rate: 2)
 

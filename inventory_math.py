@@ -47,20 +47,10 @@ from scipy import special
 from scipy.optimize import brentq
 
 from domain import DAYS_PER_YEAR
+from domain.units import DAYS_PER_MONTH, DAYS_PER_WEEK, PERIOD_DAYS
 
 FloatOrArray = float | NDArray[np.float64]
 
-# A month is 1/12 of the planning year (365/12 = 30.4167 days), so that twelve
-# monthly figures add up to exactly one planning year of daily figures.
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12.0
-DAYS_PER_WEEK = 7.0
-PERIOD_DAYS: dict[str, float] = {
-    "day": 1.0,
-    "week": DAYS_PER_WEEK,
-    "month": DAYS_PER_MONTH,
-    "quarter": DAYS_PER_YEAR / 4.0,
-    "year": DAYS_PER_YEAR,
-}
 
 # detect_period: boundaries between day/week/month spacing are geometric
 # midpoints, so a spacing is assigned to the period it is closest to in ratio.

@@ -41,7 +41,7 @@ import forecast
 import inventory_math
 import resilience
 import review_cycle
-from domain import DAYS_PER_YEAR, LaneMasterData, LspError
+from domain import DAYS_PER_YEAR, LaneMasterData, PlanningError
 
 STATS_WINDOW_DAYS = 365  # window of recent history used for mean and sigma [days]
 RECENT_WINDOW_DAYS = 7  # "recent volume" for the watchtower status [days]
@@ -65,9 +65,6 @@ NORMAL_SKEW_LIMIT = 2.0  # daily demand skewness above this: overflow from the l
 NORMAL_CV_LIMIT = 1.0  # coefficient of variation above this: same
 SURGE_NOISE_SIGMAS = 2.0  # a surge/low status must also exceed 2 standard errors of the recent mean
 
-
-class PlanningError(LspError, ValueError):
-    """History or parameters cannot be planned (e.g. empty history)."""
 
 
 @dataclass(frozen=True)

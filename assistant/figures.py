@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from domain import DAYS_PER_YEAR, MASTER_DATA_FIELDS, LaneMasterData
+from domain.units import DAYS_PER_MONTH
 from formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 TOP_NETWORK_LANES = 10  # lanes of the watchtower included in contexts and summaries
@@ -22,7 +23,6 @@ TOP_NETWORK_LANES = 10  # lanes of the watchtower included in contexts and summa
 CV_LOW = 0.2  # coefficient of variation below this: low volatility
 CV_HIGH = 0.5  # above this: high volatility
 TREND_FLAT_PCT_PER_MONTH = 1.0  # |slope| below 1 % of the mean per month counts as flat
-DAYS_PER_MONTH = 30.0
 SHOCK_Z = 3.5  # modified z-score threshold (Iglewicz & Hoaglin 1993)
 MAD_TO_Z = 0.6745  # Phi^-1(0.75): makes the MAD consistent with sigma for normal data
 SHOCK_WINDOW_DAYS = 365  # shocks are searched in the last year of history [days]

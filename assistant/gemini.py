@@ -28,7 +28,7 @@ from assistant.figures import (
     network_rows,
     parameter_figures,
 )
-from domain import LspError
+from domain import AssistantError
 
 # --- modes -------------------------------------------------------------------
 MODE_GEMINI = "gemini"
@@ -106,9 +106,6 @@ def _http_exceptions() -> tuple[tuple[type[BaseException], ...], tuple[type[Base
 
 TIMEOUT_ERRORS, TRANSPORT_ERRORS = _http_exceptions()
 
-
-class AssistantError(LspError):
-    """The online assistant could not answer (no key, timeout, rate limit, API error)."""
 
 
 @dataclass(frozen=True)

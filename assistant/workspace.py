@@ -13,13 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError
+from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, UnknownLaneError
 
 Replan = Callable[[LaneMasterData, "float | None"], Any]
 
-
-class UnknownLaneError(LspError):
-    """A lane code the data does not hold."""
 
 
 @dataclass

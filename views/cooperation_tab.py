@@ -7,11 +7,10 @@ import streamlit as st
 
 import charts
 from domain import DAYS_PER_YEAR, Scenario
+from domain.units import PERCENT
 from planning import NETWORK_COLUMNS, LanePlan, NetworkPlan
 from safe_text import md
 from views import fmt, methods
-
-PERCENT = 100.0
 
 
 def formula_latex(plan: LanePlan) -> str:

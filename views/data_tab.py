@@ -34,12 +34,12 @@ from domain import (
     ValidationError,
     parse_weekday_capacity,
 )
+from domain.units import PERCENT
 from safe_text import md
 from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"
 RESTORE_PHRASE = "RESTORE"
-PERCENT = 100.0
 DEFAULT_POLICY = "skip"
 # Duplicate = a row whose (lane, date) is already stored.
 DUPLICATE_POLICIES: dict[str, str] = {

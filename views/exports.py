@@ -18,9 +18,9 @@ import streamlit as st
 import db
 import excel_io
 from domain import ValidationError
+from domain.units import PERCENT
 from safe_text import md
 
-PERCENT = 100.0
 SHEET_KEY = "data_import_sheet"
 
 # Watchtower columns: (header with unit, factor applied to the stored value).

@@ -18,6 +18,7 @@ import streamlit as st
 
 from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
+from domain.units import PERCENT
 from planning import PlanningError
 from safe_text import md
 from scenarios import SavedScenario
@@ -31,7 +32,6 @@ _GENERATION_KEY = "_sb_generation"  # bumped by "Reset to lane defaults" and by 
 MASTER_FORM_LANE_KEY = "data_master_lane"  # the Data tab's master-data lane selector
 LOADED_KEY = "_sb_loaded_scenario"  # (generation, SavedScenario) the widgets started from
 
-PERCENT = 100.0
 SERVICE_LEVEL_MIN_PCT = 50.0
 SERVICE_LEVEL_MAX_PCT = 99.9
 SERVICE_LEVEL_DEFAULT_PCT = 95.0

@@ -16,6 +16,7 @@ import charts
 import plan_runs
 import planning
 from config import get_settings
+from domain.units import PERCENT
 from planning import NETWORK_COLUMNS, NetworkPlan
 from safe_text import md
 from views import admin, fmt, methods, nav, sidebar, state
@@ -33,7 +34,6 @@ STATUS_ICONS = {  # shapes in every text font (emoji draw blank boxes without an
     planning.STATUS_LOW: "▼",
     planning.STATUS_NO_DATA: "○",
 }
-PERCENT = 100.0
 TABLE_HEIGHT_PX = 560  # ~15 rows visible; the rest scrolls inside the table
 
 

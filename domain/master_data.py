@@ -1,4 +1,4 @@
-"""Domain types shared by the data layer, the planning core and the UI.
+"""Master data of a service lane: its costs, capacity, lead time and policy settings.
 
 Pure data, no I/O. Every field states its unit and period; the planning core
 works in **days** (demand per day, lead time in days) and converts anything
@@ -10,27 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-DAYS_PER_YEAR = 365.0  # planning calendar: costs per year are daily figures x 365
-
-
-class LspError(Exception):
-    """Base class of every error our own code raises towards the UI edge."""
-
-
-class DataAccessError(LspError):
-    """The database cannot be reached or refused an operation."""
-
-
-class BusyError(DataAccessError):
-    """Another writer held the data for longer than the lock timeout: try again."""
-
-
-class NotFoundError(LspError):
-    """A record or lane that was asked for does not exist."""
-
-
-class ValidationError(LspError):
-    """User-supplied parameters are out of their valid range."""
+from domain.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -211,26 +191,3 @@ def parse_weekday_capacity(text: str) -> tuple[float, ...] | None:
             "weekday_capacity must be 7 finite numbers >= 0, Monday..Sunday [units/day], "
             f"got {len(values)} value(s)")
     return values
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One what-if scenario: the sidebar returns exactly one of these.
-
-    Attributes
-    ----------
-    lane : str
-        Selected lane code.
-    params : LaneMasterData
-        Master data with the planner's what-if overrides applied.
-    service_level : float | None
-        Target cycle service level alpha in (0, 1); ``None`` means "use the
-        profit-optimal critical ratio".
-    horizon_days : int
-        Forecast horizon [days].
-    """
-
-    lane: str
-    params: LaneMasterData
-    service_level: float | None = None
-    horizon_days: int = 90

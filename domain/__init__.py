@@ -1,0 +1,51 @@
+"""Domain types shared by the data layer, the planning core and the UI.
+
+Pure data, no I/O: the error hierarchy (:mod:`domain.errors`), the units and
+periods (:mod:`domain.units`), a lane's master data
+(:mod:`domain.master_data`) and the planner's scenario
+(:mod:`domain.scenario`).  Everything else in the product may import this
+package; it imports nothing of ours.
+"""
+
+from domain.errors import (
+    AccessDenied,
+    AssistantError,
+    BusyError,
+    ConfigError,
+    DataAccessError,
+    LspError,
+    NotFoundError,
+    PlanningError,
+    UnknownLaneError,
+    ValidationError,
+)
+from domain.master_data import (
+    MASTER_DATA_FIELDS,
+    WEEKDAYS,
+    LaneMasterData,
+    parse_weekday_capacity,
+    validate_master_data,
+)
+from domain.scenario import Scenario
+from domain.units import DAYS_PER_YEAR, PERCENT
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "MASTER_DATA_FIELDS",
+    "PERCENT",
+    "WEEKDAYS",
+    "AccessDenied",
+    "AssistantError",
+    "BusyError",
+    "ConfigError",
+    "DataAccessError",
+    "LaneMasterData",
+    "LspError",
+    "NotFoundError",
+    "PlanningError",
+    "Scenario",
+    "UnknownLaneError",
+    "ValidationError",
+    "parse_weekday_capacity",
+    "validate_master_data",
+]
