@@ -86,7 +86,7 @@ from assistant.sections import LANE_SECTIONS, SECTION_KEYWORDS, SECTION_TITLES, 
 from assistant.tools import call_tool, declarations
 from assistant.workspace import Workspace, money_at_stake, plan_from_history
 from domain import LspError
-from formatting import fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
+from presentation.formatting import fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 __all__ = [
     "ANALYSIS_QUESTION", "BACKOFF_BASE_SECONDS", "CV_HIGH", "CV_LOW", "DEADLINE_SECONDS",

@@ -35,7 +35,7 @@ from assistant.figures import lane_ref, reservation_priced, review_cycle_label
 from assistant.sections import LANE_SECTIONS, _network, offline_analysis
 from assistant.workspace import Workspace, check_change, money_at_stake
 from domain import DAYS_PER_YEAR, LspError
-from formatting import fmt_date, fmt_number, fmt_pct, fmt_qty
+from presentation.formatting import fmt_date, fmt_number, fmt_pct, fmt_qty
 
 TOP_RISKS = 5  # lanes listed as top risks in a network answer
 ACTIONS_SHOWN = 4

@@ -13,7 +13,7 @@ from scipy.stats import norm
 
 from assistant.figures import lane_ref, reorder_point_label, reservation_priced, review_cycle_label
 from domain import DAYS_PER_YEAR
-from formatting import fmt_number, fmt_pct, fmt_qty, method_label
+from presentation.formatting import fmt_number, fmt_pct, fmt_qty, method_label
 
 
 def _score(v: float) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from domain import DAYS_PER_YEAR, MASTER_DATA_FIELDS, LaneMasterData
 from domain.units import DAYS_PER_MONTH
-from formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
+from presentation.formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 TOP_NETWORK_LANES = 10  # lanes of the watchtower included in contexts and summaries
 

@@ -26,7 +26,7 @@ from assistant.figures import (
     review_cycle_label,
 )
 from domain import DAYS_PER_YEAR
-from formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
+from presentation.formatting import fmt_count, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
 
 # --- offline analyst ----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from assistant.analyst import COMPARE_ROWS, PLANNING_ERRORS, _profit_delta, rank
 from assistant.figures import lane_figures, network_rows, reconciliation_rows
 from assistant.workspace import Workspace, check_change
 from domain import MASTER_DATA_FIELDS
-from formatting import fmt_qty
+from presentation.formatting import fmt_qty
 
 MAX_COMPARE = 6
 MAX_TOP = 20

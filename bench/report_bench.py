@@ -30,8 +30,8 @@ import pandas as pd  # noqa: E402
 import ai_brain  # noqa: E402
 import planning  # noqa: E402
 import report  # noqa: E402
-import report_charts  # noqa: E402
 import seed_data  # noqa: E402
+from report import charts as report_charts  # noqa: E402
 
 END = dt.date(2024, 12, 31)
 

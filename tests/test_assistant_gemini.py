@@ -16,7 +16,7 @@ import ai_brain
 import config
 import reconciliation
 from assistant import tools
-from formatting import fmt_pct, fmt_qty
+from presentation.formatting import fmt_pct, fmt_qty
 
 MODEL = "gemini-test-flash"
 

@@ -14,7 +14,7 @@ from assistant_support import UNICODE_LANE, demand_and_masters, replan, workspac
 from assistant import questions as q
 from assistant.analyst import answer_offline, next_days_overflow
 from assistant.workspace import money_at_stake
-from formatting import fmt_number, fmt_pct, fmt_qty
+from presentation.formatting import fmt_number, fmt_pct, fmt_qty
 
 SELECTED = "BER-MUC"
 

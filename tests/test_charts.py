@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-import charts
 import planning
 from domain import LaneMasterData
+from presentation import charts
 
 DAYS = 400
 CAPACITY = 110.0  # units/day, below the seasonal peak so the forecast breaches it

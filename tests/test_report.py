@@ -16,7 +16,8 @@ import ai_brain
 import forecast
 import reconciliation
 import report
-from formatting import fmt_pct, fmt_qty, method_label
+from presentation import formatting
+from presentation.formatting import fmt_pct, fmt_qty, method_label
 
 GENERATED = dt.datetime(2025, 1, 2, 9, 30)
 LANES = 20
@@ -98,7 +99,7 @@ def test_reconciliation_is_the_risk_tabs(pdf, plans) -> None:
         rec = reconciliation.reconcile(plan)
         assert f"Simulation ({rec.replications:,}" in text  # the heading wraps before "years)"
         for row in rec.rows:
-            cells = " ".join(report._cell(v, row.unit) for v in (row.plan, row.history,
+            cells = " ".join(formatting.reconciliation_cell(v, row.unit) for v in (row.plan, row.history,
                                                                  row.simulation))
             assert cells in text, (plan.lane, row.figure)
         for sentence in rec.explanations:
@@ -167,8 +168,8 @@ def test_network_only_report() -> None:
 
 def test_cost_curve_matches_the_dashboards(plans) -> None:
     """Holding, SLA penalty, ordering and their sum "Total inventory cost", as charts.cost_curve."""
-    import charts
-    import report_charts
+    from presentation import charts
+    from report import charts as report_charts
 
     plan = plans[0]
     legend = report_charts.cost_curve_figure(plan).axes[0].get_legend()

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import ai_brain
 import forecast
-import formatting
-from views import fmt
+from presentation import formatting
+from presentation import formatting as fmt
 
 
 def test_dashboard_assistant_and_report_share_the_functions() -> None:

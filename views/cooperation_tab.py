@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import charts
 from domain import DAYS_PER_YEAR, Scenario
 from domain.units import PERCENT
 from planning import NETWORK_COLUMNS, LanePlan, NetworkPlan
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
-from views import fmt, methods
+from views import methods
 
 
 def formula_latex(plan: LanePlan) -> str:

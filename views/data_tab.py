@@ -35,8 +35,9 @@ from domain import (
     parse_weekday_capacity,
 )
 from domain.units import PERCENT
+from presentation import formatting as fmt
 from safe_text import md
-from views import admin, exports, fmt, state
+from views import admin, exports, state
 
 RESET_PHRASE = "RESET"
 RESTORE_PHRASE = "RESTORE"

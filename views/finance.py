@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-import charts
 from domain import Scenario
 from planning import LanePlan
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
-from views import fmt, methods
+from views import methods
 
 
 def render(scenario: Scenario, plan: LanePlan) -> None:

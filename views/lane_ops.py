@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import charts
 from domain import Scenario
 from forecast import method_label
 from planning import LanePlan
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
-from views import exports, fmt, methods
+from views import exports, methods
 
 PATTERN_HELP = (
     "Syntetos-Boylan classification of the daily history by the average inter-demand "

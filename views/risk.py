@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import charts
 import reconciliation
 import simulation
 from domain import Scenario
 from planning import LanePlan
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
-from views import cached_sim, fmt, methods
+from views import cached_sim, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)
 REVIEW_LABELS = {0: "continuous review (r, Q)", 1: "reviewed once a day (r, Q)"}

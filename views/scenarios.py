@@ -13,15 +13,16 @@ from __future__ import annotations
 import streamlit as st
 
 import access
-import charts
 import db
 import scenarios as core
 from config import Settings
 from domain import LspError, Scenario
 from planning import PlanningError
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
 from scenarios import SavedScenario
-from views import admin, fmt, sidebar, state
+from views import admin, sidebar, state
 
 ACTION_SAVE = "save scenarios"
 ACTION_CHANGE = "rename or delete scenarios"

@@ -12,14 +12,15 @@ import pandas as pd
 import streamlit as st
 
 import access
-import charts
 import plan_runs
 import planning
 from config import get_settings
 from domain.units import PERCENT
 from planning import NETWORK_COLUMNS, NetworkPlan
+from presentation import charts
+from presentation import formatting as fmt
 from safe_text import md
-from views import admin, fmt, methods, nav, sidebar, state
+from views import admin, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"
 STATUS_FILTER_KEY = "wt_status"

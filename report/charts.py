@@ -1,7 +1,7 @@
 """Static charts for the PDF report: matplotlib (Agg) rendered to images in memory.
 
 The dashboard draws the same charts with Plotly (``charts.py``); both take their
-colours, history window, axis ranges and trace names from :mod:`chart_style` and
+colours, history window, axis ranges and trace names from :mod:`presentation.palette` and
 ``charts`` so a printed chart matches the screen.  (Rendering the Plotly figures
 themselves would need kaleido and a browser in the image; matplotlib keeps the
 report offline and fast.)
@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-import charts
-from chart_style import (
+from presentation import charts
+from presentation.palette import (
     COLOR_CAPACITY,
     COLOR_DEMAND,
     COLOR_FORECAST,

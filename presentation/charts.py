@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-import chart_style
 from domain import DAYS_PER_YEAR
 from domain.units import PERCENT
 from planning import LanePlan
+from presentation import palette
 from safe_text import plotly_text
 
-HISTORY_DAYS_SHOWN = chart_style.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
+HISTORY_DAYS_SHOWN = palette.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
 ROLLING_WINDOW_DAYS = 7  # weekly rolling mean smooths day-of-week noise
 HISTOGRAM_BINS = 50
 CHART_HEIGHT = 420  # px
@@ -40,8 +40,8 @@ TRACE_TARGET = "Your target α"
 TRACE_SWEET_SPOT = "Sweet spot"
 TRACE_CURRENT = "Your scenario"
 
-# one palette and one set of axis ranges with the PDF charts (chart_style)
-from chart_style import (  # noqa: E402
+# one palette and one set of axis ranges with the PDF charts (presentation.palette)
+from presentation.palette import (  # noqa: E402
     COLOR_CAPACITY,
     COLOR_DEMAND,
     COLOR_FORECAST,

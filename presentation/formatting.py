@@ -3,8 +3,8 @@
 One module, one rule per unit: every figure is printed with thousands
 separators and with the decimals its unit gets in :data:`UNIT_DECIMALS`
 (percentages: :data:`PERCENT_DECIMALS`), so "185.0 %" and "29.2 %" never
-appear as "185" next to "29.2".  ``views/fmt.py`` (dashboard) and ``ai_brain``
-(assistant, PDF) both re-export from here.
+appear as "185" next to "29.2".  The dashboard (``views``), the assistant and the PDF report
+all import from here.
 
 Also here: :func:`method_label`, the planner's name for a forecasting method
 (no internal identifiers such as ``seasonal_profile`` in print).
@@ -106,7 +106,7 @@ def fmt_count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-# --- dashboard spelling (views/fmt.py re-exports these) ------------------------------
+# --- dashboard spelling (short names for narrow metrics) ------------------------------
 
 
 def num(value: float, unit: str, *, digits: int | None = None) -> str:
@@ -140,6 +140,48 @@ def days(value: float, *, digits: int = 0, infinite: str = "beyond horizon") -> 
 
 
 count = fmt_count
+
+
+ROW_HEIGHT_PX = 35  # st.dataframe's row (and header) height
+TABLE_BORDER_PX = 3
+
+
+def table_height(rows: int, max_px: int) -> int:
+    """Height in pixels of a table showing ``rows`` rows without empty space, at most ``max_px``.
+
+    >>> table_height(4, 560), table_height(100, 560)
+    (178, 560)
+    """
+    return min(max_px, ROW_HEIGHT_PX * (max(rows, 1) + 1) + TABLE_BORDER_PX)
+
+
+# --- table cells (the PDF's tables: the unit is in the column header) -------------------
+
+
+def table_cell(value: float, unit: str) -> str:
+    """A table cell: the number with the unit's decimals; ``unit="%"`` prints a fraction in percent.
+
+    >>> table_cell(1234.56, "units"), table_cell(0.953, "%"), table_cell(float("nan"), "units")
+    ('1,235', '95.3', 'n/a')
+    """
+    if not _finite(value):
+        return "n/a"
+    if unit == "%":
+        return fmt_number(PERCENT * value, decimals=PERCENT_DECIMALS)
+    return fmt_number(value, decimals=decimals_for(unit))
+
+
+def reconciliation_cell(value: float | None, unit: str) -> str:
+    """A reconciliation cell as the Risk tab prints it: fractions in % with two decimals.
+
+    >>> reconciliation_cell(0.98765, "fraction"), reconciliation_cell(None, "units/year")
+    ('98.77', '–')
+    """
+    if not _finite(value):
+        return "\u2013"
+    if unit == "fraction":
+        return fmt_number(PERCENT * float(value), decimals=2)
+    return fmt_number(value, decimals=1 if unit == "days/year" else 0)
 
 
 # --- forecasting methods in the planner's words ---------------------------------------

@@ -1,5 +1,5 @@
-"""One chart style for the dashboard (Plotly, ``charts.py``) and the PDF (matplotlib,
-``report_charts.py``): the same colours, the same history window and the same axis ranges,
+"""One chart style for the dashboard (Plotly, :mod:`presentation.charts`) and the PDF (matplotlib,
+:mod:`report.charts`): the same colours, the same history window and the same axis ranges,
 so a chart printed in the report looks like the chart on screen.
 
 Axis tick labels use thousands separators in both (Plotly ``tickformat=","``,
