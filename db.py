@@ -83,7 +83,6 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 import csv_import
-import scenarios
 from config import PROJECT_DIR, get_settings
 from csv_import import (
     EPOCH,
@@ -104,6 +103,7 @@ from domain import (
     NotFoundError,
     ValidationError,
 )
+from domain import saved_scenario as scenarios
 from safe_text import guard_cell
 
 try:  # the PostgreSQL driver is optional for SQLite-only use

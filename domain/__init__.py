@@ -26,6 +26,7 @@ from domain.master_data import (
     parse_weekday_capacity,
     validate_master_data,
 )
+from domain.saved_scenario import SavedScenario
 from domain.scenario import Scenario
 from domain.units import DAYS_PER_YEAR, PERCENT
 
@@ -43,6 +44,7 @@ __all__ = [
     "LspError",
     "NotFoundError",
     "PlanningError",
+    "SavedScenario",
     "Scenario",
     "UnknownLaneError",
     "ValidationError",

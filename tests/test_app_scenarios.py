@@ -27,7 +27,7 @@ LANES = ("BER-MUC", "HAM-ROT", "FRA-PAR")
 
 @pytest.fixture(scope="module")
 def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("app_scenarios") / "scenarios.sqlite"
+    path = tmp_path_factory.mktemp("app_scenarios") / "domain.saved_scenario.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         use_database(mp, path)
         report = db.import_csv(demand_csv(LANES, 400, base=100.0))

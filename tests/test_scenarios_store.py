@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 import db
-import scenarios
 from domain import LaneMasterData, NotFoundError, Scenario, ValidationError
-from scenarios import SavedScenario
+from domain import saved_scenario as scenarios
+from domain.saved_scenario import SavedScenario
+from presentation import scenario_comparison
 
 
 @pytest.fixture
@@ -107,9 +108,9 @@ def test_from_and_to_scenario_round_trip() -> None:
 
 
 def test_format_figure_uses_percentage_points_for_differences() -> None:
-    alpha = next(f for f in scenarios.KEY_FIGURES if f.attribute == "service_level")
-    assert scenarios.format_figure(0.95, alpha) == "95.0 %"
-    assert scenarios.format_figure(0.012, alpha, signed=True) == "+1.2 pp"
-    profit = next(f for f in scenarios.KEY_FIGURES if f.attribute == "expected_profit_per_year")
-    assert scenarios.format_figure(-1234.4, profit, signed=True) == "-1,234 EUR/year"
-    assert scenarios.format_figure(float("nan"), profit) == "—"
+    alpha = next(f for f in scenario_comparison.KEY_FIGURES if f.attribute == "service_level")
+    assert scenario_comparison.format_figure(0.95, alpha) == "95.0 %"
+    assert scenario_comparison.format_figure(0.012, alpha, signed=True) == "+1.2 pp"
+    profit = next(f for f in scenario_comparison.KEY_FIGURES if f.attribute == "expected_profit_per_year")
+    assert scenario_comparison.format_figure(-1234.4, profit, signed=True) == "-1,234 EUR/year"
+    assert scenario_comparison.format_figure(float("nan"), profit) == "—"

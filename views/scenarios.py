@@ -14,14 +14,13 @@ import streamlit as st
 
 import access
 import db
-import scenarios as core
 from config import Settings
-from domain import LspError, Scenario
+from domain import LspError, Scenario, saved_scenario
+from domain.saved_scenario import SavedScenario
 from planning import PlanningError
-from presentation import charts
+from presentation import charts, scenario_comparison
 from presentation import formatting as fmt
 from safe_text import md
-from scenarios import SavedScenario
 from views import admin, sidebar, state
 
 ACTION_SAVE = "save scenarios"
@@ -170,7 +169,7 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
         st.caption(f"Showing saved scenario **{md(loaded.name)}**"
                    + ("." if same else " with unsaved changes."))
     with st.form("scn_save_form", border=False):
-        st.text_input("Scenario name", key=NAME_KEY, max_chars=core.MAX_NAME_LENGTH,
+        st.text_input("Scenario name", key=NAME_KEY, max_chars=saved_scenario.MAX_NAME_LENGTH,
                       placeholder="e.g. Peak season +20 %",
                       help="Keeps the lane, every what-if value, the service level and the horizon.")
         st.checkbox("Overwrite a scenario of the same name", key=OVERWRITE_KEY)
@@ -187,7 +186,7 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
     st.button("Load into sidebar", icon=":material/upload:", key="scn_load", width="stretch",
               on_click=_on_load, args=(lane,))
     with st.expander("Rename or delete"):
-        st.text_input("New name", key=RENAME_KEY, max_chars=core.MAX_NAME_LENGTH)
+        st.text_input("New name", key=RENAME_KEY, max_chars=saved_scenario.MAX_NAME_LENGTH)
         st.button("Rename", icon=":material/edit:", key="scn_rename_button", disabled=not gate.allowed,
                   help=locked, on_click=_on_rename, args=(lane, pick, settings))
         if st.session_state.get(CONFIRM_DELETE_KEY) == (lane, pick):
@@ -232,11 +231,11 @@ def compare(scenario: Scenario) -> None:
     if any(name not in options for name in st.session_state.get(key, [])):
         del st.session_state[key]  # a scenario was renamed or deleted meanwhile
     chosen = st.multiselect(
-        "Scenarios (2 to 4)", options, key=key, max_selections=core.MAX_COMPARED,
-        default=options[: core.MAX_COMPARED] if key not in st.session_state else None,
+        "Scenarios (2 to 4)", options, key=key, max_selections=scenario_comparison.MAX_COMPARED,
+        default=options[: scenario_comparison.MAX_COMPARED] if key not in st.session_state else None,
         help=f"'{CURRENT}' is what the sidebar shows now, saved or not.",
     )
-    if len(chosen) < core.MIN_COMPARED:
+    if len(chosen) < scenario_comparison.MIN_COMPARED:
         st.info("Pick at least two scenarios to compare.")
         return
     baseline = st.selectbox("Baseline (differences are to this one)", chosen,
@@ -247,7 +246,7 @@ def compare(scenario: Scenario) -> None:
     except (LspError, PlanningError) as exc:
         st.error(f"A scenario cannot be planned: {exc}")
         return
-    rows = core.comparison_rows(plans, baseline)
+    rows = scenario_comparison.comparison_rows(plans, baseline)
     st.dataframe(rows, hide_index=True, key="scn_compare_table",
                  height=fmt.table_height(len(rows), 800),
                  column_config={"Key figure": st.column_config.TextColumn(width="large",

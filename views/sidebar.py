@@ -18,10 +18,10 @@ import streamlit as st
 
 from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
+from domain.saved_scenario import SavedScenario
 from domain.units import PERCENT
 from planning import PlanningError
 from safe_text import md
-from scenarios import SavedScenario
 from views import nav, state
 
 LANE_KEY = "sb_lane"

@@ -50,7 +50,7 @@ def _save_example_scenarios(path: str) -> None:
     os.environ["LSP_SQLITE_PATH"] = path
     os.environ.pop("DATABASE_URL", None)
     import db
-    from scenarios import SavedScenario
+    from domain.saved_scenario import SavedScenario
 
     master = db.get_lane_master("BER-MUC")
     db.save_scenario(SavedScenario(

@@ -1,7 +1,8 @@
-"""Saved what-if scenarios: the planner's named settings of one lane, and how they compare.
+"""Saved what-if scenarios: the planner's named settings of one lane.
 
-Pure code, no Streamlit and no SQL: :mod:`db` stores :class:`SavedScenario`
-objects (section "saved scenarios"), ``views.scenarios`` draws them.
+Pure code, no Streamlit and no SQL: :mod:`storage` stores :class:`SavedScenario`
+objects (section "saved scenarios"), ``views.scenarios`` draws them and
+:mod:`presentation.scenario_comparison` lays them side by side.
 
 A scenario keeps *all* master-data values of its lane as the planner set them
 (not only the changed ones), the target cycle service level alpha (``None`` =
@@ -17,11 +18,11 @@ import unicodedata
 from dataclasses import dataclass, fields
 from typing import Any
 
-from domain import LaneMasterData, Scenario, ValidationError
+from domain.errors import ValidationError
+from domain.master_data import LaneMasterData
+from domain.scenario import Scenario
 
 MAX_NAME_LENGTH = 80  # characters
-MIN_COMPARED = 2
-MAX_COMPARED = 4  # side-by-side columns stay readable on a laptop screen
 SERVICE_LEVEL_RANGE = (0.5, 0.999)  # fraction; the sidebar slider's range is 50..99.9 %
 HORIZON_RANGE = (1, 730)  # days
 
@@ -94,7 +95,7 @@ def clean_name(name: Any) -> str:
     >>> clean_name("")
     Traceback (most recent call last):
     ...
-    domain.ValidationError: name must not be empty (1 to 80 characters)
+    domain.errors.ValidationError: name must not be empty (1 to 80 characters)
     """
     if not isinstance(name, str):
         raise ValidationError(f"name must be text, got {type(name).__name__}")
@@ -128,81 +129,3 @@ def params_from_json(text: str) -> LaneMasterData:
     if values.get("weekday_capacity") is not None:
         values["weekday_capacity"] = tuple(float(v) for v in values["weekday_capacity"])
     return LaneMasterData(**values)
-
-
-# --------------------------------------------------------------------------- comparison
-
-@dataclass(frozen=True)
-class KeyFigure:
-    """One row of the comparison: the attribute of ``planning.LanePlan``, label and unit."""
-
-    attribute: str
-    label: str
-    unit: str  # "%" for fractions shown in percent
-    digits: int = 0
-    higher_is_better: bool | None = None  # None: neither (a setting, not an outcome)
-
-
-KEY_FIGURES: tuple[KeyFigure, ...] = (
-    KeyFigure("service_level", "Target service level α", "%", 1),
-    KeyFigure("fill_rate", "Fill rate β", "%", 2, True),
-    KeyFigure("internal_capacity", "Internal capacity", "units/day", 0),
-    KeyFigure("required_capacity", "Required capacity", "units/day", 1),
-    KeyFigure("utilisation", "Utilisation", "%", 0),
-    KeyFigure("partner_capacity_to_reserve", "Partner capacity to reserve", "units/day", 1),
-    KeyFigure("expected_overflow_per_year", "Expected overflow to partners", "units/year", 0, False),
-    KeyFigure("safety_stock", "Safety stock", "units", 0),
-    KeyFigure("reorder_point", "Reorder point r / order-up-to S", "units", 0),
-    KeyFigure("inventory_cost_per_year", "Inventory cost", "EUR/year", 0, False),
-    KeyFigure("cooperation_cost_per_year", "Capacity cost (internal + partners)", "EUR/year", 0, False),
-    KeyFigure("money_at_stake_per_year", "Money at stake", "EUR/year", 0, False),
-    KeyFigure("expected_profit_per_year", "Expected profit", "EUR/year", 0, True),
-)
-
-
-def figure_value(plan: Any, figure: KeyFigure) -> float:
-    """The value of ``figure`` in ``plan`` (resilience is a nested score)."""
-    return float(getattr(plan, figure.attribute))
-
-
-def format_figure(value: float, figure: KeyFigure, *, signed: bool = False) -> str:
-    """``12,300 EUR/year``, ``95.0 %``; with ``signed`` a difference: ``+1.2 pp``.
-
-    Differences of percentages are percentage points (pp), not percent.
-    """
-    if value != value:  # NaN
-        return "—"
-    sign = "+" if signed else ""
-    if figure.unit == "%":
-        unit = "pp" if signed else "%"
-        return f"{value * 100:{sign},.{figure.digits}f} {unit}"
-    return f"{value:{sign},.{figure.digits}f} {figure.unit}"
-
-
-def comparison_rows(plans: dict[str, Any], baseline: str) -> list[dict[str, str]]:
-    """Rows "Key figure" + one column per scenario (value, and its difference to ``baseline``).
-
-    Parameters
-    ----------
-    plans : dict[str, planning.LanePlan]
-        Scenario name -> its plan, in display order (2..4 entries).
-    baseline : str
-        Name of the scenario the others are compared with (a key of ``plans``).
-    """
-    if not MIN_COMPARED <= len(plans) <= MAX_COMPARED:
-        raise ValidationError(
-            f"compare between {MIN_COMPARED} and {MAX_COMPARED} scenarios, got {len(plans)}")
-    if baseline not in plans:
-        raise ValidationError(f"baseline {baseline!r} is not among the compared scenarios")
-    rows = []
-    for figure in KEY_FIGURES:
-        base_value = figure_value(plans[baseline], figure)
-        row = {"Key figure": figure.label}
-        for name, plan in plans.items():
-            value = figure_value(plan, figure)
-            text = format_figure(value, figure)
-            if name != baseline:
-                text += f" ({format_figure(value - base_value, figure, signed=True)})"
-            row[name] = text
-        rows.append(row)
-    return rows
