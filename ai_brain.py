@@ -28,13 +28,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from assistant import questions
-from assistant.analyst import (
-    answer_offline,
-    comparison_table,
-    diagnose,
-    network_answer,
-    rank_actions,
-)
+from assistant.actions import rank_actions
+from assistant.analyst import answer_offline, diagnose, network_answer
 from assistant.figures import (
     CV_HIGH,
     CV_LOW,
@@ -83,6 +78,7 @@ from assistant.gemini import (
     mode_label,
 )
 from assistant.sections import LANE_SECTIONS, SECTION_KEYWORDS, SECTION_TITLES, offline_analysis
+from assistant.tables import comparison_table
 from assistant.tools import call_tool, declarations
 from assistant.workspace import Workspace, money_at_stake, plan_from_history
 from domain import LspError

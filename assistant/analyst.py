@@ -22,234 +22,28 @@ a quantile; the coverage quantile only sizes the partner capacity to reserve.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from assistant import questions as q
+from assistant.actions import PLANNING_ERRORS, profit_delta, rank_actions
 from assistant.explain import explain
-from assistant.figures import lane_ref, reservation_priced, review_cycle_label
-from assistant.sections import LANE_SECTIONS, _network, offline_analysis
+from assistant.figures import lane_ref, reservation_priced
+from assistant.sections import LANE_SECTIONS, network_section, offline_analysis
+from assistant.tables import before_after_table, comparison_table, format_score
 from assistant.workspace import Workspace, check_change, money_at_stake
 from domain import DAYS_PER_YEAR, LspError
 from presentation.formatting import fmt_date, fmt_number, fmt_pct, fmt_qty
 
 TOP_RISKS = 5  # lanes listed as top risks in a network answer
 ACTIONS_SHOWN = 4
-CAPACITY_STEP = 10.0  # capacity proposals are rounded up to this [units/day]
-LEAD_TIME_STD_FACTOR = 0.5  # "halve the lead-time variability"
-LEAD_TIME_CUT_DAYS = 1.0
-SURCHARGE_CUT = 1.0  # EUR/unit negotiated off the partner surcharge
 NEXT_WEEK_DAYS = 7
 UNKNOWN_LISTED = 8  # lanes named when a question's lane does not exist
-PLANNING_ERRORS = (LspError, ValueError)  # PlanningError is a ValueError
 
 
-# --- one row of a comparison / before-after table -------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    value: Callable[[Any], float]
-    show: Callable[[float], str]
-    better: int = 0  # +1 higher is better, -1 lower is better, 0 neutral
-
-
-def _qty(unit: str) -> Callable[[float], str]:
-    return lambda v: fmt_qty(v, unit)
-
-
-def _pct(decimals: int = 1) -> Callable[[float], str]:
-    return lambda v: fmt_pct(v, decimals=decimals)
-
-
-def _score(v: float) -> str:
-    return f"{fmt_number(v, decimals=0)} / 100"
-
-
-COMPARE_ROWS: tuple[Row, ...] = (
-    Row("mean demand", lambda p: p.stats.demand_mean, _qty("units/day")),
-    Row("internal capacity", lambda p: p.internal_capacity, _qty("units/day"), +1),
-    Row("utilisation (mean workload / capacity)", lambda p: p.utilisation, _pct(), -1),
-    Row("expected overflow to partners", lambda p: p.expected_overflow_per_year,
-        _qty("units/year"), -1),
-    Row("expected overflow per day", lambda p: p.overflow_volume, _qty("units/day"), -1),
-    Row("overflow last 365 days (replay)", lambda p: p.overflow_last_year, _qty("units"), -1),
-    Row("partner capacity to reserve (at γ)", lambda p: p.partner_capacity_to_reserve,
-        _qty("units/day"), -1),
-    Row("partner dependency", lambda p: p.dependency_ratio, _pct(), -1),
-    Row("target service level", lambda p: p.service_level, _pct()),
-    Row("safety stock", lambda p: p.safety_stock, _qty("units")),
-    Row("reorder point", lambda p: p.reorder_point, _qty("units")),
-    Row("fill rate", lambda p: p.fill_rate, _pct(2), +1),
-    Row("resilience index", lambda p: float(p.resilience.score), _score, +1),
-    Row("expected SLA penalties", lambda p: p.penalty_cost_per_year, _qty("EUR/year"), -1),
-    Row("partner surcharge", lambda p: p.surcharge_cost_per_day * DAYS_PER_YEAR,
-        _qty("EUR/year"), -1),
-    Row("reservation fees + spot premium", lambda p: p.reservation_cost_per_year,
-        _qty("EUR/year"), -1),
-    Row("money at stake (surcharge + fees + premium + penalties)", money_at_stake,
-        _qty("EUR/year"), -1),
-    Row("expected profit", lambda p: p.expected_profit_per_year, _qty("EUR/year"), +1),
-)
-WHAT_IF_ROWS = tuple(r for r in COMPARE_ROWS
-                     if r.label not in ("mean demand", "overflow last 365 days (replay)"))
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def clean(cell: str) -> str:
-        return str(cell).replace("|", "/").replace("\n", " ")
-
-    lines = ["| " + " | ".join(clean(h) for h in headers) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|"]
-    lines += ["| " + " | ".join(clean(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def comparison_table(plans: Sequence[Any]) -> str:
-    """Lanes side by side (Markdown table), every figure with its unit."""
-    header = ["figure", *(lane_ref(p.lane) for p in plans)]
-    body = [[r.label, *(r.show(r.value(p)) for p in plans)] for r in COMPARE_ROWS]
-    body.insert(0, ["status / pattern", *(f"{p.status}, {p.pattern}" for p in plans)])
-    return _table(header, body)
-
-
-def before_after_table(before: Any, after: Any) -> str:
-    """The figures of two plans of the same lane with their change."""
-    body = []
-    for r in WHAT_IF_ROWS:
-        a, b = r.value(before), r.value(after)
-        delta = b - a
-        if r.show(a) == r.show(b):
-            change = "unchanged"
-        elif "%" in r.show(a):
-            change = f"{'+' if delta > 0 else ''}{fmt_number(100 * delta, decimals=1)} pp"
-        else:
-            change = ("+" if delta > 0 else "") + r.show(delta)
-        body.append([r.label, r.show(a), r.show(b), change])
-    return _table(["figure", "now", "what-if", "change"], body)
-
-
-# --- actions ranked by EUR/year ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Action:
-    """A change to the lane and its effect, computed by re-planning.
-
-    effect_per_year : change of expected profit [EUR/year] (positive = better).
-    """
-
-    title: str
-    effect_per_year: float
-    detail: str
-    after: Any
-
-
-def _profit_delta(before: Any, after: Any) -> float:
-    return float(after.expected_profit_per_year) - float(before.expected_profit_per_year)
-
-
-Change = tuple[str, dict[str, Any], "float | None", str]
-
-
-def _capacity_change(plan: Any, add: float) -> dict[str, Any]:
-    """Master-data overrides that add ``add`` units/day to every weekday's internal capacity."""
-    p = plan.params
-    out: dict[str, Any] = {"internal_capacity": p.internal_capacity + add}
-    if p.weekday_capacity is not None:
-        out["weekday_capacity"] = tuple(c + add for c in p.weekday_capacity)
-    return out
-
-
-def candidate_changes(plan: Any) -> list[Change]:
-    """(title, master-data overrides, service level, why) to try on ``plan``'s lane."""
-    p = plan.params
-    keep = None if plan.service_level_is_optimal else float(plan.service_level)
-    out: list[Change] = []
-    if plan.partner_capacity_to_reserve > 0:
-        # cover the coverage quantile in-house: add K_gamma (rounded up), not C_req - C_max at alpha
-        add = math.ceil(plan.partner_capacity_to_reserve / CAPACITY_STEP) * CAPACITY_STEP
-        out.append((
-            f"Add {fmt_qty(add, 'units/day')} of internal capacity (now "
-            f"{fmt_qty(plan.internal_capacity, 'units/day')})",
-            _capacity_change(plan, add), keep,
-            f"the partner capacity to reserve at γ = {fmt_pct(plan.capacity_coverage_level)}, "
-            f"rounded up: handles in-house most of the "
-            f"{fmt_qty(plan.expected_overflow_per_year, 'units/year')} now expected at partners; "
-            "the cost of the extra capacity is not in the data",
-        ))
-    if plan.expected_overflow_per_year > 0 and p.partner_surcharge >= SURCHARGE_CUT:
-        out.append((
-            f"Negotiate the partner surcharge down by {fmt_qty(SURCHARGE_CUT, 'EUR/unit')} "
-            f"(to {fmt_qty(p.partner_surcharge - SURCHARGE_CUT, 'EUR/unit')})",
-            {"partner_surcharge": p.partner_surcharge - SURCHARGE_CUT}, keep,
-            f"applies to each of the {fmt_qty(plan.expected_overflow_per_year, 'units/year')} "
-            "expected at partners",
-        ))
-    if reservation_priced(p):
-        # capacity newsvendor: reserving K* is reserving at coverage level 1 - fee / premium
-        gamma = min(max(1.0 - p.reservation_fee / p.spot_premium, 0.5), 0.999)
-        if abs(gamma - p.capacity_coverage_level) > 1e-3:
-            out.append((
-                f"Reserve the cost-optimal {fmt_qty(plan.cost_optimal_reservation, 'units/day')} "
-                f"of partner capacity instead of "
-                f"{fmt_qty(plan.partner_capacity_to_reserve, 'units/day')} (coverage level γ "
-                f"{fmt_pct(p.capacity_coverage_level)} → {fmt_pct(gamma)})",
-                {"capacity_coverage_level": gamma}, keep,
-                "capacity newsvendor: P(W > C + K) = reservation fee / spot premium",
-            ))
-    if not plan.service_level_is_optimal:
-        out.append((
-            f"Set the service level to the profit-optimal {fmt_pct(plan.optimal_service_level)} "
-            f"(now {fmt_pct(plan.service_level)})", {}, None,
-            "the critical ratio minimises holding + ordering + SLA penalty cost",
-        ))
-    if p.lead_time_std > 0:
-        new = p.lead_time_std * LEAD_TIME_STD_FACTOR
-        out.append((
-            f"Halve the lead-time variability σ_L from {fmt_qty(p.lead_time_std, 'days')} to "
-            f"{fmt_qty(new, 'days')}", {"lead_time_std": new}, keep,
-            "less protection demand spread needs less safety stock for the same service level",
-        ))
-    if p.lead_time_mean > LEAD_TIME_CUT_DAYS:
-        new = p.lead_time_mean - LEAD_TIME_CUT_DAYS
-        out.append((
-            f"Shorten the lead time L from {fmt_qty(p.lead_time_mean, 'days')} to "
-            f"{fmt_qty(new, 'days')}", {"lead_time_mean": new}, keep,
-            "less demand to cover during replenishment",
-        ))
-    review = 1 if plan.review_period_days != 1 else 0
-    out.append((
-        f"Change the review cycle from {review_cycle_label(plan.review_period_days)} to "
-        f"{review_cycle_label(review)}", {"review_period_days": review}, keep,
-        "a shorter protection period (no review interval, less undershoot) needs less stock; "
-        "the cost of reviewing more often is not in the data",
-    ))
-    return out
-
-
-def rank_actions(plan: Any, ws: Workspace) -> list[Action]:
-    """Candidate actions, each re-planned, ranked by their effect [EUR/year] (best first)."""
-    actions = []
-    for title, overrides, level, why in candidate_changes(plan):
-        try:
-            after = ws.plan_with(plan.params.with_overrides(**overrides), level)
-        except PLANNING_ERRORS:
-            continue
-        effect = _profit_delta(plan, after)
-        detail = why
-        if "internal_capacity" in overrides:
-            added = overrides["internal_capacity"] - plan.params.internal_capacity
-            if added > 0:
-                detail += (f"; worth it if one unit/day of internal capacity costs less "
-                           f"than {fmt_qty(effect / added, 'EUR/year')} (break-even)")
-        actions.append(Action(title, effect, detail, after))
-    return sorted(actions, key=lambda a: a.effect_per_year, reverse=True)
 
 
 # --- diagnose -----------------------------------------------------------------------
@@ -292,7 +86,7 @@ def diagnose(plan: Any) -> str:
         weak = "buffer coverage" if float(res.coverage) < float(res.independence) else \
             "independence from partners"
         findings.append((0.0, (
-            f"**Resilience {_score(float(res.score))}:** buffer coverage "
+            f"**Resilience {format_score(float(res.score))}:** buffer coverage "
             f"{fmt_pct(float(res.coverage))} of a tail risk of {fmt_qty(float(res.tail_risk), 'units')}"
             f" (safety stock {fmt_qty(p.safety_stock, 'units')}), independence "
             f"{fmt_pct(float(res.independence))}; weakest lever: {weak}.")))
@@ -312,7 +106,7 @@ def diagnose(plan: Any) -> str:
             f"{fmt_pct(p.cycle_service_level)}.")))
     if not findings:
         return (f"{lane_ref(p.lane)} shows no risk driver: utilisation {fmt_pct(p.utilisation)}, "
-                f"no expected overflow, resilience {_score(float(res.score))}, money at stake "
+                f"no expected overflow, resilience {format_score(float(res.score))}, money at stake "
                 f"{fmt_qty(money_at_stake(p), 'EUR/year')}.")
     findings.sort(key=lambda f: f[0], reverse=True)
     lines = [f"Money at stake on {lane_ref(p.lane)}: {fmt_qty(money_at_stake(p), 'EUR/year')} "
@@ -405,7 +199,7 @@ def what_if(plan: Any, question: q.Question, ws: Workspace) -> str:
         after = ws.plan_with(params, level)
     except PLANNING_ERRORS as exc:
         return "\n".join([*lines, f"The lane cannot be re-planned with that change ({exc})."])
-    delta = _profit_delta(plan, after)
+    delta = profit_delta(plan, after)
     lines.insert(0, f"What-if for {lane_ref(plan.lane)}: " + "; ".join(done) + ". Re-planned:")
     lines.append("")
     lines.append(before_after_table(plan, after))
@@ -426,7 +220,7 @@ def network_answer(ws: Workspace) -> str:
     net = ws.network
     if net is None or not len(net.table):
         return "No network data is loaded yet."
-    lines = [_network(net), "", f"Top {min(TOP_RISKS, len(net.table))} risks by money at stake "
+    lines = [network_section(net), "", f"Top {min(TOP_RISKS, len(net.table))} risks by money at stake "
              "(partner surcharge + reservation fees + spot premium + expected SLA penalties):"]
     for _, row in net.table.head(TOP_RISKS).iterrows():
         lines.append(
@@ -435,7 +229,7 @@ def network_answer(ws: Workspace) -> str:
             f"{fmt_qty(row['expected_overflow_per_year'], 'units/year')} (last 365 days "
             f"{fmt_qty(row['overflow_last_year'], 'units')}), partner capacity to reserve "
             f"{fmt_qty(row['partner_capacity_to_reserve'], 'units/day')}, resilience "
-            f"{_score(float(row['resilience']))}")
+            f"{format_score(float(row['resilience']))}")
     return "\n".join(lines)
 
 

@@ -68,9 +68,11 @@ def lane_ref(code: str) -> str:
 def demand_trend(history: pd.Series, *, window_days: int = SHOCK_WINDOW_DAYS) -> float:
     """Least-squares slope of daily demand over the last ``window_days`` [units/day per month].
 
+    A month is 365/12 days (``domain.units.DAYS_PER_MONTH``), the same month as everywhere else.
+
     >>> s = pd.Series(np.arange(60.0), index=pd.date_range("2024-01-01", periods=60))
     >>> round(demand_trend(s), 6)
-    30.0
+    30.416667
     """
     values = np.asarray(history.to_numpy(dtype=float)[-window_days:])
     if values.size < 2:

@@ -198,7 +198,7 @@ def _service(plan: Any) -> str:
     return text
 
 
-def _network(network: Any) -> str:
+def network_section(network: Any) -> str:
     n = len(network.table)
     text = (
         f"Network of {n} lanes as of {fmt_date(network.as_of)}: expected overflow to partners "
@@ -254,7 +254,7 @@ def offline_analysis(
                 lines.append(f"- **{SECTION_TITLES[name]}.** {_WRITERS[name](plan)}")
         lines.extend(f"- Note: {note}" for note in plan.notes)
     if network is not None and "network" in wanted and len(network.table):
-        lines.append(f"- **{SECTION_TITLES['network']}.** {_network(network)}")
+        lines.append(f"- **{SECTION_TITLES['network']}.** {network_section(network)}")
     if not lines:
         return "No plan is available yet: load demand data for a lane first."
     return "\n".join(lines)

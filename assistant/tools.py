@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from assistant.analyst import COMPARE_ROWS, PLANNING_ERRORS, _profit_delta, rank_actions
+from assistant.actions import PLANNING_ERRORS, profit_delta, rank_actions
 from assistant.figures import lane_figures, network_rows, reconciliation_rows
+from assistant.tables import COMPARE_ROWS
 from assistant.workspace import Workspace, check_change
 from domain import MASTER_DATA_FIELDS
 from presentation.formatting import fmt_qty
@@ -80,7 +81,7 @@ def tool_plan_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "lane": lane, "changes": {k: v for k, v in args.items() if k != "lane"},
         "before": _summary(base), "after": _summary(after),
-        "change_of_expected_profit": fmt_qty(_profit_delta(base, after), "EUR/year"),
+        "change_of_expected_profit": fmt_qty(profit_delta(base, after), "EUR/year"),
     }
 
 

@@ -201,7 +201,7 @@ def test_no_lane_named_says_it_answers_for_the_selected_lane() -> None:
 
 
 def test_actions_are_ranked_by_their_replanned_effect() -> None:
-    from assistant.analyst import rank_actions
+    from assistant.actions import rank_actions
 
     ws = workspace("HAM-ROT")
     actions = rank_actions(ws.selected, ws)
@@ -230,7 +230,7 @@ def test_next_days_overflow_is_the_forecasts_expected_overflow() -> None:
 
 
 def test_priced_reservation_is_explained_and_tried_as_an_action() -> None:
-    from assistant.analyst import rank_actions
+    from assistant.actions import rank_actions
 
     params = demand_and_masters()[1]["BER-MUC"].with_overrides(reservation_fee=0.5,
                                                                spot_premium=4.0)
