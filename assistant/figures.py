@@ -162,7 +162,7 @@ def parameter_figures(params: LaneMasterData) -> list[Figure]:
     return out
 
 
-def _cost_at(plan: Any, service_level: float) -> float:
+def cost_at(plan: Any, service_level: float) -> float:
     curve = plan.cost_curve
     return float(np.interp(service_level, curve.service_levels, curve.total))
 

@@ -16,7 +16,7 @@ from assistant.figures import (
     RESILIENCE_WEAK,
     SHOCKS_LISTED,
     TREND_FLAT_PCT_PER_MONTH,
-    _cost_at,
+    cost_at,
     demand_trend,
     detect_shocks,
     lane_ref,
@@ -176,7 +176,7 @@ def _service(plan: Any) -> str:
     if plan.service_level_is_optimal:
         text += " The plan uses this level."
     else:
-        gap = _cost_at(plan, plan.service_level) - plan.cost_curve.optimum_total
+        gap = cost_at(plan, plan.service_level) - plan.cost_curve.optimum_total
         text += (f" The plan uses {fmt_pct(plan.service_level)} instead, which costs "
                  f"about {fmt_qty(max(gap, 0.0), 'EUR/year')} more.")
     text += (
