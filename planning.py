@@ -38,9 +38,9 @@ from scipy.stats import norm
 
 import cooperation
 import forecast
+import inventory
 import inventory_math
 import resilience
-import review_cycle
 from domain import DAYS_PER_YEAR, LaneMasterData, PlanningError
 
 STATS_WINDOW_DAYS = 365  # window of recent history used for mean and sigma [days]
@@ -518,7 +518,7 @@ class KernelFigures:
     optimal_service_level: np.ndarray  # alpha* clipped to the grid bounds
     service_level: np.ndarray  # alpha used
     z: np.ndarray
-    policy: review_cycle.ReviewCyclePolicy
+    policy: inventory.ReviewCyclePolicy
     holding_per_year: np.ndarray
     penalty_per_year: np.ndarray
     ordering_per_year: np.ndarray
@@ -637,7 +637,7 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
     profit landscape, so every view shows the same numbers for the same lane.
     alpha only moves the inventory terms; capacity is sized by the lane's own
     capacity coverage level gamma, so alpha* = p / (p + h T) maximises the
-    expected profit exactly (review_cycle module docstring).
+    expected profit exactly (inventory.periodic_review module docstring).
     """
     p = inputs.p
     mu, sd = inputs.demand_mean, inputs.demand_std
@@ -645,18 +645,18 @@ def kernel(inputs: KernelInputs, service_level: np.ndarray | None) -> KernelFigu
     period = p["review_period_days"].astype(np.int64)
     annual_demand = mu * DAYS_PER_YEAR
     eoq = _order_quantity(annual_demand, k, h)
-    cycle_years = review_cycle.cycle_length_years(
+    cycle_years = inventory.cycle_length_years(
         review_period_days=period, order_quantity=eoq, annual_demand=annual_demand)
     overage = h * cycle_years
-    alpha_raw = review_cycle.critical_ratio_for_cycle(
+    alpha_raw = inventory.critical_ratio_for_cycle(
         penalty_cost=pen, holding_cost=h, cycle_years=cycle_years)
     alpha_opt = _clip_service_level(alpha_raw)
     alpha = alpha_opt if service_level is None else _clip_service_level(service_level)
-    policy = review_cycle.review_cycle_policy(
+    policy = inventory.review_cycle_policy(
         alpha, review_period_days=period, demand_mean=mu, demand_std=sd,
         lead_time_mean=p["lead_time_mean"], lead_time_std=p["lead_time_std"], order_quantity=eoq,
         daily_demand=inputs.window, empirical=inputs.empirical)
-    holding, penalty, ordering = review_cycle.annual_inventory_cost(
+    holding, penalty, ordering = inventory.policy_annual_cost(
         policy, holding_cost=h, penalty_cost=pen, order_cost=k)
     # capacity: flows in units/day, money on expected volumes (never on quantiles)
     factor = 1.0 + p["return_rate"]

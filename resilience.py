@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from inventory_math import FloatOrArray, _checked, _out
+from inventory.validation import FloatOrArray, as_output, checked
 
 DEFAULT_TAIL_QUANTILE = 0.99
 DEFAULT_COVERAGE_WEIGHT = 0.5
@@ -114,12 +114,12 @@ def empirical_tail_risk_matrix(
     demand = np.asarray(daily_demand, dtype=float)
     if demand.ndim != 2:
         raise ValueError(f"daily_demand must be a 2-D array (lanes x days), got {demand.ndim}-D")
-    q = float(_checked("quantile", quantile, low=0.0, high=1.0, low_open=True, high_open=True,
+    q = float(checked("quantile", quantile, low=0.0, high=1.0, low_open=True, high_open=True,
                        unit="fraction"))
     present = ~np.isnan(demand)
-    _checked("daily_demand", demand[present], low=0.0, unit="units/day")
+    checked("daily_demand", demand[present], low=0.0, unit="units/day")
     lanes, days = demand.shape
-    lead = _checked("lead_time_days", lead_time_days, low=0.0, unit="days")
+    lead = checked("lead_time_days", lead_time_days, low=0.0, unit="days")
     window = np.broadcast_to(_windows(lead), (lanes,))[:, None]
 
     zero_col = np.zeros((lanes, 1))
@@ -252,10 +252,10 @@ def resilience_index(
     >>> resilience_index(safety_stock=50, tail_risk=100, dependency_ratio=0.2).score
     65.0
     """
-    ss = _checked("safety_stock", safety_stock, unit="units")
-    tail = _checked("tail_risk", tail_risk, unit="units")
-    delta = _checked("dependency_ratio", dependency_ratio, low=0.0, high=1.0, unit="fraction")
-    w = float(_checked("coverage_weight", coverage_weight, low=0.0, high=1.0, unit="fraction"))
+    ss = checked("safety_stock", safety_stock, unit="units")
+    tail = checked("tail_risk", tail_risk, unit="units")
+    delta = checked("dependency_ratio", dependency_ratio, low=0.0, high=1.0, unit="fraction")
+    w = float(checked("coverage_weight", coverage_weight, low=0.0, high=1.0, unit="fraction"))
     positive = tail > 0
     with np.errstate(over="ignore"):  # SS / tiny tail -> inf, clipped to full coverage below
         ratio = ss / np.where(positive, tail, 1.0)
@@ -263,9 +263,9 @@ def resilience_index(
     independence = 1.0 - delta
     score = SCORE_SCALE * (w * coverage + (1.0 - w) * independence)
     return ResilienceScore(
-        score=_out(score),
-        coverage=_out(coverage),
-        independence=_out(independence),
-        tail_risk=_out(tail),
+        score=as_output(score),
+        coverage=as_output(coverage),
+        independence=as_output(independence),
+        tail_risk=as_output(tail),
         weights=(w, 1.0 - w),
     )

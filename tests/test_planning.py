@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import cooperation
+import inventory
 import inventory_math
 import planning
-import review_cycle
 from domain import DAYS_PER_YEAR, LaneMasterData
 
 DAYS = pd.date_range("2024-01-01", periods=730, freq="D")
@@ -154,7 +154,7 @@ def test_weekly_history_is_converted_to_per_day(stable_lane):
     assert any("per week" in note for note in plan.notes)
     # with a random lead time the plan protects against the mixture the twin draws:
     # the reorder point reaches alpha exactly under that model
-    mixture = review_cycle._protection(
+    mixture = inventory.protection_demand(
         np.array([plan.stats.demand_mean]), np.array([plan.stats.demand_std]), np.array([5.0]),
         np.array([1.5]), np.array([True]), np.array([0]))
     assert mixture.service(np.array([plan.reorder_point]))[0] == pytest.approx(plan.service_level)

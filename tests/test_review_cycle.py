@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import inventory
 import planning
 import reconciliation
-import review_cycle
 import simulation
 from domain import LaneMasterData
 
@@ -85,13 +85,13 @@ def test_profit_optimal_service_level_beats_every_grid_point(steady_history):
 
 
 def test_critical_ratio_uses_the_cycle_length():
-    alpha = review_cycle.critical_ratio_for_cycle(penalty_cost=25.0, holding_cost=12.0,
+    alpha = inventory.critical_ratio_for_cycle(penalty_cost=25.0, holding_cost=12.0,
                                                   cycle_years=7 / 365)
     assert float(alpha) == pytest.approx(25.0 / (25.0 + 12.0 * 7 / 365))
 
 
 def test_lead_time_distribution_is_the_twins():
-    days, prob = review_cycle.lead_time_distribution(5.0, 1.5)
+    days, prob = inventory.lead_time_distribution(5.0, 1.5)
     draws = np.clip(np.rint(np.random.default_rng(1).normal(5.0, 1.5, 400_000)), 0, 5 + 6 * 1.5)
     observed = np.bincount(draws.astype(int), minlength=days.size)[: days.size] / draws.size
     assert observed == pytest.approx(prob, abs=0.003)
