@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
-from forecasting.core import _as_matrix, _Fit
+from forecasting.core import Fit, as_matrix
 
 SES_ALPHA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 MIN_SEASONS_PROFILE = 2  # full seasons needed to estimate a seasonal profile
@@ -19,7 +19,7 @@ PROFILE_KERNEL = ((-1, 0.25), (0, 0.5), (1, 0.25))  # (np.roll shift, weight) sm
 PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of weeks
 
 
-def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def linear_trend(y: np.ndarray, horizon: int, season_length: int) -> Fit:
     n_periods = y.shape[1]
     if n_periods < 3:
         return None
@@ -38,7 +38,7 @@ def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     return mean, sigma[:, None] * factor
 
 
-def _seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> Fit:
     m = season_length
     n_periods = y.shape[1]
     if m < 2 or n_periods <= m:
@@ -76,18 +76,18 @@ def _ses_best(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return best_level, sigma, best_alpha
 
 
-def _smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
+def smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
     # Local-level model (FPP Table 8.8): var_h = sigma^2 (1 + (h-1) alpha^2)
     k = np.arange(horizon, dtype=float)
     return sigma[:, None] * np.sqrt(1.0 + k[None, :] * np.asarray(alpha, dtype=float).reshape(-1, 1) ** 2)
 
 
-def _ses(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def ses(y: np.ndarray, horizon: int, season_length: int) -> Fit:
     if y.shape[1] < 2:
         return None
     level, sigma, alpha = _ses_best(y)
     mean = np.repeat(level[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    return mean, smoothing_sd(sigma, alpha, horizon)
 
 
 def _profile_decomposition(
@@ -146,7 +146,7 @@ def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
     >>> float(seasonal_strength(np.tile([1.0, 5.0, 9.0, 5.0], 3), season_length=4)[0]) > 0.9
     True
     """
-    y = _as_matrix(matrix, "matrix")
+    y = as_matrix(matrix, "matrix")
     parts = _profile_decomposition(y, int(season_length))
     if parts is None:
         return np.full(y.shape[0], np.nan)
@@ -158,7 +158,7 @@ def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
     return np.maximum(strength, 0.0)
 
 
-def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> Fit:
     parts = _profile_decomposition(y, season_length)
     if parts is None:
         return None
@@ -167,5 +167,5 @@ def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     adjusted = y - profile[:, position]
     level, sigma, alpha = _ses_best(adjusted)
     mean = level[:, None] + profile[:, np.arange(horizon) % season_length]
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    return mean, smoothing_sd(sigma, alpha, horizon)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-import forecast as fc
+import forecasting as fc
 from forecasting import intervals, smoothing
 
 DATA = Path(__file__).resolve().parent / "data" / "public"

@@ -8,7 +8,7 @@ import streamlit as st
 
 import charts
 from domain import Scenario
-from forecast import method_label
+from forecasting import method_label
 from planning import LanePlan
 from safe_text import md
 from views import exports, fmt, methods
