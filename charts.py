@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 import chart_style
 from domain import DAYS_PER_YEAR
 from domain.units import PERCENT
+from importing.safe_text import plotly_text
 from planning import LanePlan
-from safe_text import plotly_text
 
 HISTORY_DAYS_SHOWN = chart_style.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
 ROLLING_WINDOW_DAYS = 7  # weekly rolling mean smooths day-of-week noise

@@ -8,8 +8,8 @@ import streamlit as st
 import charts
 from domain import DAYS_PER_YEAR, Scenario
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import NETWORK_COLUMNS, LanePlan, NetworkPlan
-from safe_text import md
 from views import fmt, methods
 
 

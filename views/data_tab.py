@@ -35,7 +35,7 @@ from domain import (
     parse_weekday_capacity,
 )
 from domain.units import PERCENT
-from safe_text import md
+from importing.safe_text import md
 from views import admin, exports, fmt, state
 
 RESET_PHRASE = "RESET"

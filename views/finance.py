@@ -6,8 +6,8 @@ import streamlit as st
 
 import charts
 from domain import Scenario
+from importing.safe_text import md
 from planning import LanePlan
-from safe_text import md
 from views import fmt, methods
 
 

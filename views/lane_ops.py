@@ -9,8 +9,8 @@ import streamlit as st
 import charts
 from domain import Scenario
 from forecasting import method_label
+from importing.safe_text import md
 from planning import LanePlan
-from safe_text import md
 from views import exports, fmt, methods
 
 PATTERN_HELP = (

@@ -12,8 +12,8 @@ import charts
 import reconciliation
 import simulation
 from domain import Scenario
+from importing.safe_text import md
 from planning import LanePlan
-from safe_text import md
 from views import cached_sim, fmt, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)

@@ -18,8 +18,8 @@ import db
 import scenarios as core
 from config import Settings
 from domain import LspError, Scenario
+from importing.safe_text import md
 from planning import PlanningError
-from safe_text import md
 from scenarios import SavedScenario
 from views import admin, fmt, sidebar, state
 

@@ -19,8 +19,8 @@ import streamlit as st
 from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import PlanningError
-from safe_text import md
 from scenarios import SavedScenario
 from views import nav, state
 

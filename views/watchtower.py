@@ -17,8 +17,8 @@ import plan_runs
 import planning
 from config import get_settings
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import NETWORK_COLUMNS, NetworkPlan
-from safe_text import md
 from views import admin, fmt, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"
