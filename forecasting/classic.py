@@ -20,6 +20,12 @@ PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of w
 
 
 def linear_trend(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """OLS straight line over time, continued; textbook OLS prediction sd.
+
+    sd_h = sigma sqrt(1 + 1/T + (t - t_mean)^2 / Sxx) with sigma^2 = SSE / (T - 2)
+    (simple regression on time: Hyndman & Athanasopoulos, FPP3 section 7.6).
+    Needs at least 3 periods.
+    """
     n_periods = y.shape[1]
     if n_periods < 3:
         return None
@@ -39,6 +45,11 @@ def linear_trend(y: np.ndarray, horizon: int, season_length: int) -> Fit:
 
 
 def seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Seasonal naive: y(T+k) = y(T+k-m*ceil(k/m)) (FPP3 section 5.2).
+
+    sd_k = sigma sqrt(floor((k-1)/m) + 1), sigma from the in-sample seasonal
+    differences (FPP3 section 5.5).  Needs more than one season (m >= 2).
+    """
     m = season_length
     n_periods = y.shape[1]
     if m < 2 or n_periods <= m:
@@ -77,12 +88,21 @@ def _ses_best(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
-    # Local-level model (FPP Table 8.8): var_h = sigma^2 (1 + (h-1) alpha^2)
+    """h-step sd of the local-level model ETS(A,N,N): sigma sqrt(1 + (h-1) alpha^2).
+
+    Hyndman & Athanasopoulos, FPP3 section 8.7 (forecast variance of the
+    additive ETS models); shape (lanes, horizon).
+    """
     k = np.arange(horizon, dtype=float)
     return sigma[:, None] * np.sqrt(1.0 + k[None, :] * np.asarray(alpha, dtype=float).reshape(-1, 1) ** 2)
 
 
 def ses(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Simple exponential smoothing (FPP3 section 8.1), alpha per lane from ``SES_ALPHA_GRID``.
+
+    Flat forecast at the last level; alpha minimises the in-sample one-step
+    squared error (alpha = 1 is the naive forecast).
+    """
     if y.shape[1] < 2:
         return None
     level, sigma, alpha = _ses_best(y)
@@ -159,6 +179,13 @@ def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
 
 
 def seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Forecasting with decomposition: smoothed seasonally adjusted level + seasonal profile.
+
+    The additive profile of the last full seasons (``_profile_decomposition``)
+    is removed, the adjusted series is forecast by SES and the profile added
+    back (Hyndman & Athanasopoulos, FPP3 section 5.7).  Needs
+    ``MIN_SEASONS_PROFILE`` full seasons.
+    """
     parts = _profile_decomposition(y, season_length)
     if parts is None:
         return None
