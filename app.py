@@ -14,8 +14,8 @@ import db
 import plan_runs
 from config import ConfigError, Settings, get_settings
 from domain import LspError, Scenario
+from importing.safe_text import md
 from planning import PlanningError
-from safe_text import md
 from views import (
     admin,
     assistant,

@@ -17,7 +17,7 @@ Layout
     ``date,lane,demand`` exactly as :func:`db.export_csv` writes it (the
     import format).
 
-Text cells are guarded against spreadsheet formulas (:mod:`safe_text`) and
+Text cells are guarded against spreadsheet formulas (:mod:`importing.safe_text`) and
 unguarded on restore; numbers are written with ``repr`` so floats round-trip
 bit for bit.
 """
@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain import LaneMasterData, ValidationError
-from safe_text import guard_cell, unguard_cell
+from importing.safe_text import guard_cell, unguard_cell
 
 FORMAT = "lsp-capacity-twin-backup"
 VERSION = 1

@@ -8,7 +8,7 @@ SQLAlchemy; callers get plain pandas/domain objects and our own errors:
   (the message names the host, never the password);
 * a record or lane id that does not exist -> :class:`domain.NotFoundError`;
 * bad single-record input -> :class:`domain.ValidationError`;
-* bad import files are *reported* (:class:`csv_import.ImportReport`), not raised.
+* bad import files are *reported* (:class:`importing.ImportReport`), not raised.
 
 Every write is one short transaction per user action.
 
@@ -82,9 +82,18 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-import csv_import
+import importing as csv_import
 from config import PROJECT_DIR, get_settings
-from csv_import import (
+from domain import (
+    BusyError,
+    DataAccessError,
+    LaneMasterData,
+    LspError,
+    NotFoundError,
+    ValidationError,
+)
+from domain import saved_scenario as scenarios
+from importing import (
     EPOCH,
     MAX_LANE_NAME_LENGTH,
     MAX_REPORTED_ERRORS,
@@ -95,16 +104,7 @@ from csv_import import (
     lane_problem,
     volume_problem,
 )
-from domain import (
-    BusyError,
-    DataAccessError,
-    LaneMasterData,
-    LspError,
-    NotFoundError,
-    ValidationError,
-)
-from domain import saved_scenario as scenarios
-from safe_text import guard_cell
+from importing.safe_text import guard_cell
 
 try:  # the PostgreSQL driver is optional for SQLite-only use
     import psycopg2
@@ -1097,7 +1097,7 @@ def import_csv(
     ----------
     source : path, file object (bytes or text) or bytes
         File in the seed format ``date,product_name,demand`` (see
-        :mod:`csv_import` for everything that is accepted).
+        :mod:`importing` for everything that is accepted).
     on_duplicate : {"skip", "replace", "reject"}
         What to do with rows whose lane and date are already stored:
         ``skip`` keeps the stored value (never overwrites, never doubles),

@@ -37,7 +37,7 @@ import pandas as pd
 from scipy.stats import norm
 
 import cooperation
-import forecast
+import forecasting as forecast
 import inventory
 import inventory_math
 import resilience

@@ -34,7 +34,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import forecast as fc  # noqa: E402
+import forecasting as fc  # noqa: E402
 
 SEED = 20240613
 N_LANES = 1_000

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
-from forecasting.core import _as_matrix, _Fit
+from forecasting.core import Fit, as_matrix
 
 SES_ALPHA_GRID = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 MIN_SEASONS_PROFILE = 2  # full seasons needed to estimate a seasonal profile
@@ -19,7 +19,13 @@ PROFILE_KERNEL = ((-1, 0.25), (0, 0.5), (1, 0.25))  # (np.roll shift, weight) sm
 PROFILE_SMOOTH_MIN_SEASON = 13  # smooth only seasons of at least a quarter of weeks
 
 
-def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def linear_trend(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """OLS straight line over time, continued; textbook OLS prediction sd.
+
+    sd_h = sigma sqrt(1 + 1/T + (t - t_mean)^2 / Sxx) with sigma^2 = SSE / (T - 2)
+    (simple regression on time: Hyndman & Athanasopoulos, FPP3 section 7.6).
+    Needs at least 3 periods.
+    """
     n_periods = y.shape[1]
     if n_periods < 3:
         return None
@@ -38,7 +44,12 @@ def _linear_trend(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     return mean, sigma[:, None] * factor
 
 
-def _seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def seasonal_naive(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Seasonal naive: y(T+k) = y(T+k-m*ceil(k/m)) (FPP3 section 5.2).
+
+    sd_k = sigma sqrt(floor((k-1)/m) + 1), sigma from the in-sample seasonal
+    differences (FPP3 section 5.5).  Needs more than one season (m >= 2).
+    """
     m = season_length
     n_periods = y.shape[1]
     if m < 2 or n_periods <= m:
@@ -76,18 +87,27 @@ def _ses_best(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return best_level, sigma, best_alpha
 
 
-def _smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
-    # Local-level model (FPP Table 8.8): var_h = sigma^2 (1 + (h-1) alpha^2)
+def smoothing_sd(sigma: np.ndarray, alpha: np.ndarray | float, horizon: int) -> np.ndarray:
+    """h-step sd of the local-level model ETS(A,N,N): sigma sqrt(1 + (h-1) alpha^2).
+
+    Hyndman & Athanasopoulos, FPP3 section 8.7 (forecast variance of the
+    additive ETS models); shape (lanes, horizon).
+    """
     k = np.arange(horizon, dtype=float)
     return sigma[:, None] * np.sqrt(1.0 + k[None, :] * np.asarray(alpha, dtype=float).reshape(-1, 1) ** 2)
 
 
-def _ses(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def ses(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Simple exponential smoothing (FPP3 section 8.1), alpha per lane from ``SES_ALPHA_GRID``.
+
+    Flat forecast at the last level; alpha minimises the in-sample one-step
+    squared error (alpha = 1 is the naive forecast).
+    """
     if y.shape[1] < 2:
         return None
     level, sigma, alpha = _ses_best(y)
     mean = np.repeat(level[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    return mean, smoothing_sd(sigma, alpha, horizon)
 
 
 def _profile_decomposition(
@@ -146,7 +166,7 @@ def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
     >>> float(seasonal_strength(np.tile([1.0, 5.0, 9.0, 5.0], 3), season_length=4)[0]) > 0.9
     True
     """
-    y = _as_matrix(matrix, "matrix")
+    y = as_matrix(matrix, "matrix")
     parts = _profile_decomposition(y, int(season_length))
     if parts is None:
         return np.full(y.shape[0], np.nan)
@@ -158,7 +178,14 @@ def seasonal_strength(matrix: np.ndarray, *, season_length: int) -> np.ndarray:
     return np.maximum(strength, 0.0)
 
 
-def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Forecasting with decomposition: smoothed seasonally adjusted level + seasonal profile.
+
+    The additive profile of the last full seasons (``_profile_decomposition``)
+    is removed, the adjusted series is forecast by SES and the profile added
+    back (Hyndman & Athanasopoulos, FPP3 section 5.7).  Needs
+    ``MIN_SEASONS_PROFILE`` full seasons.
+    """
     parts = _profile_decomposition(y, season_length)
     if parts is None:
         return None
@@ -167,5 +194,5 @@ def _seasonal_profile(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     adjusted = y - profile[:, position]
     level, sigma, alpha = _ses_best(adjusted)
     mean = level[:, None] + profile[:, np.arange(horizon) % season_length]
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    return mean, smoothing_sd(sigma, alpha, horizon)
 

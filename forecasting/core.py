@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-_Fit = tuple[np.ndarray, np.ndarray] | None  # (mean, sd), each (lanes, horizon), or not applicable
+Fit = tuple[np.ndarray, np.ndarray] | None  # (mean, sd), each (lanes, horizon), or not applicable
+DEFAULT_INTERVAL_LEVEL = 0.9  # central coverage of the prediction interval (5 % .. 95 %)
 
 
-def _as_matrix(values: np.ndarray, name: str) -> np.ndarray:
+def as_matrix(values: np.ndarray, name: str) -> np.ndarray:
     arr = np.asarray(values, dtype=float)
     if arr.ndim == 1:
         arr = arr[None, :]
@@ -25,7 +26,7 @@ def _as_matrix(values: np.ndarray, name: str) -> np.ndarray:
     return arr
 
 
-def _check_options(horizon: int, season_length: int, interval_level: float) -> None:
+def check_options(horizon: int, season_length: int, interval_level: float) -> None:
     if int(horizon) != horizon or horizon < 1:
         raise ValueError(f"horizon must be an integer >= 1 [periods], got {horizon!r}")
     if int(season_length) != season_length or season_length < 1:
@@ -48,7 +49,8 @@ def mase_scale(insample: np.ndarray) -> np.ndarray:
 
 
 def mase(actual: np.ndarray, forecast: np.ndarray, insample: np.ndarray) -> np.ndarray | float:
-    """Mean absolute scaled error (Hyndman & Koehler 2006).
+    """Mean absolute scaled error (Hyndman & Koehler 2006, Int. J. Forecasting
+    22, 679-688; FPP3 section 5.8, "Scaled errors", non-seasonal scale).
 
     MASE = mean_k |y(T+k) - f(T+k)| / ((1/(T-1)) * sum_t |y_t - y_(t-1)|)
 

@@ -1,6 +1,17 @@
-"""Sporadic (intermittent / lumpy) demand: Syntetos-Boylan classes, Croston-SBA and TSB.
+"""Sporadic (intermittent / lumpy) demand: Croston-SBA and TSB.
 
 Vectorised over lanes: no Python loop over lanes or time (see ``_smooth_on_demand``).
+The demand classes that route a lane to these methods live in
+:mod:`forecasting.patterns`.
+
+References
+----------
+Croston, J. D. (1972), Forecasting and stock control for intermittent demands,
+Oper. Res. Q. 23, 289-303 (separate smoothing of sizes and intervals).
+Syntetos, A. A. & Boylan, J. E. (2005), The accuracy of intermittent demand
+estimates, Int. J. Forecasting 21, 303-314 (the bias correction 1 - alpha/2, SBA).
+Teunter, R. H., Syntetos, A. A. & Babai, M. Z. (2011), Intermittent demand:
+linking forecasting to inventory obsolescence, EJOR 214, 606-615 (TSB).
 """
 
 from __future__ import annotations
@@ -8,96 +19,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
-from forecasting.classic import _smoothing_sd
-from forecasting.core import _as_matrix, _Fit
+from forecasting.classic import smoothing_sd
+from forecasting.core import Fit
+from forecasting.patterns import demand_pattern_stats
 
-# Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503: cut-offs.
-ADI_CUTOFF = 1.32  # average inter-demand interval [periods]
-CV2_CUTOFF = 0.49  # squared coefficient of variation of non-zero demand sizes [-]
-PATTERNS = ("smooth", "erratic", "intermittent", "lumpy")
-INTERMITTENT_PATTERNS = frozenset({"intermittent", "lumpy"})
 CROSTON_ALPHA = 0.1  # SBA literature recommends 0.05..0.2 for sizes and intervals
 TSB_ALPHA = 0.1  # smoothing of non-zero sizes
 TSB_BETA = 0.1  # smoothing of the demand probability
-
-
-def demand_pattern_stats(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """ADI and CV^2 of non-zero demand sizes per lane (Syntetos-Boylan).
-
-    Parameters
-    ----------
-    matrix : array, shape (lanes, periods) or (periods,)
-        y, demand per period [units/period], >= 0.
-
-    Returns
-    -------
-    adi : np.ndarray
-        ADI = periods / number of periods with demand > 0 [periods];
-        ``inf`` for an all-zero lane.
-    cv2 : np.ndarray
-        CV^2 = (std / mean)^2 of the non-zero sizes (population std, ddof=0);
-        0 when there are fewer than two non-zero periods.
-
-    References
-    ----------
-    Syntetos, Boylan & Croston (2005), J. Oper. Res. Soc. 56, 495-503.
-
-    Examples
-    --------
-    >>> adi, cv2 = demand_pattern_stats([0, 2, 0, 0, 6, 0])
-    >>> float(adi[0]), float(cv2[0])
-    (3.0, 0.25)
-    """
-    y = _as_matrix(matrix, "matrix")
-    positive = y > 0
-    count = positive.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        adi = np.where(count > 0, y.shape[1] / np.maximum(count, 1), np.inf)
-        size_mean = np.where(positive, y, 0.0).sum(axis=1) / np.maximum(count, 1)
-        size_var = (np.where(positive, y - size_mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(
-            count, 1
-        )
-        cv2 = np.where(count > 1, size_var / np.maximum(size_mean, 1e-300) ** 2, 0.0)
-    return adi, cv2
-
-
-def _classify(adi: np.ndarray, cv2: np.ndarray) -> np.ndarray:
-    frequent = adi < ADI_CUTOFF
-    steady = cv2 < CV2_CUTOFF
-    return np.select(
-        [frequent & steady, frequent & ~steady, ~frequent & steady],
-        ["smooth", "erratic", "intermittent"],
-        default="lumpy",
-    )
-
-
-def classify_demand_patterns(matrix: np.ndarray) -> np.ndarray:
-    """Syntetos-Boylan demand class per lane: smooth, erratic, intermittent or lumpy.
-
-    ADI < 1.32 and CV^2 < 0.49 -> smooth; ADI < 1.32, CV^2 >= 0.49 -> erratic;
-    ADI >= 1.32, CV^2 < 0.49 -> intermittent; otherwise lumpy.  An all-zero
-    lane (ADI = inf, CV^2 = 0) is classed ``"intermittent"``, so it is
-    forecast by the intermittent-demand methods (which give 0).
-
-    Examples
-    --------
-    >>> classify_demand_patterns([[5, 6, 5, 4], [1, 9, 1, 9], [0, 0, 3, 0], [0, 9, 0, 1]]).tolist()
-    ['smooth', 'erratic', 'intermittent', 'lumpy']
-    """
-    return _classify(*demand_pattern_stats(matrix))
-
-
-def classify_demand_pattern(history: np.ndarray) -> str:
-    """Syntetos-Boylan class of one lane's history (see ``classify_demand_patterns``).
-
-    >>> classify_demand_pattern([0, 0, 4, 0, 0, 5, 0, 0, 4])
-    'intermittent'
-    """
-    arr = np.asarray(history, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"history must be 1-D, got {arr.ndim}-D")
-    return str(classify_demand_patterns(arr)[0])
-
 
 
 def _first_demand_init(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -146,7 +74,15 @@ def _smooth_on_demand(
     return entering, final
 
 
-def _croston_sba(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def croston_sba(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Croston's method with the Syntetos-Boylan approximation (SBA), flat forecast.
+
+    In periods with demand, the size z and the inter-demand interval p are
+    smoothed with ``CROSTON_ALPHA`` (Croston 1972); the forecast per period is
+    (1 - alpha/2) z_T / p_T, the bias-corrected ratio of Syntetos & Boylan
+    (2005).  ``sd`` is the local-level h-step sd of the in-sample one-step
+    errors (see :func:`forecasting.classic.smoothing_sd`).
+    """
     n_periods = y.shape[1]
     if n_periods < 2:
         return None
@@ -163,10 +99,17 @@ def _croston_sba(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     gap_in, gap_end = _smooth_on_demand(hit, gaps, interval0, alpha)
     sigma = np.sqrt(np.mean((y - bias * size_in / gap_in) ** 2, axis=1))
     mean = np.repeat((bias * size_end / gap_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, alpha, horizon)
+    return mean, smoothing_sd(sigma, alpha, horizon)
 
 
-def _tsb(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
+def tsb(y: np.ndarray, horizon: int, season_length: int) -> Fit:
+    """Teunter-Syntetos-Babai (2011): demand probability x size, flat forecast.
+
+    The probability of a demand, p_t = p_(t-1) + beta (1[y_t > 0] - p_(t-1)),
+    is updated every period (so it decays while no demand occurs, unlike
+    Croston's interval); the size z is smoothed only in periods with demand.
+    Forecast per period: p_T z_T, with alpha = ``TSB_ALPHA``, beta = ``TSB_BETA``.
+    """
     n_periods = y.shape[1]
     if n_periods < 2:
         return None
@@ -183,5 +126,5 @@ def _tsb(y: np.ndarray, horizon: int, season_length: int) -> _Fit:
     size_in, size_end = _smooth_on_demand(hit, y[rows, cols], size0, TSB_ALPHA)
     sigma = np.sqrt(np.mean((y - prob_in * size_in) ** 2, axis=1))
     mean = np.repeat((prob[:, -1] * size_end)[:, None], horizon, axis=1)
-    return mean, _smoothing_sd(sigma, max(TSB_ALPHA, TSB_BETA), horizon)
+    return mean, smoothing_sd(sigma, max(TSB_ALPHA, TSB_BETA), horizon)
 

@@ -67,7 +67,7 @@ def _grid(seasonal: bool, n_lanes: int) -> np.ndarray:
     return np.array(rows, dtype=float)
 
 
-def _initial_states(
+def initial_states(
     y: np.ndarray, m: int, season: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Level, trend (just before period 0) and m seasonal states (Hyndman et al. 2008, 2.6.1).
@@ -101,7 +101,7 @@ def _initial_states(
     return level, slope, states
 
 
-def _smooth(
+def smooth(
     y: np.ndarray, m: int, season: str, params: np.ndarray, cuts: tuple[int, ...] = ()
 ):
     """Run the ETS(A,Ad,·) recursions for every lane x parameter set.
@@ -119,7 +119,7 @@ def _smooth(
     n_lanes, n_periods = y.shape
     n_par = params.shape[0]
     alpha, beta, gamma, phi = (params[:, i][None, :] for i in range(4))
-    level0, trend0, states0 = _initial_states(y, m, season)
+    level0, trend0, states0 = initial_states(y, m, season)
     level = np.repeat(level0[:, None], n_par, axis=1)
     trend = np.repeat(trend0[:, None], n_par, axis=1)
     width = m if season != "none" else 1
@@ -203,7 +203,7 @@ def holt_winters_prefixes(
     """``holt_winters`` on several prefixes y[:, :c] at once, {c: horizon} -> {c: fit}.
 
     One pass over the history serves every rolling origin of the backtest and
-    the final refit (see ``_smooth``); results equal separate calls of
+    the final refit (see ``smooth``); results equal separate calls of
     ``holt_winters(y[:, :c], horizons[c], ...)`` with the grid of this batch size.
     """
     m = int(season_length)
@@ -217,7 +217,7 @@ def holt_winters_prefixes(
     if not usable or (season != "none" and m < 2):
         return out
     params = _grid(season != "none", n_lanes)
-    snapshots = _smooth(y[:, : usable[-1]], m_eff, season, params, cuts=usable)
+    snapshots = smooth(y[:, : usable[-1]], m_eff, season, params, cuts=usable)
     for c in usable:
         mean, sd = _forecast_from_state(params, snapshots[c], c, horizons[c], m_eff, season)
         if season == "mul":  # a multiplicative season needs demand in every period

@@ -16,9 +16,9 @@ import plotly.graph_objects as go
 
 from domain import DAYS_PER_YEAR
 from domain.units import PERCENT
+from importing.safe_text import plotly_text
 from planning import LanePlan
 from presentation import palette
-from safe_text import plotly_text
 
 HISTORY_DAYS_SHOWN = palette.HISTORY_DAYS_SHOWN  # one year keeps the forecast readable
 ROLLING_WINDOW_DAYS = 7  # weekly rolling mean smooths day-of-week noise

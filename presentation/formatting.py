@@ -187,11 +187,11 @@ def reconciliation_cell(value: float | None, unit: str) -> str:
 # --- forecasting methods in the planner's words ---------------------------------------
 
 def method_label(method: str) -> str:
-    """The planner's name of a forecasting method: one spelling, ``forecast.method_label``.
+    """The planner's name of a forecasting method: one spelling, ``forecasting.method_label``.
 
     >>> method_label("weekly linear_trend")
     'Straight-line trend (weekly totals split into weekdays)'
     """
-    from forecast import method_label as forecast_method_label
+    from forecasting import method_label as forecast_method_label
 
     return str(forecast_method_label(method))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csv_import import MAX_REPORTED_ERRORS, MAX_VOLUME, parse_demand_csv
+from importing import MAX_REPORTED_ERRORS, MAX_VOLUME, parse_demand_csv
 
 
 def errors_of(data: bytes) -> list[tuple[int | None, str | None, str]]:

@@ -15,9 +15,9 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 import db
-import excel_io
 import planning
 from domain import LaneMasterData, ValidationError
+from importing import excel
 from views import exports, nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,37 +48,37 @@ BAD_ROWS = [["date", "lane", "demand"], [dt.date(2024, 3, 1), "XL-BAD", 12], [],
 
 def test_cells_become_the_text_the_csv_reader_expects() -> None:
     data = workbook(("Sheet1", GOOD_ROWS))
-    assert excel_io.xlsx_to_csv(data) == b"date,lane,demand\n2024-03-01,XL-LANE,12\n2024-03-02,XL-LANE,13.5\n"
+    assert excel.xlsx_to_csv(data) == b"date,lane,demand\n2024-03-01,XL-LANE,12\n2024-03-02,XL-LANE,13.5\n"
 
 
 def test_a_chosen_sheet_is_read_and_units_in_headers_are_dropped() -> None:
     data = workbook(("Notes", [["read me"]]),
                     ("Demand", [["date", "lane", "demand [units/day]"], [dt.date(2024, 1, 5), "A", 3]]))
-    assert excel_io.sheet_names(data) == ["Notes", "Demand"]
-    assert excel_io.xlsx_to_csv(data, "Demand") == b"date,lane,demand\n2024-01-05,A,3\n"
+    assert excel.sheet_names(data) == ["Notes", "Demand"]
+    assert excel.xlsx_to_csv(data, "Demand") == b"date,lane,demand\n2024-01-05,A,3\n"
     with pytest.raises(ValidationError, match="no worksheet 'Missing'.*Notes, Demand"):
-        excel_io.xlsx_to_csv(data, "Missing")
+        excel.xlsx_to_csv(data, "Missing")
 
 
 @pytest.mark.parametrize("data", [b"", b"date,lane,demand\n", b"PK\x03\x04broken", b"\xd0\xcf\x11\xe0"])
 def test_a_file_that_is_no_workbook_gets_a_clear_message(data: bytes) -> None:
     with pytest.raises(ValidationError, match=r"old.xlsx is not a readable Excel workbook"):
-        excel_io.xlsx_to_csv(data, name="old.xlsx")
+        excel.xlsx_to_csv(data, name="old.xlsx")
 
 
 @pytest.mark.parametrize(("text", "escaped"), [
     ("=1+1", "'=1+1"), ("+49 30", "'+49 30"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("BER-MUC", "BER-MUC"), ("", ""),
+    ("\tx", "'\tx"), ("BER-MUC", "BER-MUC"), ("", ""), ("'=x", "''=x"),
 ])
 def test_formula_like_text_is_escaped(text: str, escaped: str) -> None:
-    assert excel_io.escape_text(text) == escaped
+    assert excel.escape_text(text) == escaped
 
 
 def test_export_writes_numbers_dates_and_escaped_text() -> None:
     frame = pd.DataFrame({"date": [dt.date(2024, 1, 1)], "lane": ["=HYPERLINK(\"x\")"],
                           "demand [units/day]": [12.5]})
-    data = excel_io.write_xlsx({"Demand history": frame})
-    back = excel_io.read_sheet(data)
+    data = excel.write_xlsx({"Demand history": frame})
+    back = excel.read_sheet(data)
     assert list(back.columns) == ["date", "lane", "demand [units/day]"]
     assert back.loc[0, "lane"] == "'=HYPERLINK(\"x\")"
     assert back.loc[0, "demand [units/day]"] == 12.5
@@ -89,9 +89,9 @@ def test_history_round_trip_through_excel(engine: db.Engine, tmp_path: Path) -> 
     report = db.import_csv(io.BytesIO(demand_csv(("AAA-BBB", "Köln-Łódź"), 30)), engine=engine)
     assert report.ok
     original = db.load_demand(engine=engine)
-    data = excel_io.write_xlsx({"Demand history": exports.history_frame(original)})
+    data = excel.write_xlsx({"Demand history": exports.history_frame(original)})
     other = db.get_engine(f"sqlite:///{tmp_path / 'round_trip.sqlite'}")
-    again = db.import_csv(io.BytesIO(excel_io.xlsx_to_csv(data)), engine=other)
+    again = db.import_csv(io.BytesIO(excel.xlsx_to_csv(data)), engine=other)
     assert again.ok and again.inserted == len(original)
     pd.testing.assert_frame_equal(db.load_demand(engine=other), original)
 
@@ -112,7 +112,7 @@ def test_plan_and_watchtower_exports_carry_units() -> None:
     table = exports.network_frame(network.table)
     assert "utilisation [%]" in table.columns and "impact [EUR/year]" in table.columns
     assert table.loc[0, "utilisation [%]"] == pytest.approx(network.table["utilisation"].iloc[0] * 100)
-    back = excel_io.read_sheet(exports.network_xlsx(network))
+    back = excel.read_sheet(exports.network_xlsx(network))
     assert list(back.columns) == list(table.columns)
 
 
@@ -132,7 +132,7 @@ def data_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def test_xlsx_upload_with_a_bad_row_names_the_row_and_writes_nothing(data_page: AppTest) -> None:
     at = run(data_page)
     data = workbook(("Summary", [["nothing here"]]), ("Demand", BAD_ROWS))
-    at.file_uploader(key="data_import_file").set_value(("bad.xlsx", data, excel_io.XLSX_MIME))
+    at.file_uploader(key="data_import_file").set_value(("bad.xlsx", data, excel.XLSX_MIME))
     run(at)
     at.selectbox(key=exports.SHEET_KEY).select("Demand")
     run(at)
@@ -150,7 +150,7 @@ def test_xlsx_upload_with_a_bad_row_names_the_row_and_writes_nothing(data_page: 
 def test_xlsx_upload_imports_the_first_sheet(data_page: AppTest) -> None:
     at = run(data_page)
     at.file_uploader(key="data_import_file").set_value(
-        ("good.xlsx", workbook(("Sheet1", GOOD_ROWS)), excel_io.XLSX_MIME))
+        ("good.xlsx", workbook(("Sheet1", GOOD_ROWS)), excel.XLSX_MIME))
     run(at)
     at.button(key="data_import_button").click()
     run(at)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-import forecast as fc
+import forecasting as fc
 
 WEEKS = 156
 SEASON = 52

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-import forecast as fc
+import forecasting as fc
 from forecasting import intervals, smoothing
 
 DATA = Path(__file__).resolve().parent / "data" / "public"
@@ -33,7 +33,7 @@ def test_damped_holt_winters_matches_statsmodels_with_the_same_parameters(monkey
     alpha, beta_star, gamma, phi = 0.4, 0.1, 0.2, 0.95
     _one_parameter_set(monkeypatch, alpha, alpha * beta_star, gamma, phi)
     y = AIR[:120]
-    level0, trend0, states0 = smoothing._initial_states(y[None, :], 12, season)
+    level0, trend0, states0 = smoothing.initial_states(y[None, :], 12, season)
     model = ExponentialSmoothing(
         y, trend="add", damped_trend=True, seasonal=season, seasonal_periods=12,
         initialization_method="known", initial_level=level0[0], initial_trend=trend0[0],
@@ -41,7 +41,7 @@ def test_damped_holt_winters_matches_statsmodels_with_the_same_parameters(monkey
     ).fit(smoothing_level=alpha, smoothing_trend=beta_star, smoothing_seasonal=gamma,
           damping_trend=phi, optimized=False)
     params = np.array([[alpha, alpha * beta_star, gamma, phi]])
-    _, level, trend, states = smoothing._smooth(y[None, :], 12, season, params)
+    _, level, trend, states = smoothing.smooth(y[None, :], 12, season, params)
     assert level[0, 0] == pytest.approx(model.level[-1], rel=1e-10)
     assert trend[0, 0] == pytest.approx(model.trend[-1], rel=1e-8, abs=1e-10)
     np.testing.assert_allclose(states[:, 0, 0], model.season[-12:], rtol=1e-10)

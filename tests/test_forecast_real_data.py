@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import db
-import forecast as fc
+import forecasting as fc
 import planning
 from domain import LaneMasterData
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 import db
-import safe_text
+from importing import safe_text
 from views import nav, sidebar
 
 ROOT = Path(__file__).resolve().parent.parent

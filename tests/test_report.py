@@ -13,7 +13,7 @@ from assistant_support import UNICODE_LANE, demand_and_masters, network, replan
 from pypdf import PdfReader
 
 import ai_brain
-import forecast
+import forecasting
 import reconciliation
 import report
 from presentation import formatting
@@ -108,7 +108,7 @@ def test_reconciliation_is_the_risk_tabs(pdf, plans) -> None:
 
 def test_no_internal_identifiers_and_numbers_are_formatted(pdf) -> None:
     text = " ".join(_text(p) for p in pdf.pages)
-    for method in (*forecast.METHODS, forecast.FALLBACK_METHOD + "_"):
+    for method in (*forecasting.METHODS, forecasting.FALLBACK_METHOD + "_"):
         assert method not in text.replace("mean demand", "")
     assert not re.search(r"[a-z]+_[a-z]+", text)  # no snake_case identifiers in print
     # every number of 4+ digits carries a thousands separator (years and dates excepted)

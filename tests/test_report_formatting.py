@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ai_brain
-import forecast
+import forecasting
 from presentation import formatting
 from presentation import formatting as fmt
 
@@ -53,13 +53,13 @@ def test_thousands_separators_everywhere(value: float) -> None:
     assert float(text.replace(",", "")) == pytest.approx(round(value), abs=0.5 + 1e-9 * abs(value))
 
 
-@pytest.mark.parametrize("method", [*forecast.METHODS, forecast.FALLBACK_METHOD])
+@pytest.mark.parametrize("method", [*forecasting.METHODS, forecasting.FALLBACK_METHOD])
 def test_every_method_has_a_human_name(method: str) -> None:
     for name in (method, "weekly " + method):
         label = formatting.method_label(name)
         assert "_" not in label and label
     assert formatting.method_label("weekly seasonal_profile") == \
-        "seasonal profile (on weekly totals)" or hasattr(forecast, "method_label")
+        "seasonal profile (on weekly totals)" or hasattr(forecasting, "method_label")
 
 
 def test_days_and_counts() -> None:

@@ -21,7 +21,7 @@ import streamlit as st
 
 import ai_brain
 from domain import LaneMasterData
-from safe_text import md, neutralise_links
+from importing.safe_text import md, neutralise_links
 from views import state
 
 HISTORY_KEY = "assistant_history"

@@ -7,10 +7,10 @@ import streamlit as st
 
 from domain import DAYS_PER_YEAR, Scenario
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import NETWORK_COLUMNS, LanePlan, NetworkPlan
 from presentation import charts
 from presentation import formatting as fmt
-from safe_text import md
 from views import methods
 
 

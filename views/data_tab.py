@@ -35,8 +35,8 @@ from domain import (
     parse_weekday_capacity,
 )
 from domain.units import PERCENT
+from importing.safe_text import md
 from presentation import formatting as fmt
-from safe_text import md
 from views import admin, exports, state
 
 RESET_PHRASE = "RESET"

@@ -1,7 +1,7 @@
 """Excel exports (plan, watchtower, history) and the Excel side of the import.
 
 The frame builders are pure (plan/network/history in, DataFrames with units in
-the headers out); :mod:`excel_io` writes them, escaping formula-like text.
+the headers out); :mod:`importing.excel` writes them, escaping formula-like text.
 The Streamlit helpers here are what the tabs call: one line each.
 """
 
@@ -16,10 +16,10 @@ import pandas as pd
 import streamlit as st
 
 import db
-import excel_io
 from domain import ValidationError
 from domain.units import PERCENT
-from safe_text import md
+from importing import excel as excel_io
+from importing.safe_text import md
 
 SHEET_KEY = "data_import_sheet"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from domain import Scenario
+from importing.safe_text import md
 from planning import LanePlan
 from presentation import charts
 from presentation import formatting as fmt
-from safe_text import md
 from views import methods
 
 

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from domain import Scenario
-from forecast import method_label
+from forecasting import method_label
+from importing.safe_text import md
 from planning import LanePlan
 from presentation import charts
 from presentation import formatting as fmt
-from safe_text import md
 from views import exports, methods
 
 PATTERN_HELP = (

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from domain import LspError
-from safe_text import md
+from importing.safe_text import md
 from views import nav, scenarios, sidebar, state
 
 LANE_PARAM = "lane"

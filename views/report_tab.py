@@ -19,7 +19,7 @@ import streamlit as st
 import ai_brain
 import report
 from domain import LspError
-from safe_text import md
+from importing.safe_text import md
 from views import state
 
 MODE_KEY = "report_mode"

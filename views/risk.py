@@ -11,10 +11,10 @@ import streamlit as st
 import reconciliation
 import simulation
 from domain import Scenario
+from importing.safe_text import md
 from planning import LanePlan
 from presentation import charts
 from presentation import formatting as fmt
-from safe_text import md
 from views import cached_sim, methods
 
 REPLICATION_CHOICES = (2_000, 10_000)

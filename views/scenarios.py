@@ -17,10 +17,10 @@ import db
 from config import Settings
 from domain import LspError, Scenario, saved_scenario
 from domain.saved_scenario import SavedScenario
+from importing.safe_text import md
 from planning import PlanningError
 from presentation import charts, scenario_comparison
 from presentation import formatting as fmt
-from safe_text import md
 from views import admin, sidebar, state
 
 ACTION_SAVE = "save scenarios"

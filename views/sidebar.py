@@ -20,8 +20,8 @@ from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from domain.saved_scenario import SavedScenario
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import PlanningError
-from safe_text import md
 from views import nav, state
 
 LANE_KEY = "sb_lane"

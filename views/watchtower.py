@@ -16,10 +16,10 @@ import plan_runs
 import planning
 from config import get_settings
 from domain.units import PERCENT
+from importing.safe_text import md
 from planning import NETWORK_COLUMNS, NetworkPlan
 from presentation import charts
 from presentation import formatting as fmt
-from safe_text import md
 from views import admin, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"

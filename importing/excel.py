@@ -1,7 +1,7 @@
 """Excel (.xlsx) in and out, with openpyxl (pure: bytes in, bytes out; no Streamlit, no SQL).
 
 Import: a worksheet is turned into CSV text row by row and handed to the same
-validator as a CSV upload (:func:`csv_import.parse_demand_csv`, through
+validator as a CSV upload (:func:`importing.parse_demand_csv`, through
 ``db.import_csv``), so an Excel file gets exactly the same checks and the same
 row numbers (the header is row 1; every worksheet row, blank ones included,
 keeps its number).  Cell values are written the way the CSV reader expects
@@ -13,7 +13,7 @@ Export: one or more DataFrames become worksheets whose headers carry units.
 Text that a spreadsheet would run as a formula (a cell starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) is written with a leading
 apostrophe (OWASP, "CSV Injection"): imported text is data, never a formula.
-:func:`escape_text` is that one rule, for every exporter of this project.
+:func:`escape_text` applies that one rule (:func:`importing.safe_text.guard_cell`) to cells.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from domain import ValidationError
+from importing.safe_text import guard_cell
 
 XLSX_SUFFIX = ".xlsx"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV-injection trigger characters
 MAX_SHEET_TITLE = 31  # characters, Excel's limit
 MAX_COLUMN_WIDTH = 48  # characters; long lane names wrap instead of widening the sheet
 _UNIT_SUFFIX = re.compile(r"\s*\[[^\]]*\]\s*$")
@@ -55,16 +55,16 @@ def is_xlsx(filename: str) -> bool:
 def escape_text(value: object) -> object:
     """``value`` made safe for a spreadsheet cell: text starting like a formula gets a ``'``.
 
-    Numbers, dates and other non-text values pass through unchanged.
+    Text goes through :func:`importing.safe_text.guard_cell` (the one rule, which
+    the importer undoes); numbers, dates and other non-text values pass through
+    unchanged.
 
     >>> escape_text("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
     >>> escape_text("-5"), escape_text("BER-MUC"), escape_text(-5)
     ("'-5", 'BER-MUC', -5)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return guard_cell(value) if isinstance(value, str) else value
 
 
 # --------------------------------------------------------------------------- import
