@@ -39,9 +39,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import ai_brain
-import reconciliation
 import report_charts
 from formatting import decimals_for, fmt_date, fmt_number, fmt_pct, fmt_qty, method_label
+from planning import reconciliation
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"

@@ -14,9 +14,9 @@ from google.genai import types
 
 import ai_brain
 import config
-import reconciliation
 from assistant import tools
 from formatting import fmt_pct, fmt_qty
+from planning import reconciliation
 
 MODEL = "gemini-test-flash"
 

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 import ai_brain
 import forecast
-import reconciliation
 import report
 from formatting import fmt_pct, fmt_qty, method_label
+from planning import reconciliation
 
 GENERATED = dt.datetime(2025, 1, 2, 9, 30)
 LANES = 20
