@@ -280,8 +280,9 @@ def plan_lane(
     fview = _forecast_view(lane.series, lane.period, int(horizon_days), params)
     kernel_score = k.resilience_score
     score = resilience.ResilienceScore(
-        score=float(kernel_score.score[0]), coverage=float(kernel_score.coverage[0]),
-        independence=float(kernel_score.independence[0]), tail_risk=lane.tail_risk,
+        score=float(np.asarray(kernel_score.score)[0]),
+        coverage=float(np.asarray(kernel_score.coverage)[0]),
+        independence=float(np.asarray(kernel_score.independence)[0]), tail_risk=lane.tail_risk,
         weights=kernel_score.weights,
     )
     pol = k.policy

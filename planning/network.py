@@ -213,10 +213,10 @@ def _network_rows(
             rows.window[i, -lane.window.size:] = lane.window
             rows.weekday[i, -lane.window.size:] = lane.series.index[-lane.window.size:].weekday
     # a lane whose records stop before the network's today: flagged, never zero-filled
-    for i in range(n):
-        period_days = period_days_of(rows.period[i])
-        if (as_of - rows.last_date[i]).days > STALE_PERIODS * period_days:
-            rows.status[i] = STATUS_NO_DATA
+    for lane_index in range(n):
+        period_days = period_days_of(rows.period[lane_index])
+        if (as_of - rows.last_date[lane_index]).days > STALE_PERIODS * period_days:
+            rows.status[lane_index] = STATUS_NO_DATA
     return rows
 
 

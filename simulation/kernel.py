@@ -354,7 +354,7 @@ def run(
     totals = []
     for collected in parts:
         merged = {key: np.concatenate([part[key] for part in collected]) for key in collected[0]}
-        merged.setdefault("disrupted", None)
-        totals.append(Totals(**merged))
+        disrupted = merged.pop("disrupted", None)  # recorded only for a stress test's shocked run
+        totals.append(Totals(**merged, disrupted=disrupted))
     return totals
 

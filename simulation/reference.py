@@ -71,18 +71,18 @@ def simulate_policy_reference(
             measure = t >= plan.warmup_days
             if t == plan.warmup_days:
                 totals["backorders_start"] = max(-net, 0.0)
-            demand = demand_rows[i][t]
-            net -= demand
-            short = min(-net, demand) if net < -tolerance else 0.0
-            position -= demand
-            backlog += demand * growth
+            today = demand_rows[i][t]
+            net -= today
+            short = min(-net, today) if net < -tolerance else 0.0
+            position -= today
+            backlog += today * growth
             handled = min(backlog, plan.internal_capacity + plan.partner_capacity)
             backlog -= handled
             if measure:
-                totals["demand"] += demand
+                totals["demand"] += today
                 totals["short"] += short
                 totals["stockout_days"] += short > 0.0
-                totals["workload"] += demand * growth
+                totals["workload"] += today * growth
                 totals["overflow"] += max(handled - plan.internal_capacity, 0.0)
             quantity, is_cycle = 0.0, False
             if plan.policy == "rQ":

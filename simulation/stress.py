@@ -55,11 +55,14 @@ def stress_test(
 
     Parameters
     ----------
+    policy, lane, demand, days, replications, initial_inventory, warmup_days, rng, seed
+        As for :func:`simulation.simulate_policy`; ``lane.partner_capacity`` is
+        what partners can take per day [units/day].
     shock : {"demand", "capacity"}
         ``"demand"`` multiplies daily demand by ``shock_factor`` during the
         window; ``"capacity"`` multiplies the internal capacity by it (outage:
         factor < 1).  A capacity outage only disrupts service when
-        ``partner_capacity`` is finite; otherwise partners absorb it at the
+        ``lane.partner_capacity`` is finite; otherwise partners absorb it at the
         surcharge and TTS stays ``inf`` while the overflow cost rises.
     shock_start_day : int
         First shocked day, counted from the first measured day [day index].
@@ -67,9 +70,6 @@ def stress_test(
         Length of the shock window [days].
     shock_factor : float
         Multiplier on demand or capacity during the window (>= 0).
-    policy, lane, demand, days, replications, initial_inventory, warmup_days, rng, seed
-        As for :func:`simulation.simulate_policy`; ``lane.partner_capacity`` is
-        what partners can take per day [units/day].
 
     Returns
     -------
