@@ -67,7 +67,9 @@ PAD_LANE = "\x00network-calendar"  # never a valid lane code (control character)
 # of one unit in a lane's history is far larger than this relative tolerance.
 FINGERPRINT_RTOL = 1e-9
 PLANNING_MODULES = (
-    "planning.py", "review_cycle.py", "cooperation.py", "resilience.py", "forecast.py",
+    "planning/__init__.py", "planning/history.py", "planning/kernel.py", "planning/curves.py",
+    "planning/lane.py", "planning/network.py", "planning/notes.py", "planning/replay.py",
+    "review_cycle.py", "cooperation.py", "resilience.py", "forecast.py",
     "inventory_math.py", "domain.py", "plan_runs.py",
 )
 ProgressCallback = Callable[[float, str], None]

@@ -125,7 +125,7 @@ def tool_recommend_actions(ws: Workspace, args: Mapping[str, Any]) -> dict[str, 
 
 def tool_simulate_lane(ws: Workspace, args: Mapping[str, Any]) -> dict[str, Any]:
     """Plan vs last 365 days vs Monte Carlo twin: the Risk tab's reconciliation table."""
-    import reconciliation
+    from planning import reconciliation
 
     lane = str(args.get("lane") or "")
     if lane not in ws.lanes:

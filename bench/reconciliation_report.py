@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import planning  # noqa: E402
-import reconciliation  # noqa: E402
 import seed_data  # noqa: E402
+from planning import reconciliation  # noqa: E402
 
 
 def _show(value: float | None, unit: str) -> str:

@@ -1,4 +1,4 @@
-"""Benchmark of the Monte Carlo lane twin (simulation.py).
+"""Benchmark of the Monte Carlo lane twin (the ``simulation`` package).
 
 Times ``simulate_policy`` for 10,000 replications x 365 days of one lane with
 stochastic lead times, capacity overflow and P&L switched on, next to
@@ -24,29 +24,28 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import simulation  # noqa: E402
+from domain import Policy  # noqa: E402
 
 REPLICATIONS = 10_000
 DAYS = 365
 REFERENCE_REPLICATIONS = 50
 REPEATS = 5
-LANE = {
-    "demand_mean": 100.0,
-    "demand_std": 20.0,
-    "lead_time_mean": 5.0,
-    "lead_time_std": 1.5,
-    "internal_capacity": 110.0,
-    "return_rate": 0.05,
-    "holding_cost": 12.0,
-    "penalty_cost": 25.0,
-    "order_cost": 250.0,
-    "handling_cost": 3.5,
-    "partner_surcharge": 4.0,
-    "revenue_per_unit": 18.0,
-    "days": DAYS,
-}
+LANE = simulation.TwinLane(
+    lead_time_mean=5.0,
+    lead_time_std=1.5,
+    internal_capacity=110.0,
+    return_rate=0.05,
+    holding_cost=12.0,
+    penalty_cost=25.0,
+    order_cost=250.0,
+    handling_cost=3.5,
+    partner_surcharge=4.0,
+    revenue_per_unit=18.0,
+)
+DEMAND = simulation.TwinDemand.normal(100.0, 20.0)
 PLANS = {
-    "order-up-to, daily": {"policy": "order_up_to", "order_up_to": 860.0},
-    "(r, Q)": {"policy": "rQ", "reorder_point": 600.0, "order_quantity": 1000.0},
+    "order-up-to, daily": Policy.up_to(860.0),
+    "(r, Q)": Policy.rq(reorder_point=600.0, order_quantity=1000.0),
 }
 
 
@@ -82,12 +81,12 @@ def main() -> None:
     for label, plan in PLANS.items():
         ours = best_time(
             lambda plan=plan: simulation.simulate_policy(
-                **LANE, **plan, replications=REPLICATIONS, seed=1
+                plan, LANE, DEMAND, days=DAYS, replications=REPLICATIONS, seed=1
             )
         )
         reference = best_time(
             lambda plan=plan: simulation.simulate_policy_reference(
-                **LANE, **plan, replications=REFERENCE_REPLICATIONS, seed=1
+                plan, LANE, DEMAND, days=DAYS, replications=REFERENCE_REPLICATIONS, seed=1
             ),
             repeats=2,
         )

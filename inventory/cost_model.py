@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from domain import DAYS_PER_YEAR
+from domain import DAYS_PER_YEAR, CostCurve
 from inventory.demand import lead_time_demand_std
 from inventory.newsvendor import critical_ratio
 from inventory.normal import loss_unchecked, normal_ppf
@@ -52,16 +52,6 @@ class AnnualCost(NamedTuple):
     shortage_penalty: FloatOrArray
     """p * (D_year / Q) * ESC: penalty per unit backordered."""
     total: FloatOrArray
-
-
-class CostCurve(NamedTuple):
-    """Cost components over a grid of service levels [EUR/year]."""
-
-    service_level: NDArray[np.float64]
-    holding: NDArray[np.float64]
-    """buffer + cycle holding."""
-    penalty: NDArray[np.float64]
-    total: NDArray[np.float64]
 
 
 def annual_inventory_cost(
@@ -213,7 +203,9 @@ def cost_convexity_curve(
     Returns
     -------
     CostCurve
-        ``service_level``, ``holding``, ``penalty``, ``total`` arrays [EUR/year].
+        The one cost-curve type (:class:`domain.CostCurve`): ``service_levels``,
+        ``holding`` (buffer + cycle holding), ``penalty``, ``ordering`` (zero here),
+        ``total`` [EUR/year] and the grid's optimum.
 
     Examples
     --------
@@ -237,7 +229,7 @@ def cost_convexity_curve(
     holding = np.asarray(cost.buffer_holding) + np.asarray(cost.cycle_holding)
     penalty = np.asarray(cost.shortage_penalty)
     holding, penalty = np.broadcast_arrays(holding, penalty)
-    return CostCurve(alpha, holding.astype(float), penalty.astype(float), holding + penalty)
+    return CostCurve.from_components(alpha, holding.astype(float), penalty.astype(float))
 
 
 def cycle_length_years(

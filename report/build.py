@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 import ai_brain
-import reconciliation
+from planning import reconciliation
 from report.layout import new_pdf
 from report.pages import lane_page, summary_page
 

@@ -9,7 +9,7 @@ from typing import Any
 from fpdf.enums import XPos, YPos
 
 import ai_brain
-import reconciliation
+from planning import reconciliation
 from presentation.formatting import (
     fmt_date,
     fmt_number,

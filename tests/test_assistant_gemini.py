@@ -14,8 +14,8 @@ from google.genai import types
 
 import ai_brain
 import config
-import reconciliation
 from assistant import tools
+from planning import reconciliation
 from presentation.formatting import fmt_pct, fmt_qty
 
 MODEL = "gemini-test-flash"

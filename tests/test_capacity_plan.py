@@ -12,7 +12,7 @@ import cooperation
 import inventory_math
 import planning
 import simulation
-from domain import DAYS_PER_YEAR, LaneMasterData
+from domain import DAYS_PER_YEAR, LaneMasterData, Policy
 
 DAYS = pd.date_range("2023-01-02", periods=3 * 365, freq="D")  # starts on a Monday
 
@@ -72,9 +72,10 @@ def test_expected_overflow_agrees_with_the_twin(iid_lane):
     history, params = iid_lane
     plan = planning.plan_lane(history, params)
     sim = simulation.simulate_policy(
-        demand_mean=plan.stats.demand_mean, demand_std=plan.stats.demand_std,
-        lead_time_mean=5, reorder_point=plan.reorder_point, order_quantity=plan.order_quantity,
-        internal_capacity=110.0, replications=2000, days=365, seed=5,
+        Policy.rq(plan.reorder_point, plan.order_quantity),
+        simulation.TwinLane(lead_time_mean=5, internal_capacity=110.0),
+        simulation.TwinDemand.normal(plan.stats.demand_mean, plan.stats.demand_std),
+        replications=2000, days=365, seed=5,
     )
     mean = float(np.mean(sim.overflow_volume))
     se = float(np.std(sim.overflow_volume, ddof=1)) / np.sqrt(2000)
@@ -124,9 +125,10 @@ def test_internal_capacity_by_weekday_feeds_overflow_and_twin():
     replay = np.maximum(last - np.where(sundays, 0.0, 120.0), 0.0).sum()
     assert plan.overflow_last_year == pytest.approx(replay)
     sim = simulation.simulate_policy(
-        demand_mean=plan.stats.demand_mean, demand_std=plan.stats.demand_std, lead_time_mean=5,
-        reorder_point=plan.reorder_point, order_quantity=plan.order_quantity,
-        internal_capacity=no_sunday.capacity_by_weekday(), replications=1000, days=364, seed=3,
+        Policy.rq(plan.reorder_point, plan.order_quantity),
+        simulation.TwinLane(lead_time_mean=5, internal_capacity=no_sunday.capacity_by_weekday()),
+        simulation.TwinDemand.normal(plan.stats.demand_mean, plan.stats.demand_std),
+        replications=1000, days=364, seed=3,
     )
     per_year = float(np.mean(sim.overflow_volume)) * DAYS_PER_YEAR / 364
     se = float(np.std(sim.overflow_volume, ddof=1)) / np.sqrt(1000) * DAYS_PER_YEAR / 364

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import inventory_math as im
-from simulation import simulate_policy
+from domain import Policy
+from simulation import TwinDemand, TwinLane, simulate_policy
 
 MU, SIGMA = 100.0, 20.0
 SE_TOLERANCE = 3.0
@@ -22,8 +23,8 @@ def test_formula_matches_the_day_by_day_simulation_with_fixed_lead_time(lead, z)
     expected = im.daily_review_cycle_service_level(
         r, demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead, lead_time_std=0
     )
-    res = simulate_policy(demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead,
-                          reorder_point=r, order_quantity=1000.0, replications=3000, seed=5)
+    res = simulate_policy(Policy.rq(r, 1000.0), TwinLane(lead_time_mean=lead),
+                          TwinDemand.normal(MU, SIGMA), replications=3000, seed=5)
     assert abs(res.cycle_service_level - expected) <= SE_TOLERANCE * res.cycle_service_level_se + 1e-3
     textbook = 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))  # Phi(z)
     assert expected < textbook - 0.02  # the continuous-review formula is visibly optimistic
@@ -32,8 +33,8 @@ def test_formula_matches_the_day_by_day_simulation_with_fixed_lead_time(lead, z)
 def test_reorder_point_reaches_the_target_when_simulated():
     r = im.daily_review_reorder_point(0.95, demand_mean=MU, demand_std=SIGMA,
                                       lead_time_mean=4, lead_time_std=0)
-    res = simulate_policy(demand_mean=MU, demand_std=SIGMA, lead_time_mean=4,
-                          reorder_point=float(r), order_quantity=1000.0, replications=3000, seed=9)
+    res = simulate_policy(Policy.rq(float(r), 1000.0), TwinLane(lead_time_mean=4),
+                          TwinDemand.normal(MU, SIGMA), replications=3000, seed=9)
     assert abs(res.cycle_service_level - 0.95) <= SE_TOLERANCE * res.cycle_service_level_se + 1e-3
 
 

@@ -8,9 +8,9 @@ import pytest
 
 import db
 import planning
-import reconciliation
 import seed_data
 from domain import LaneMasterData
+from planning import reconciliation
 
 COMPARED = ["safety_stock", "reorder_point", "fill_rate", "expected_overflow_per_year",
             "overflow_last_year", "partner_capacity_to_reserve", "penalty_cost_per_year",

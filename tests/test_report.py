@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 import ai_brain
 import forecasting
-import reconciliation
 import report
+from planning import reconciliation
 from presentation import formatting
 from presentation.formatting import fmt_pct, fmt_qty, method_label
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -10,9 +11,9 @@ import pytest
 
 import inventory
 import planning
-import reconciliation
 import simulation
 from domain import LaneMasterData
+from planning import reconciliation
 
 DAYS = pd.date_range("2023-01-02", periods=3 * 365, freq="D")
 
@@ -36,15 +37,17 @@ def test_planned_service_matches_the_twin(steady_history, review: int, lead_time
     params = LaneMasterData(code="S", internal_capacity=500.0, review_period_days=review,
                             lead_time_mean=lead_time, lead_time_std=lead_time_std, order_cost=60.0)
     plan = planning.plan_lane(history, params, service_level=0.95)
-    kwargs = reconciliation.simulation_kwargs(plan)
+    twin = reconciliation.twin_inputs(plan)
+    lane, demand, days = twin.lane, twin.demand, twin.days
     steps = 44 if review == 0 else 1
     if steps > 1:
-        kwargs.update(
-            demand_mean=plan.stats.demand_mean / steps, demand_std=plan.stats.demand_std / math.sqrt(steps),
-            lead_time_mean=params.lead_time_mean * steps, lead_time_std=lead_time_std * steps,
-            days=365 * steps, internal_capacity=math.inf,
-        )
-    sim = simulation.simulate_policy(**kwargs, replications=300 if steps > 1 else 600, seed=11)
+        demand = replace(demand, mean=plan.stats.demand_mean / steps,
+                         std=plan.stats.demand_std / math.sqrt(steps))
+        lane = replace(lane, lead_time_mean=params.lead_time_mean * steps,
+                       lead_time_std=lead_time_std * steps, internal_capacity=math.inf)
+        days = 365 * steps
+    sim = simulation.simulate_policy(twin.policy, lane, demand, days=days,
+                                     replications=300 if steps > 1 else 600, seed=11)
     assert plan.fill_rate == pytest.approx(sim.fill_rate, abs=0.01)
     if review >= 2 and lead_time_std > 0:
         # the twin checks an order-up-to cycle at the next order's nominal arrival, so a late order's

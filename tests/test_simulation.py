@@ -1,4 +1,4 @@
-"""Monte Carlo digital twin (simulation.py): agreement with exact formulas,
+"""Monte Carlo digital twin (the simulation package): agreement with exact formulas,
 the analytic-vs-simulated gaps the issue asks planners to see, edge cases.
 
 Expected values are computed here with SciPy from first principles (or via
@@ -8,15 +8,26 @@ inventory_math where it has the formula), never from the simulation itself.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from scipy import integrate, stats
 
-import simulation
-from simulation import SimulationResult, simulate_policy, simulate_policy_reference, stress_test
+from domain import Policy
+from simulation import (
+    SimulationResult,
+    TwinDemand,
+    TwinLane,
+    simulate_policy,
+    simulate_policy_reference,
+    stress_test,
+)
+from simulation.inputs import make_plan
+from simulation.sampling import lead_time_table
 
 MU, SIGMA = 100.0, 20.0  # daily demand [units/day]; truncation at 0 is negligible (z = -5)
+NORMAL = TwinDemand.normal(MU, SIGMA)
 SE_TOLERANCE = 3.0  # simulated vs exact: within 3 standard errors
 
 
@@ -64,9 +75,8 @@ def test_order_up_to_matches_textbook_formulas_with_fixed_lead_time():
     protection = review + lead
     order_up_to = MU * protection + 1.0 * SIGMA * math.sqrt(protection)
     res = simulate_policy(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead, lead_time_std=0.0,
-        policy="order_up_to", review_period=review, order_up_to=order_up_to,
-        replications=2000, days=365, seed=1,
+        Policy.up_to(order_up_to, review_period=review), TwinLane(lead_time_mean=lead),
+        NORMAL, replications=2000, days=365, seed=1,
     )
     alpha = stats.norm.cdf(1.0)
     beta = 1.0 - (
@@ -123,9 +133,9 @@ def test_rq_matches_exact_discrete_formulas_and_shows_undershoot_bias():
     lead, quantity, reps = 4, 1000.0, 3000
     reorder_point = MU * lead + 1.0 * SIGMA * math.sqrt(lead)  # alpha = 84.1 % on paper
     res = simulate_policy(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead, reorder_point=reorder_point,
-        order_quantity=quantity, replications=reps,
-        initial_inventory=stationary_start(reorder_point, quantity, reps), seed=2,
+        Policy.rq(reorder_point, quantity), TwinLane(lead_time_mean=lead), NORMAL,
+        replications=reps, initial_inventory=stationary_start(reorder_point, quantity, reps),
+        seed=2,
     )
     assert within(res.cycle_service_level, res.cycle_service_level_se, rq_exact_alpha(reorder_point, lead))
     assert within(res.fill_rate, res.fill_rate_se, rq_exact_fill_rate(reorder_point, quantity, lead))
@@ -144,9 +154,9 @@ def test_small_order_quantity_naive_fill_rate_negative_but_simulation_positive()
     reorder_point = MU * lead + z * sd
     shortcut = 1.0 - sd * loss(z) / quantity
     res = simulate_policy(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead, reorder_point=reorder_point,
-        order_quantity=quantity, replications=reps,
-        initial_inventory=stationary_start(reorder_point, quantity, reps), seed=3,
+        Policy.rq(reorder_point, quantity), TwinLane(lead_time_mean=lead), NORMAL,
+        replications=reps, initial_inventory=stationary_start(reorder_point, quantity, reps),
+        seed=3,
     )
     assert shortcut < -0.3
     assert res.fill_rate == pytest.approx(0.607, abs=0.01)
@@ -163,9 +173,8 @@ def test_crossing_orders_deliver_far_more_than_the_rss_target():
     rss = math.sqrt((review + lead) * SIGMA**2 + MU**2 * lead_sd**2)
     order_up_to = MU * (review + lead) + stats.norm.ppf(0.95) * rss
     res = simulate_policy(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=lead, lead_time_std=lead_sd,
-        policy="order_up_to", review_period=review, order_up_to=order_up_to,
-        replications=1000, seed=4,
+        Policy.up_to(order_up_to, review_period=review),
+        TwinLane(lead_time_mean=lead, lead_time_std=lead_sd), NORMAL, replications=1000, seed=4,
     )
     assert res.cycle_service_level > 0.985
     assert res.cycle_service_level - 0.95 > 20 * res.cycle_service_level_se
@@ -176,23 +185,24 @@ def test_crossing_orders_deliver_far_more_than_the_rss_target():
 
 
 @pytest.mark.parametrize(
-    "policy_kwargs",
+    ("policy", "initial_inventory"),
     [
-        {"policy": "rQ", "reorder_point": 420.0, "order_quantity": 250.0},
-        {"policy": "rQ", "reorder_point": 300.0, "order_quantity": 30.0},  # n > 1 per order
-        {"policy": "order_up_to", "order_up_to": 700.0, "review_period": 1},
-        {"policy": "order_up_to", "order_up_to": 900.0, "review_period": 3, "initial_inventory": 1200.0},
+        (Policy.rq(420.0, 250.0), None),
+        (Policy.rq(300.0, 30.0), None),  # n > 1 per order
+        (Policy.up_to(700.0, review_period=1), None),
+        (Policy.up_to(900.0, review_period=3), 1200.0),
     ],
 )
-def test_vectorised_core_equals_day_by_day_reference(policy_kwargs):
-    common = dict(
-        demand_mean=MU, demand_std=35.0, lead_time_mean=4.0, lead_time_std=1.5,
-        days=60, replications=25, internal_capacity=105.0, partner_capacity=20.0,
+def test_vectorised_core_equals_day_by_day_reference(policy, initial_inventory):
+    lane = TwinLane(
+        lead_time_mean=4.0, lead_time_std=1.5, internal_capacity=105.0, partner_capacity=20.0,
         return_rate=0.05, holding_cost=12.0, penalty_cost=25.0, order_cost=250.0,
-        handling_cost=3.5, partner_surcharge=4.0, revenue_per_unit=18.0, seed=5,
+        handling_cost=3.5, partner_surcharge=4.0, revenue_per_unit=18.0,
     )
-    fast = simulate_policy(**common, **policy_kwargs)
-    slow = simulate_policy_reference(**common, **policy_kwargs)
+    common = dict(days=60, replications=25, initial_inventory=initial_inventory, seed=5)
+    demand = TwinDemand.normal(MU, 35.0)
+    fast = simulate_policy(policy, lane, demand, **common)
+    slow = simulate_policy_reference(policy, lane, demand, **common)
     for name in (
         "fill_rate_per_replication", "cycle_service_level_per_replication", "stockout_days",
         "backordered_units", "overflow_volume", "orders", "average_on_hand", "profit",
@@ -202,13 +212,12 @@ def test_vectorised_core_equals_day_by_day_reference(policy_kwargs):
 
 def test_bootstrap_from_history_equals_reference():
     history = np.array([80.0, 95.0, 100.0, 120.0, 0.0, 140.0])
-    kwargs = dict(
-        demand_history=history, lead_time_mean=3.0, lead_time_std=1.0, policy="rQ",
-        reorder_point=330.0, order_quantity=400.0, days=40, replications=10, seed=6,
-    )
-    fast, slow = simulate_policy(**kwargs), simulate_policy_reference(**kwargs)
+    inputs = (Policy.rq(330.0, 400.0), TwinLane(lead_time_mean=3.0, lead_time_std=1.0),
+              TwinDemand.bootstrap(history))
+    kwargs = dict(days=40, replications=10, seed=6)
+    fast, slow = simulate_policy(*inputs, **kwargs), simulate_policy_reference(*inputs, **kwargs)
     np.testing.assert_allclose(fast.fill_rate_per_replication, slow.fill_rate_per_replication)
-    long_run = simulate_policy(**{**kwargs, "days": 365, "replications": 200})
+    long_run = simulate_policy(*inputs, days=365, replications=200, seed=6)
     assert long_run.backordered_units.sum() > 0.0
 
 
@@ -216,14 +225,16 @@ def test_bootstrap_from_history_equals_reference():
 
 
 def test_same_seed_same_output_and_rng_injection():
-    kwargs = dict(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=5.0, lead_time_std=1.5,
-        policy="order_up_to", order_up_to=800.0, replications=200, days=100,
-        internal_capacity=110.0, partner_surcharge=4.0, revenue_per_unit=18.0,
+    inputs = (
+        Policy.up_to(800.0),
+        TwinLane(lead_time_mean=5.0, lead_time_std=1.5, internal_capacity=110.0,
+                 partner_surcharge=4.0, revenue_per_unit=18.0),
+        NORMAL,
     )
-    first = simulate_policy(**kwargs, seed=42)
-    second = simulate_policy(**kwargs, rng=np.random.default_rng(42))
-    other = simulate_policy(**kwargs, seed=43)
+    kwargs = dict(replications=200, days=100)
+    first = simulate_policy(*inputs, **kwargs, seed=42)
+    second = simulate_policy(*inputs, **kwargs, rng=np.random.default_rng(42))
+    other = simulate_policy(*inputs, **kwargs, seed=43)
     for name in ("profit", "stockout_days", "overflow_volume", "fill_rate_per_replication"):
         np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
     assert first.fill_rate == second.fill_rate
@@ -234,19 +245,14 @@ def test_same_seed_same_output_and_rng_injection():
 
 
 @pytest.mark.parametrize(
-    "policy_kwargs",
-    [
-        {"policy": "order_up_to", "order_up_to": 33.3 * 6, "review_period": 1},
-        {"policy": "rQ", "reorder_point": 33.3 * 5, "order_quantity": 99.9},
-    ],
+    "policy",
+    [Policy.up_to(33.3 * 6, review_period=1), Policy.rq(33.3 * 5, 99.9)],
 )
-def test_no_variability_means_no_stockouts(policy_kwargs):
+def test_no_variability_means_no_stockouts(policy):
     # sigma = 0 and exact cover for the protection interval: service is 1.0
     # (33.3 is not exact in binary: rounding must not create phantom stockouts)
-    res = simulate_policy(
-        demand_mean=33.3, demand_std=0.0, lead_time_mean=5.0, days=100, replications=3, seed=0,
-        **policy_kwargs,
-    )
+    res = simulate_policy(policy, TwinLane(lead_time_mean=5.0), TwinDemand.normal(33.3, 0.0),
+                          days=100, replications=3, seed=0)
     assert res.fill_rate == 1.0
     assert res.cycle_service_level == 1.0
     assert res.stockout_days.sum() == 0.0
@@ -254,8 +260,8 @@ def test_no_variability_means_no_stockouts(policy_kwargs):
 
 def test_zero_demand():
     res = simulate_policy(
-        demand_mean=0.0, demand_std=0.0, lead_time_mean=3.0, reorder_point=10.0,
-        order_quantity=50.0, holding_cost=36.5, days=10, replications=4, seed=0,
+        Policy.rq(10.0, 50.0), TwinLane(lead_time_mean=3.0, holding_cost=36.5),
+        TwinDemand.normal(0.0, 0.0), days=10, replications=4, seed=0,
     )
     assert res.fill_rate == 1.0
     assert res.cycle_service_level == 1.0
@@ -265,14 +271,14 @@ def test_zero_demand():
 
 
 def test_capacity_never_binding_and_binding():
-    kwargs = dict(
-        demand_mean=MU, demand_std=0.0, lead_time_mean=2.0, policy="order_up_to",
-        order_up_to=300.0, return_rate=0.1, partner_surcharge=4.0, days=30, replications=2,
-        seed=0,
-    )
-    free = simulate_policy(**kwargs, internal_capacity=500.0)
+    lane = TwinLane(lead_time_mean=2.0, return_rate=0.1, partner_surcharge=4.0)
+    kwargs = dict(days=30, replications=2, seed=0)
+    deterministic = TwinDemand.normal(MU, 0.0)
+    free = simulate_policy(Policy.up_to(300.0), replace(lane, internal_capacity=500.0),
+                           deterministic, **kwargs)
     assert free.overflow_volume.sum() == 0.0 and free.overflow_cost.sum() == 0.0
-    tight = simulate_policy(**kwargs, internal_capacity=100.0)  # workload 110/day
+    tight = simulate_policy(Policy.up_to(300.0), replace(lane, internal_capacity=100.0),
+                            deterministic, **kwargs)  # workload 110/day
     np.testing.assert_allclose(tight.overflow_volume, 10.0 * 30)
     np.testing.assert_allclose(tight.overflow_cost, 4.0 * 10.0 * 30)
 
@@ -282,9 +288,10 @@ def test_profit_and_loss_by_hand():
     # on-hand settles at 100, one order per day.
     # P&L per day = 18*100 - 3.5*105 - 0.1*100 - 50 = 1372.5 EUR.
     res = simulate_policy(
-        demand_mean=MU, demand_std=0.0, lead_time_mean=2.0, policy="order_up_to",
-        order_up_to=300.0, return_rate=0.05, holding_cost=36.5, order_cost=50.0,
-        handling_cost=3.5, revenue_per_unit=18.0, days=10, replications=2, seed=0,
+        Policy.up_to(300.0),
+        TwinLane(lead_time_mean=2.0, return_rate=0.05, holding_cost=36.5, order_cost=50.0,
+                 handling_cost=3.5, revenue_per_unit=18.0),
+        TwinDemand.normal(MU, 0.0), days=10, replications=2, seed=0,
     )
     np.testing.assert_allclose(res.average_on_hand, 100.0)
     np.testing.assert_allclose(res.profit, 13725.0)
@@ -295,9 +302,9 @@ def test_profit_and_loss_by_hand():
 
 def test_loss_statistics_sign_convention():
     res = simulate_policy(
-        demand_mean=MU, demand_std=40.0, lead_time_mean=3.0, lead_time_std=1.0,
-        policy="order_up_to", order_up_to=420.0, penalty_cost=500.0, revenue_per_unit=1.0,
-        days=60, replications=500, seed=8,
+        Policy.up_to(420.0),
+        TwinLane(lead_time_mean=3.0, lead_time_std=1.0, penalty_cost=500.0, revenue_per_unit=1.0),
+        TwinDemand.normal(MU, 40.0), days=60, replications=500, seed=8,
     )
     assert isinstance(res, SimulationResult)
     assert res.probability_of_loss == pytest.approx(np.mean(res.profit < 0))
@@ -311,9 +318,9 @@ def test_loss_statistics_sign_convention():
 
 def test_demand_shock_time_to_survive_and_recover():
     out = stress_test(
-        shock="demand", shock_start_day=20, shock_days=10, shock_factor=1.6,
-        demand_mean=MU, demand_std=15.0, lead_time_mean=4.0, lead_time_std=1.0,
-        policy="order_up_to", order_up_to=620.0, days=120, replications=300, seed=9,
+        Policy.up_to(620.0), TwinLane(lead_time_mean=4.0, lead_time_std=1.0),
+        TwinDemand.normal(MU, 15.0), shock="demand", shock_start_day=20, shock_days=10,
+        shock_factor=1.6, days=120, replications=300, seed=9,
     )
     assert out.probability_of_disruption > 0.9
     assert 0.0 <= out.median_time_to_survive_days < 10.0
@@ -323,39 +330,39 @@ def test_demand_shock_time_to_survive_and_recover():
 
 
 def test_capacity_outage_absorbed_by_partners_or_backlogged():
+    lane = TwinLane(lead_time_mean=2.0, internal_capacity=120.0, partner_surcharge=4.0)
     common = dict(
-        shock="capacity", shock_start_day=5, shock_days=7, shock_factor=0.0,
-        demand_mean=MU, demand_std=10.0, lead_time_mean=2.0, policy="order_up_to",
-        order_up_to=400.0, internal_capacity=120.0, partner_surcharge=4.0, days=60,
+        shock="capacity", shock_start_day=5, shock_days=7, shock_factor=0.0, days=60,
         replications=50, seed=10,
     )
-    absorbed = stress_test(**common)
+    demand = TwinDemand.normal(MU, 10.0)
+    absorbed = stress_test(Policy.up_to(400.0), lane, demand, **common)
     assert np.all(np.isinf(absorbed.time_to_survive_days))  # partners take everything
     assert absorbed.extra_overflow_cost == pytest.approx(4.0 * 7 * MU, rel=0.1)
-    limited = stress_test(**common, partner_capacity=60.0)
+    limited = stress_test(Policy.up_to(400.0), replace(lane, partner_capacity=60.0), demand,
+                          **common)
     assert np.all(limited.time_to_survive_days == 0.0)  # backlog from the first outage day
     assert np.all(np.isfinite(limited.time_to_recover_days))
     assert limited.median_time_to_recover_days > 0.0
 
 
 def test_stress_test_fills_in_simulation_defaults():
-    # Regression: only the lane and plan are given; policy, review_period,
-    # warmup_days, partner_capacity, ... must take simulate_policy's defaults
-    # (a TypeError was reported when they were left out).
-    minimal = dict(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=3.0, reorder_point=400.0,
-        order_quantity=500.0, days=60, replications=20, seed=13,
-    )
-    short = stress_test(shock_start_day=10, shock_days=5, **minimal)
+    # Regression: only the lane and plan are given; review_period, warmup_days,
+    # partner_capacity, ... must take simulate_policy's defaults (a TypeError
+    # was reported when they were left out).
+    minimal = (Policy.rq(400.0, 500.0), TwinLane(lead_time_mean=3.0), NORMAL)
+    run = dict(days=60, replications=20, seed=13)
+    short = stress_test(*minimal, shock_start_day=10, shock_days=5, **run)
     explicit = stress_test(
-        shock_start_day=10, shock_days=5, **minimal, policy="rQ", review_period=1,
-        warmup_days=None, lead_time_std=0.0, partner_capacity=math.inf, rng=None,
-        initial_inventory=None, demand_history=None,
+        Policy(kind="rQ", reorder_point=400.0, order_quantity=500.0, review_period=1),
+        TwinLane(lead_time_mean=3.0, lead_time_std=0.0, partner_capacity=math.inf),
+        TwinDemand(mean=MU, std=SIGMA, history=None), shock_start_day=10, shock_days=5,
+        **run, warmup_days=None, rng=None, initial_inventory=None,
     )
     np.testing.assert_array_equal(short.time_to_survive_days, explicit.time_to_survive_days)
     np.testing.assert_array_equal(short.shocked.profit, explicit.shocked.profit)
     # and with every stress parameter left at its default too
-    defaulted = stress_test(**minimal)
+    defaulted = stress_test(*minimal, **run)
     assert defaulted.shock == "demand" and defaulted.shock_days > 0
     assert defaulted.baseline.replications == 20
 
@@ -366,44 +373,38 @@ def test_stress_test_fills_in_simulation_defaults():
 @pytest.mark.parametrize(
     ("bad", "name"),
     [
-        ({"demand_std": -1.0}, "demand_std"),
-        ({"lead_time_std": -0.5}, "lead_time_std"),
-        ({"replications": 0}, "replications"),
-        ({"days": 0}, "days"),
-        ({"order_quantity": 0.0}, "order_quantity"),
-        ({"return_rate": 1.0}, "return_rate"),
-        ({"policy": "sS"}, "policy"),
-        ({"holding_cost": float("nan")}, "holding_cost"),
-        ({"demand_history": [1.0, -2.0]}, "demand_history"),
+        ({"demand": {"std": -1.0}}, "demand_std"),
+        ({"lane": {"lead_time_std": -0.5}}, "lead_time_std"),
+        ({"run": {"replications": 0}}, "replications"),
+        ({"run": {"days": 0}}, "days"),
+        ({"policy": {"order_quantity": 0.0}}, "order_quantity"),
+        ({"lane": {"return_rate": 1.0}}, "return_rate"),
+        ({"policy": {"kind": "sS"}}, "policy"),
+        ({"lane": {"holding_cost": float("nan")}}, "holding_cost"),
+        ({"demand": {"history": [1.0, -2.0]}}, "demand_history"),
     ],
 )
 def test_invalid_inputs_name_the_parameter(bad, name):
-    kwargs = dict(
-        demand_mean=MU, demand_std=SIGMA, lead_time_mean=3.0, reorder_point=300.0,
-        order_quantity=200.0, days=10, replications=2, seed=0,
-    )
+    policy = replace(Policy.rq(300.0, 200.0), **bad.get("policy", {}))
+    lane = replace(TwinLane(lead_time_mean=3.0), **bad.get("lane", {}))
+    demand = replace(NORMAL, **bad.get("demand", {}))
+    run = {"days": 10, "replications": 2, "seed": 0, **bad.get("run", {})}
     with pytest.raises(ValueError, match=name):
-        simulate_policy(**{**kwargs, **bad})
+        simulate_policy(policy, lane, demand, **run)
 
 
 def test_stress_window_must_fit_horizon():
     with pytest.raises(ValueError, match="shock_start_day"):
         stress_test(
-            shock_start_day=8, shock_days=5, demand_mean=MU, demand_std=0.0,
-            lead_time_mean=1.0, policy="order_up_to", order_up_to=300.0, days=10,
-            replications=2, seed=0,
+            Policy.up_to(300.0), TwinLane(lead_time_mean=1.0), TwinDemand.normal(MU, 0.0),
+            shock_start_day=8, shock_days=5, days=10, replications=2, seed=0,
         )
 
 
 def test_lead_time_distribution_is_rounded_normal():
-    plan = simulation._make_plan(
-        lead_time_mean=5.0, lead_time_std=1.5, reorder_point=1.0, order_quantity=1.0,
-        policy="rQ", review_period=1, order_up_to=None, days=1, replications=1,
-        internal_capacity=math.inf, partner_capacity=math.inf, return_rate=0.0,
-        holding_cost=0.0, penalty_cost=0.0, order_cost=0.0, handling_cost=0.0,
-        partner_surcharge=0.0, revenue_per_unit=0.0, warmup_days=0,
-    )
-    table = simulation._lead_time_table(plan)
+    plan = make_plan(Policy.rq(1.0, 1.0), TwinLane(lead_time_mean=5.0, lead_time_std=1.5),
+                     NORMAL, days=1, replications=1, warmup_days=0)
+    table = lead_time_table(plan)
     draws = table[np.random.default_rng(0).integers(0, table.size, 200_000)]
     assert draws.mean() == pytest.approx(5.0, abs=0.01)
     assert draws.std() == pytest.approx(math.sqrt(1.5**2 + 1.0 / 12.0), abs=0.01)  # + rounding

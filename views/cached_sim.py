@@ -8,14 +8,14 @@ tabs) never recompute a simulation.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
-import reconciliation
 import simulation
 from domain import DAYS_PER_YEAR, Scenario
+from planning import reconciliation
 from views import state
 
 SIMULATION_DAYS = int(DAYS_PER_YEAR)  # one planning year, so money figures are EUR/year
@@ -28,16 +28,15 @@ DEMAND_SHOCK_FACTOR = 2.0  # demand doubles during the shock
 OUTAGE_FACTOR = 0.0  # internal capacity during an outage (fraction of normal)
 
 
-def _plan_kwargs(scenario: Scenario, bootstrap: bool) -> dict[str, Any]:
-    """Simulation arguments for exactly the plan's policy, capacity and demand model."""
+def _twin(scenario: Scenario, bootstrap: bool) -> reconciliation.TwinInputs:
+    """The twin's inputs for exactly the plan's policy, capacity and demand model."""
     plan = state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
                            scenario.horizon_days)
-    kwargs: dict[str, Any] = {**reconciliation.simulation_kwargs(plan), "seed": SIMULATION_SEED,
-                              "days": SIMULATION_DAYS}
+    twin = replace(reconciliation.twin_inputs(plan), days=SIMULATION_DAYS)
     if bootstrap:
-        kwargs.update(demand_mean=None, demand_std=None, demand_history=np.asarray(
-            plan.history.to_numpy()[-BOOTSTRAP_WINDOW_DAYS:], dtype=float))
-    return kwargs
+        history = np.asarray(plan.history.to_numpy()[-BOOTSTRAP_WINDOW_DAYS:], dtype=float)
+        twin = replace(twin, demand=replace(twin.demand, mean=None, std=None, history=history))
+    return twin
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
@@ -51,9 +50,9 @@ def reconcile(scenario: Scenario) -> reconciliation.Reconciliation:
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
 def simulate(scenario: Scenario, replications: int, bootstrap: bool) -> simulation.SimulationResult:
     """Monte Carlo run of the scenario's (r, Q) plan over one year."""
-    kwargs = _plan_kwargs(scenario, bootstrap)
-    kwargs["replications"] = int(replications)
-    return simulation.simulate_policy(**kwargs)
+    twin = _twin(scenario, bootstrap)
+    return simulation.simulate_policy(twin.policy, twin.lane, twin.demand, days=twin.days,
+                                      replications=int(replications), seed=SIMULATION_SEED)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
@@ -61,11 +60,11 @@ def stress(
     scenario: Scenario, shock: str, replications: int, bootstrap: bool, partner_capacity: float
 ) -> simulation.StressTestResult:
     """Demand shock (x2) or capacity outage (internal capacity 0) for 14 days."""
-    kwargs = _plan_kwargs(scenario, bootstrap)
-    kwargs["replications"] = int(replications)
-    kwargs["partner_capacity"] = float(partner_capacity)
+    twin = _twin(scenario, bootstrap)
+    lane = replace(twin.lane, partner_capacity=float(partner_capacity))
     factor = DEMAND_SHOCK_FACTOR if shock == "demand" else OUTAGE_FACTOR
     return simulation.stress_test(
-        shock=shock, shock_start_day=STRESS_START_DAY, shock_days=STRESS_DAYS,
-        shock_factor=factor, **kwargs,
+        twin.policy, lane, twin.demand, shock=shock, shock_start_day=STRESS_START_DAY,
+        shock_days=STRESS_DAYS, shock_factor=factor, days=twin.days,
+        replications=int(replications), seed=SIMULATION_SEED,
     )

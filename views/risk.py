@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import reconciliation
 import simulation
 from domain import Scenario
 from importing.safe_text import md
-from planning import LanePlan
+from planning import LanePlan, reconciliation
 from presentation import charts
 from presentation import formatting as fmt
 from views import cached_sim, methods
@@ -166,7 +165,7 @@ def _simulation_result(plan: LanePlan, result: simulation.SimulationResult) -> N
     gaps = (abs(result.cycle_service_level - plan.cycle_service_level),
             abs(result.fill_rate - plan.fill_rate))
     if max(gaps) > GAP_THRESHOLD:
-        # one mechanism names the reasons: reconciliation._explanations, shown above
+        # one mechanism names the reasons: the reconciliation's explanations, shown above
         st.caption(
             "Formula and simulation differ by more than 1 percentage point: the reasons are named "
             "under *Plan vs last 365 days vs simulation* above (with *Bootstrap demand from "

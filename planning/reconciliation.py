@@ -17,14 +17,14 @@ deterministic and the spot premium is added analytically on both witnesses
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-import inventory_math
 import simulation
-from domain import DAYS_PER_YEAR
-from planning import LanePlan
+from domain import DAYS_PER_YEAR, Policy
+from domain.units import PERIOD_DAYS
+from planning.lane import LanePlan
 
 DEFAULT_REPLICATIONS = 1_000
 RECONCILE_SEED = 20_261_201  # fixed: the same plan always shows the same witness figures
@@ -71,16 +71,18 @@ class Reconciliation:
     explanations: tuple[str, ...]
 
 
-def _policy_kwargs(plan: LanePlan) -> dict[str, object]:
-    if plan.review_period_days >= 2:
-        return {"policy": "order_up_to", "order_up_to": plan.reorder_point,
-                "review_period": plan.review_period_days}
-    return {"policy": "rQ", "reorder_point": plan.reorder_point,
-            "order_quantity": plan.order_quantity}
+@dataclass(frozen=True)
+class TwinInputs:
+    """What the Monte Carlo twin runs for a plan: its policy, the lane and the demand model."""
+
+    policy: Policy
+    lane: simulation.TwinLane
+    demand: simulation.TwinDemand
+    days: int = int(DAYS_PER_YEAR)  # one planning year, so money figures are EUR/year
 
 
-def simulation_kwargs(plan: LanePlan) -> dict[str, object]:
-    """simulate_policy keyword arguments for exactly the plan's policy, capacity and demand.
+def twin_inputs(plan: LanePlan) -> TwinInputs:
+    """The twin's inputs for exactly the plan's policy, capacity and demand.
 
     The twin's daily demand is normal censored at zero with the location and
     scale that give it the lane's own mean and standard deviation
@@ -90,21 +92,15 @@ def simulation_kwargs(plan: LanePlan) -> dict[str, object]:
     """
     location, scale = simulation.censored_normal_parameters(plan.stats.demand_mean,
                                                             plan.demand_base_std)
-    kwargs: dict[str, object] = {
-        **simulation.lane_simulation_kwargs(plan.params),
-        **_policy_kwargs(plan),
-        "demand_mean": location,
-        "demand_std": scale,
-        "days": int(DAYS_PER_YEAR),
-    }
     factors = np.asarray(plan.weekday_factors, dtype=float)
-    if not np.allclose(factors, 1.0):  # the lane's weekday pattern meets its weekday capacity
-        kwargs["demand_weekday_factors"] = tuple(factors)
+    # the lane's weekday pattern meets its weekday capacity
+    weekday = None if np.allclose(factors, 1.0) else tuple(factors)
+    demand = simulation.TwinDemand.normal(location, scale, weekday_factors=weekday)
     if plan.overflow_model == "empirical":  # skewed days: the twin draws the lane's own days
         days = plan.history.iloc[-int(DAYS_PER_YEAR):]
         base = days.to_numpy(dtype=float) / factors[np.asarray(days.index.weekday)]
-        kwargs.update(demand_mean=None, demand_std=None, demand_history=base)
-    return kwargs
+        demand = simulation.TwinDemand.bootstrap(base, weekday_factors=weekday)
+    return TwinInputs(plan.policy, simulation.TwinLane.from_master_data(plan.params), demand)
 
 
 def _substeps(plan: LanePlan) -> int:
@@ -120,6 +116,23 @@ def _substeps(plan: LanePlan) -> int:
     return int(max(1, min(MAX_SUBSTEPS, math.floor((mu / (3.0 * sd)) ** 2))))
 
 
+def substep_model(
+    twin: TwinInputs, plan: LanePlan, steps: int
+) -> tuple[simulation.TwinLane, simulation.TwinDemand]:
+    """The twin's lane and demand with each day split into ``steps`` review steps.
+
+    Per step: demand N(D/M, sigma^2/M), lead time M L [steps], holding cost h/M
+    per step-year; capacity is left unlimited (the daily run measures overflow).
+    """
+    p = plan.params
+    lane = replace(twin.lane, lead_time_mean=p.lead_time_mean * steps,
+                   lead_time_std=p.lead_time_std * steps, holding_cost=p.holding_cost / steps,
+                   internal_capacity=math.inf)
+    demand = replace(twin.demand, mean=plan.stats.demand_mean / steps,
+                     std=plan.stats.demand_std / math.sqrt(steps))
+    return lane, demand
+
+
 def replay_history(plan: LanePlan) -> Witness:
     """Replay the plan's policy and capacity on the lane's actual last 365 days.
 
@@ -132,7 +145,7 @@ def replay_history(plan: LanePlan) -> Witness:
     p = plan.params
     rates = plan.history.to_numpy(dtype=float)  # units/day, one value per recorded period
     if plan.stats.source_period != "day":  # a weekly/monthly history spread evenly over its days
-        rates = np.repeat(rates, int(round(inventory_math.PERIOD_DAYS[plan.stats.source_period])))
+        rates = np.repeat(rates, int(round(PERIOD_DAYS[plan.stats.source_period])))
     demand = np.asarray(rates[-int(DAYS_PER_YEAR):], dtype=float)
     lead = max(0, int(round(p.lead_time_mean)))
     periodic = plan.review_period_days >= 2
@@ -177,21 +190,15 @@ def replay_history(plan: LanePlan) -> Witness:
 
 
 def _simulate(plan: LanePlan, replications: int, seed: int) -> tuple[Witness, dict[str, float], int]:
-    kwargs = simulation_kwargs(plan)
-    daily = simulation.simulate_policy(**kwargs, replications=replications, seed=seed)
+    twin = twin_inputs(plan)
+    daily = simulation.simulate_policy(twin.policy, twin.lane, twin.demand, days=twin.days,
+                                       replications=replications, seed=seed)
     service = daily
     steps = _substeps(plan)
     if steps > 1:  # continuous review: the same plan reviewed `steps` times a day
-        fine = dict(kwargs)
-        fine.update(
-            demand_mean=plan.stats.demand_mean / steps,
-            demand_std=plan.stats.demand_std / math.sqrt(steps),
-            lead_time_mean=plan.params.lead_time_mean * steps,
-            lead_time_std=plan.params.lead_time_std * steps,
-            days=int(DAYS_PER_YEAR) * steps, holding_cost=plan.params.holding_cost / steps,
-            internal_capacity=math.inf,
-        )
-        service = simulation.simulate_policy(**fine, replications=replications, seed=seed + 1)
+        service = simulation.simulate_policy(
+            twin.policy, *substep_model(twin, plan, steps), days=twin.days * steps,
+            replications=replications, seed=seed + 1)
     n = float(replications)
     p = plan.params
     overflow = float(np.mean(daily.overflow_volume))
