@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import plan_runs
@@ -18,8 +17,6 @@ import seed_data
 import storage
 from config import get_settings
 from domain import LspError
-
-ProgressCallback = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,7 @@ def seed_database(
     days: int = seed_data.DEFAULT_DAYS,
     synthetic_lanes: int = 0,
     plan_run: bool = True,
-    progress: ProgressCallback | None = None,
+    progress: storage.ProgressCallback | None = None,
 ) -> SeedResult:
     """Replace ALL data with the generated network in one transaction, then plan it.
 

@@ -87,6 +87,17 @@ def reason(exc: BaseException) -> str:
     return lines[0] if lines else type(original).__name__
 
 
+def raw_cursor(conn: Connection) -> Any:
+    """A driver cursor on ``conn`` (inside its transaction) for COPY and bulk ``executemany``.
+
+    The caller closes it; psycopg2 cursors also work as context managers.
+    """
+    dbapi = conn.connection.dbapi_connection
+    if dbapi is None:  # pragma: no cover - a connection in use always holds its DBAPI connection
+        raise RuntimeError("the connection is closed")
+    return dbapi.cursor()
+
+
 def create_engine(url: str) -> Engine:
     """A new engine for the normalised ``url`` (no schema, not cached).
 

@@ -23,6 +23,7 @@ try:  # the PostgreSQL driver is optional for SQLite-only use
     DRIVER_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, psycopg2.Error)
 except ImportError:  # pragma: no cover - psycopg2-binary is a runtime dependency
     DRIVER_ERRORS = (sqlite3.Error,)
+_CAUGHT: tuple[type[BaseException], ...] = (SQLAlchemyError, *DRIVER_ERRORS)
 
 # SQLSTATEs of "another transaction holds what you need": lock_not_available,
 # deadlock_detected, serialization_failure.
@@ -51,7 +52,7 @@ def translate(engine: Engine, action: str) -> Iterator[None]:
         yield
     except LspError:
         raise
-    except (SQLAlchemyError, *DRIVER_ERRORS) as exc:
+    except _CAUGHT as exc:
         if is_busy(exc):
             raise BusyError(
                 f"{action} did not run: {database_label(engine)} is busy with another "

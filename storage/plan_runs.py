@@ -12,7 +12,7 @@ batch workers are :func:`storage.reads.load_demand_for_lanes`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from sqlalchemy import (
     Identity,
     Integer,
     String,
+    Table,
     Text,
     delete,
     event,
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from csv_import import MAX_LANE_NAME_LENGTH
 from storage.connect import ensure_schema
-from storage.engine import is_postgres
+from storage.engine import is_postgres, raw_cursor
 from storage.errors import translate
 from storage.lanes import LANE_INSERT_BATCH, lane_ids
 from storage.reads import day_number
@@ -107,9 +108,9 @@ class PlanDataVersion(Base):
     updates: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-PLAN_RUN = PlanRun.__table__
-PLAN_RUN_LANE = PlanRunLane.__table__
-PLAN_DATA_VERSION = PlanDataVersion.__table__
+PLAN_RUN = cast(Table, PlanRun.__table__)  # a Table (typed as FromClause by the ORM)
+PLAN_RUN_LANE = cast(Table, PlanRunLane.__table__)  # type: ignore[attr-defined]
+PLAN_DATA_VERSION = cast(Table, PlanDataVersion.__table__)
 PLAN_LANE_COLUMNS = [c.name for c in PLAN_RUN_LANE.columns if c.name != "run_id"]
 
 
@@ -156,8 +157,8 @@ def demand_version(*, engine: Engine) -> str:
             return f"pg:{int(conn.exec_driver_sql('SELECT updates FROM plan_data_version').scalar() or 0)}"
         # two statements: SQLite answers max(id) from the primary key and count(*) from the
         # smallest index, but scans the table for the combined query (2.8 s vs 0.3 s on 11M rows)
-        rows = conn.exec_driver_sql("SELECT count(*) FROM demand").scalar()
-        max_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM demand").scalar()
+        rows = conn.exec_driver_sql("SELECT count(*) FROM demand").scalar_one()
+        max_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM demand").scalar_one()
         updates = conn.exec_driver_sql("SELECT coalesce(max(updates), 0) FROM plan_data_version").scalar()
     return f"{int(rows)}:{int(max_id)}:{int(updates or 0)}"
 
@@ -258,7 +259,7 @@ def plan_run_lanes(run_id: int, *, engine: Engine) -> pd.DataFrame:
     columns = ", ".join(f'"{c}"' for c in PLAN_LANE_COLUMNS)
     with translate(engine, "Reading the planning run"), engine.connect() as conn:
         # plain DBAPI tuples: 10,000 rows x 38 columns without per-row Row objects
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = raw_cursor(conn)
         try:
             cursor.execute(
                 f"SELECT {columns} FROM plan_run_lane WHERE run_id = {int(run_id)} ORDER BY lane")

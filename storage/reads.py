@@ -22,7 +22,7 @@ from csv_import import EPOCH
 from domain import NotFoundError
 from safe_text import guard_cell
 from storage.connect import ensure_schema
-from storage.engine import is_postgres
+from storage.engine import is_postgres, raw_cursor
 from storage.errors import translate
 from storage.lanes import lane_ids, list_lanes
 
@@ -133,7 +133,7 @@ def _pg_read_where(conn: Connection, where: str, *, jit: bool) -> Columns:
         conn.exec_driver_sql("SET LOCAL jit = off")
     sql = f"COPY (SELECT lane_id, date, volume FROM demand{where}) TO STDOUT WITH (FORMAT binary)"
     buffer = io.BytesIO()
-    with conn.connection.dbapi_connection.cursor() as cursor:
+    with raw_cursor(conn) as cursor:
         cursor.copy_expert(sql, buffer)
     data = buffer.getbuffer()
     start = _PG_HEADER_LENGTH + int.from_bytes(data[15:19], "big")
@@ -149,7 +149,7 @@ def _sqlite_read_where(conn: Connection, where: str, *, order: str = "lane_id, d
     volumes (exact doubles) through one single-column cursor pass.  Both
     queries read in the same ``order``, so the columns line up.
     """
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = raw_cursor(conn)
     try:
         lanes_text, dates_text, count = cursor.execute(
             "SELECT group_concat(lane_id), group_concat(date), count(*) FROM "

@@ -101,7 +101,7 @@ def get_records(lane: str, *, limit: int | None = None, engine: Engine) -> pd.Da
         )
         if limit is not None:
             stmt = stmt.limit(int(limit))
-        rows = conn.execute(stmt).all()
+        rows = list(conn.execute(stmt).all())
     rows.reverse()
     return pd.DataFrame(
         {

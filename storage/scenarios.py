@@ -7,7 +7,7 @@ code and is checked against ``lanes`` only when saved.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     DateTime,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     Identity,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     delete,
@@ -48,7 +49,7 @@ class ScenarioRecord(Base):
     saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # UTC
 
 
-SCENARIOS = ScenarioRecord.__table__
+SCENARIOS = cast(Table, ScenarioRecord.__table__)  # a Table (typed as FromClause by the ORM)
 
 
 def _scenario_from_row(row: Any) -> SavedScenario:

@@ -20,6 +20,7 @@ The saved-scenario table (:mod:`storage.scenarios`) and the plan-run tables
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     inspect,
@@ -110,9 +112,9 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-LANES = Lane.__table__
-DEMAND = DemandRecord.__table__
-VERSION = DataVersion.__table__
+LANES = cast(Table, Lane.__table__)  # a Table (typed as FromClause by the ORM)
+DEMAND = cast(Table, DemandRecord.__table__)
+VERSION = cast(Table, DataVersion.__table__)
 MASTER_FIELDS = [c.name for c in LANES.columns if c.name != "id"]
 # Constraint names (from the naming convention) the bulk loader drops and rebuilds.
 DEMAND_PK_NAME = "pk_demand"
@@ -129,6 +131,6 @@ def add_missing_lane_columns(conn: Connection) -> None:
     present = {c["name"] for c in inspect(conn).get_columns(LANES.name)}
     for column in [c for c in LANES.columns if c.name not in present]:
         kind = column.type.compile(dialect=conn.dialect)
-        default = column.server_default.arg if column.server_default is not None else None
+        default = column.server_default.arg if column.server_default is not None else None  # type: ignore[attr-defined]
         clause = f" NOT NULL DEFAULT '{default}'" if default is not None else ""
         conn.exec_driver_sql(f'ALTER TABLE {LANES.name} ADD COLUMN "{column.name}" {kind}{clause}')

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, delete, select
 
 from csv_import import MAX_REPORTED_ERRORS, ParsedDemand, RowError
 from domain import LaneMasterData
+from storage.engine import raw_cursor
 from storage.lanes import ensure_lanes
 from storage.reads import PG_DATE_EPOCH_DAYS, as_date
 from storage.schema import DEMAND, DEMAND_PK_NAME, DEMAND_UQ_NAME, LANES
@@ -138,8 +139,7 @@ def _pg_binary(fields: list[tuple[np.ndarray, str]]) -> bytes:
 
 
 def _copy_in(conn: Connection, sql: str, payload: bytes) -> None:
-    raw = conn.connection.dbapi_connection
-    with raw.cursor() as cursor:
+    with raw_cursor(conn) as cursor:
         cursor.copy_expert(sql, io.BytesIO(payload))
 
 
@@ -148,9 +148,9 @@ def _pg_copy_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, vo
     # Reserve n ids in one step (we hold a lock that blocks every other demand insert),
     # so COPY need not call nextval() once per row.
     sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('demand', 'id')").scalar()
-    first = conn.exec_driver_sql(f"SELECT nextval('{sequence}')").scalar()
+    first = int(conn.exec_driver_sql(f"SELECT nextval('{sequence}')").scalar_one())
     if n > 1:
-        conn.exec_driver_sql(f"SELECT setval('{sequence}', {int(first) + n - 1})")
+        conn.exec_driver_sql(f"SELECT setval('{sequence}', {first + n - 1})")
     payload = _pg_binary(
         [
             (np.arange(first, first + n, dtype=np.int64), ">i8"),
@@ -170,8 +170,7 @@ def _iso_dates(days: np.ndarray) -> list[str]:
 
 
 def _sqlite_insert_direct(conn: Connection, lane_ids: np.ndarray, days: np.ndarray, volume: np.ndarray) -> None:
-    raw = conn.connection.dbapi_connection
-    cursor = raw.cursor()
+    cursor = raw_cursor(conn)
     try:
         cursor.executemany(
             "INSERT INTO demand (lane_id, date, volume) VALUES (?, ?, ?)",
@@ -202,8 +201,7 @@ def _stage(conn: Connection, parsed: ParsedDemand, lane_ids: np.ndarray) -> None
     conn.exec_driver_sql(
         "CREATE TEMP TABLE demand_staging (row_no INTEGER, lane_id INTEGER, date DATE, volume REAL)"
     )
-    raw = conn.connection.dbapi_connection
-    cursor = raw.cursor()
+    cursor = raw_cursor(conn)
     try:
         cursor.executemany(
             "INSERT INTO demand_staging VALUES (?, ?, ?, ?)",
