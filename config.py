@@ -121,6 +121,11 @@ class Settings:
         return self.admin_password is not None
 
     @property
+    def engine_url(self) -> str:
+        """The URL to hand to ``db.get_engine``: ``database_url``, else the SQLite file."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
     def uses_postgres(self) -> bool:
         """True when ``database_url`` points at PostgreSQL."""
         return self.database_url is not None and self.database_url.startswith("postgresql")

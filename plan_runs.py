@@ -78,7 +78,7 @@ ProgressCallback = Callable[[float, str], None]
 # --------------------------------------------------------------------------- fingerprints
 
 
-def master_hashes(*, engine: db.Engine | None = None) -> dict[str, str]:
+def master_hashes(*, engine: db.Engine) -> dict[str, str]:
     """Lane code -> hash of its stored master data (any field change changes it)."""
     return {
         str(row[0]): hashlib.sha256(repr(row[1:]).encode("utf-8")).hexdigest()[:32]
@@ -259,6 +259,11 @@ class RunResult:
                 f"{self.lanes_planned:,} of {self.lanes_total:,} lanes planned in {self.duration_s:.1f} s.")
 
 
+def configured_engine() -> db.Engine:
+    """The engine of the configured database (``DATABASE_URL``, else the SQLite file)."""
+    return db.get_engine(get_settings().engine_url)
+
+
 def _engine_url(engine: db.Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
@@ -298,7 +303,7 @@ def run_planning(
         raise ValueError(f"service_level must be in (0, 1), got {service_level}")
     notify = progress or (lambda _fraction, _message: None)
     started = time.perf_counter()
-    engine = engine or db.get_engine()
+    engine = engine or configured_engine()
     executor = executor or executor_for(get_settings().dask_scheduler_address)
     version = db.demand_version(engine=engine)  # before reading: a concurrent write makes the run stale
     hashes = master_hashes(engine=engine)
@@ -400,7 +405,7 @@ def replan_after_import(lanes: Iterable[str], *, engine: db.Engine | None = None
     Without an earlier run there is nothing to keep current: the watchtower
     computes live until the first full run.
     """
-    engine = engine or db.get_engine()
+    engine = engine or configured_engine()
     if db.latest_plan_run(engine=engine) is None:
         return None
     try:
@@ -442,7 +447,7 @@ class RunStatus:
 def run_status(*, engine: db.Engine | None = None) -> RunStatus | None:
     """Status of the latest run (None when there is none).  Costs one ``count(*)``
     on ``demand`` plus reading the lanes table; never reads demand rows."""
-    engine = engine or db.get_engine()
+    engine = engine or configured_engine()
     run = db.latest_plan_run(engine=engine)
     if run is None:
         return None
@@ -483,7 +488,7 @@ def stored_network(
     *, engine: db.Engine | None = None, status: RunStatus | None = None,
 ) -> planning.NetworkPlan | None:
     """The latest run as a NetworkPlan when it is current, else None (plan live then)."""
-    engine = engine or db.get_engine()
+    engine = engine or configured_engine()
     status = status or run_status(engine=engine)
     if status is None or not status.current:
         return None
@@ -510,8 +515,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args = _parse_args(argv)
     try:
+        engine = configured_engine()
         if args.command == "status":
-            status = run_status()
+            status = run_status(engine=engine)
             print(status.describe() if status else "No planning run stored yet.")
             return 0 if status and status.current else 1
         lanes = [c.strip() for c in args.lanes.split(",") if c.strip()] or None
@@ -519,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         def report(fraction: float, message: str) -> None:
             print(f"\r{fraction:6.1%}  {message}", end="", file=sys.stderr, flush=True)
 
-        result = run_planning(full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes, progress=report)
+        result = run_planning(engine=engine, full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes, progress=report)
     except (LspError, ValueError) as exc:
         print(f"\nError: {exc}", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 """Synthetic demand history for demos, tests and scale checks.
 
 ``python seed_data.py --yes`` wipes the configured database and writes four
-scenario lanes with about three years of daily demand ending yesterday:
+scenario lanes with about three years of daily demand ending yesterday
+(the command line lives in :mod:`demo_seeding`, which does the writing):
 
 * ``BER-MUC`` seasonal e-commerce: weekday pattern, Q4 peak, high noise;
 * ``HAM-ROT`` industrial: stable and usually ABOVE its internal capacity of
@@ -15,15 +16,16 @@ patterns with random scales, generated block by block with NumPy so that
 memory.  The same ``--seed`` and ``--end`` give the same data.
 
 The generators are pure functions (:func:`generate_scenarios`,
-:func:`iter_synthetic`); the command line at the bottom is the only I/O.
+:func:`iter_synthetic`, :func:`demo_network`): this module imports no
+database code and does no I/O.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,6 +34,7 @@ from domain import LaneMasterData
 
 DEFAULT_SEED = 42
 DEFAULT_DAYS = 1_095  # three years of daily history
+DEMO_SYNTHETIC_LANES = 20  # synthetic lanes next to the four scenarios: a network to rank
 SYNTHETIC_BLOCK_LANES = 250  # lanes generated per chunk: ~270k rows, ~10 MB of arrays
 SYNTHETIC_PREFIX = "SYN-"
 PATTERNS = ("seasonal", "stable", "shock", "intermittent")
@@ -239,102 +242,39 @@ def iter_synthetic(
         yield _long_frame(codes, dates, volume)
 
 
-# --------------------------------------------------------------------------- command line
+@dataclass(frozen=True)
+class DemoNetwork:
+    """The demo network, ready to be written: lazily generated frames and all master data."""
+
+    chunks: Iterator[pd.DataFrame]  # columns date, lane, demand; lanes never repeat across frames
+    masters: list[LaneMasterData]
+    expected_rows: int
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Wipe the configured database and write synthetic demand history."
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 42)")
-    parser.add_argument(
-        "--end",
-        type=dt.date.fromisoformat,
-        default=None,
-        help="last day of history, YYYY-MM-DD (default: yesterday)",
-    )
-    parser.add_argument(
-        "--days", type=int, default=DEFAULT_DAYS, help=f"days of history (default {DEFAULT_DAYS})"
-    )
-    parser.add_argument(
-        "--lanes", type=int, default=0, help="extra synthetic lanes SYN-0001... (default 0)"
-    )
-    parser.add_argument(
-        "--yes", action="store_true", help="do not ask before wiping existing data"
-    )
-    parser.add_argument(
-        "--no-plan-run", action="store_true",
-        help="skip the planning run at the end (the watchtower then plans live)",
-    )
-    args = parser.parse_args(argv)
-    if args.days < 1:
-        parser.error("--days must be >= 1")
-    if args.lanes < 0:
-        parser.error("--lanes must be >= 0")
-    return args
+def demo_network(
+    seed: int = DEFAULT_SEED, end: dt.date | None = None, days: int = DEFAULT_DAYS,
+    synthetic_lanes: int = DEMO_SYNTHETIC_LANES,
+) -> DemoNetwork:
+    """The four scenario lanes plus ``synthetic_lanes`` synthetic ones, ``days`` days ending ``end``.
 
+    >>> network = demo_network(seed=1, end=dt.date(2024, 1, 31), days=10, synthetic_lanes=2)
+    >>> network.expected_rows, len(network.masters), sum(len(f) for f in network.chunks)
+    (60, 6, 60)
+    """
+    end = end or default_end()
+    frame, masters = generate_scenarios(seed=seed, end=end, days=days)
+    masters += synthetic_masters(seed, synthetic_lanes)
 
-def _confirm(label: str, records: int, lanes: int) -> bool:
-    prompt = (
-        f"{label} holds {records:,} demand records in {lanes:,} lanes. "
-        "Delete everything and seed new data? Type 'yes': "
-    )
-    print(prompt, end="", file=sys.stderr, flush=True)
-    answer = sys.stdin.readline()  # "" on EOF (no terminal, CI): refuse
-    return answer.strip().lower() in ("y", "yes")
+    def chunks() -> Iterator[pd.DataFrame]:
+        yield frame
+        yield from iter_synthetic(seed, end, days, synthetic_lanes)
 
-
-def main(argv: list[str] | None = None) -> int:
-    import db  # the shell: only the command line touches the database
-    import plan_runs
-    from domain import LspError
-
-    args = _parse_args(argv)
-    end = args.end or default_end()
-    try:
-        engine = db.get_engine()
-        label = db.database_label(engine)
-        records, lanes = db.count_records(engine=engine), len(db.list_lanes(engine=engine))
-        if (records or lanes) and not args.yes and not _confirm(label, records, lanes):
-            print(
-                "\nAborted: existing data was left untouched. Re-run with --yes to wipe it.",
-                file=sys.stderr,
-            )
-            return 1
-        frame, masters = generate_scenarios(seed=args.seed, end=end, days=args.days)
-        masters += synthetic_masters(args.seed, args.lanes)
-        total = len(frame) + args.lanes * args.days
-
-        def chunks() -> Iterator[pd.DataFrame]:
-            yield frame
-            yield from iter_synthetic(args.seed, end, args.days, args.lanes)
-
-        def report(fraction: float, message: str) -> None:
-            print(f"\r{fraction:6.1%}  {message}", end="", file=sys.stderr, flush=True)
-
-        written = db.bulk_load(
-            chunks(), masters, engine=engine, wipe=True, progress=report, expected_rows=total
-        )
-        # end with a stored planning run so a freshly seeded database opens at full speed
-        run, plan_problem = None, ""
-        if not args.no_plan_run:
-            try:
-                run = plan_runs.run_planning(engine=engine, full=True, progress=report)
-            except ValueError as exc:  # e.g. too few days to plan: the data is still seeded
-                plan_problem = str(exc)
-    except LspError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"\nSeeded {written:,} demand records in {len(masters):,} lanes "
-        f"({args.days} days ending {end.isoformat()}, seed {args.seed}) into {label}."
-    )
-    if run is not None:
-        print(run.summary())
-    if plan_problem:
-        print(f"No planning run stored (the watchtower plans live): {plan_problem}", file=sys.stderr)
-    return 0
+    return DemoNetwork(chunks(), masters, len(frame) + synthetic_lanes * days)
 
 
 if __name__ == "__main__":
+    # Writing needs the database, which this pure module never imports: the command
+    # line (argument parsing, confirmation, storage and planning run) is demo_seeding's.
+    from demo_seeding import main
+
     sys.exit(main())

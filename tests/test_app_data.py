@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from app_support import clear_app_caches, demand_csv, run, use_database
+from db_support import configured_engine
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -33,7 +34,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh SQLite file with two small lanes, configured as the app's database."""
     path = tmp_path / "data_tab.sqlite"
     use_database(monkeypatch, path)
-    report = db.import_csv(_bytes_source(demand_csv(SEED_LANES, SEED_DAYS)))
+    report = db.import_csv(_bytes_source(demand_csv(SEED_LANES, SEED_DAYS)), engine=configured_engine())
     assert report.ok and report.inserted == len(SEED_LANES) * SEED_DAYS
     yield path
     clear_app_caches()
@@ -60,7 +61,7 @@ def texts(elements) -> str:
 
 
 def record_count(lane: str | None = None) -> int:
-    return len(db.load_demand(lane))
+    return len(db.load_demand(lane, engine=configured_engine()))
 
 
 # ----------------------------------------------------------------------------- import
@@ -96,7 +97,7 @@ def test_import_bad_file_shows_row_and_column_and_writes_nothing(seeded: Path) -
     at.button(key="data_import_button").click()
     run(at)
     assert record_count() == before
-    assert "BAD-LANE" not in db.list_lanes()
+    assert "BAD-LANE" not in db.list_lanes(engine=configured_engine())
     report = at.session_state["data_import_report"]
     assert not report["ok"] and report["inserted"] == 0
     errors: pd.DataFrame = report["errors"]
@@ -117,7 +118,7 @@ def test_import_duplicates_reject_policy_imports_nothing(seeded: Path) -> None:
     at.button(key="data_import_button").click()
     run(at)
     assert not at.session_state["data_import_report"]["ok"]
-    assert db.load_demand("AAA-BBB")["demand"].max() < 99.0
+    assert db.load_demand("AAA-BBB", engine=configured_engine())["demand"].max() < 99.0
 
 
 def test_import_replace_policy_overwrites(seeded: Path) -> None:
@@ -131,7 +132,7 @@ def test_import_replace_policy_overwrites(seeded: Path) -> None:
     report = at.session_state["data_import_report"]
     assert report["ok"] and report["replaced"] == 3
     assert record_count("AAA-BBB") == SEED_DAYS
-    assert db.load_demand("AAA-BBB")["demand"].iloc[0] == pytest.approx(99.0)
+    assert db.load_demand("AAA-BBB", engine=configured_engine())["demand"].iloc[0] == pytest.approx(99.0)
 
 
 # ----------------------------------------------------------------------------- reset
@@ -152,7 +153,7 @@ def test_reset_needs_the_typed_phrase(seeded: Path) -> None:
     at.button(key="data_reset_button").click()
     run(at)
     assert record_count() == 0
-    assert db.list_lanes() == []
+    assert db.list_lanes(engine=configured_engine()) == []
     assert "Factory reset done" in texts(at.success)
 
 
@@ -173,7 +174,7 @@ def test_add_edit_delete_record(seeded: Path) -> None:
     at.number_input(key="data_add_volume").set_value(42.5)
     at.button(key="data_add_submit").click()
     run(at)
-    records = db.get_records("AAA-BBB")
+    records = db.get_records("AAA-BBB", engine=configured_engine())
     added = records[records["date"] == pd.Timestamp("2025-06-01")]
     assert len(added) == 1 and added["demand"].iloc[0] == pytest.approx(42.5)
     record_id = int(added["id"].iloc[0])
@@ -183,20 +184,20 @@ def test_add_edit_delete_record(seeded: Path) -> None:
     at.number_input(key="data_edit_volume").set_value(7.0)
     at.button(key="data_edit_submit").click()
     run(at)
-    records = db.get_records("AAA-BBB")
+    records = db.get_records("AAA-BBB", engine=configured_engine())
     assert records.loc[records["id"] == record_id, "demand"].iloc[0] == pytest.approx(7.0)
 
     # Deleting without ticking the confirmation box is refused.
     at.number_input(key="data_delete_id").set_value(record_id)
     at.button(key="data_delete_submit").click()
     run(at)
-    assert record_id in set(db.get_records("AAA-BBB")["id"])
+    assert record_id in set(db.get_records("AAA-BBB", engine=configured_engine())["id"])
     assert "confirmation" in texts(at.error)
     at.number_input(key="data_delete_id").set_value(record_id)
     at.checkbox(key="data_delete_confirm").check()
     at.button(key="data_delete_submit").click()
     run(at)
-    assert record_id not in set(db.get_records("AAA-BBB")["id"])
+    assert record_id not in set(db.get_records("AAA-BBB", engine=configured_engine())["id"])
 
 
 def test_missing_record_id_shows_not_found(seeded: Path) -> None:
@@ -227,7 +228,7 @@ def test_add_record_with_bad_lane_is_refused(seeded: Path) -> None:
 
 def test_table_edit_updates_the_record(seeded: Path) -> None:
     at = page()
-    records = db.get_records("AAA-BBB", limit=5)
+    records = db.get_records("AAA-BBB", limit=5, engine=configured_engine())
     record_id = int(records["id"].iloc[0])
     edited = records.copy()
     edited.loc[0, "demand"] = 123.0
@@ -241,7 +242,7 @@ def test_table_edit_updates_the_record(seeded: Path) -> None:
         changes, settings=config.get_settings(), admin_authenticated=False
     )
     assert count == 1
-    after = db.get_records("AAA-BBB")
+    after = db.get_records("AAA-BBB", engine=configured_engine())
     assert after.loc[after["id"] == record_id, "demand"].iloc[0] == pytest.approx(123.0)
     run(at)
 
@@ -257,7 +258,7 @@ def test_master_data_save(seeded: Path) -> None:
     at.text_input(key=f"data_master_{lane}_name").input("Test lane")
     at.button(key="data_master_save").click()
     run(at)
-    stored = db.get_lane_master(lane)
+    stored = db.get_lane_master(lane, engine=configured_engine())
     assert stored.internal_capacity == pytest.approx(321.0)
     assert stored.return_rate == pytest.approx(0.2)
     assert stored.name == "Test lane"
@@ -267,7 +268,7 @@ def test_master_data_save(seeded: Path) -> None:
 def test_master_data_invalid_values_save_nothing(seeded: Path) -> None:
     from views import data_tab
 
-    before = db.list_lane_master().get("AAA-BBB")
+    before = db.list_lane_master(engine=configured_engine()).get("AAA-BBB")
     values = {k: v for k, v in LaneMasterData(code="AAA-BBB").as_dict().items() if k != "code"}
     with pytest.raises(ValidationError) as info:
         data_tab.handle_save_master(
@@ -277,7 +278,7 @@ def test_master_data_invalid_values_save_nothing(seeded: Path) -> None:
             admin_authenticated=False,
         )
     assert "return_rate" in str(info.value) and "holding_cost" in str(info.value)
-    assert db.list_lane_master().get("AAA-BBB") == before
+    assert db.list_lane_master(engine=configured_engine()).get("AAA-BBB") == before
 
 
 def test_delete_lane_needs_its_code(seeded: Path) -> None:
@@ -286,11 +287,11 @@ def test_delete_lane_needs_its_code(seeded: Path) -> None:
     run(at)
     at.button(key="data_delete_lane_button").click()
     run(at)
-    assert "AAA-BBB" in db.list_lanes()
+    assert "AAA-BBB" in db.list_lanes(engine=configured_engine())
     at.text_input(key="data_delete_lane_typed").input("AAA-BBB")
     at.button(key="data_delete_lane_button").click()
     run(at)
-    assert "AAA-BBB" not in db.list_lanes()
+    assert "AAA-BBB" not in db.list_lanes(engine=configured_engine())
     assert record_count("Köln-Łódź") == SEED_DAYS
 
 

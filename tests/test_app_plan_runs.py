@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from app_support import clear_app_caches, demand_csv, use_database
+from db_support import configured_engine
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -24,7 +25,7 @@ DAYS = 470
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     use_database(monkeypatch, tmp_path / "runs.sqlite")
-    report = db.import_csv(io.BytesIO(demand_csv(LANES, DAYS)))
+    report = db.import_csv(io.BytesIO(demand_csv(LANES, DAYS)), engine=configured_engine())
     assert report.ok, report.errors[:3]
     yield AppTest.from_file(APP, default_timeout=180)
     clear_app_caches()
@@ -50,7 +51,7 @@ def test_watchtower_reads_the_stored_run_and_says_so(app: AppTest) -> None:
 
 def test_watchtower_plans_live_when_the_data_changed_since_the_run(app: AppTest) -> None:
     plan_runs.run_planning()
-    db.add_record("HAM-ROT", dt.date(2024, 1, 1) + dt.timedelta(days=DAYS), 999)
+    db.add_record("HAM-ROT", dt.date(2024, 1, 1) + dt.timedelta(days=DAYS), 999, engine=configured_engine())
     clear_app_caches()
     _run(app)
     assert "Planned live: the stored planning run" in _captions(app)
@@ -76,6 +77,6 @@ def test_an_import_in_the_data_tab_re_plans_only_the_imported_lane(app: AppTest)
     report = data_tab.handle_import(more, "more.csv", "skip", settings=get_settings(),
                                     admin_authenticated=True)
     assert report.inserted == 3
-    latest = db.latest_plan_run()
+    latest = db.latest_plan_run(engine=configured_engine())
     assert latest is not None and latest["lanes_planned"] == 1
     assert plan_runs.run_status().current

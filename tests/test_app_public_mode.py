@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from app_support import demand_csv, use_database
+from db_support import configured_engine
 from streamlit.testing.v1 import AppTest
 
 import access
@@ -43,7 +44,7 @@ def _fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> Pa
     path = tmp_path / "gate.sqlite"
     # Seed in local mode (public mode refuses the UI's writes, not db's own).
     use_database(monkeypatch, path)
-    assert db.import_csv(_source(demand_csv(SEED_LANES, SEED_DAYS))).ok
+    assert db.import_csv(_source(demand_csv(SEED_LANES, SEED_DAYS)), engine=configured_engine()).ok
     use_database(monkeypatch, path, **env)
     return path
 
@@ -94,14 +95,14 @@ def _every_handler_refused(settings: config.Settings, *, admin: bool) -> None:
                                             settings=settings, admin_authenticated=admin),
         lambda: data_tab.handle_reset("RESET", settings=settings, admin_authenticated=admin),
     ]
-    before = db.load_demand()
-    masters = db.list_lane_master()
+    before = db.load_demand(engine=configured_engine())
+    masters = db.list_lane_master(engine=configured_engine())
     for call in calls:
         with pytest.raises(access.AccessDenied):
             call()
-    after = db.load_demand()
+    after = db.load_demand(engine=configured_engine())
     assert after.equals(before)
-    assert db.list_lane_master() == masters
+    assert db.list_lane_master(engine=configured_engine()) == masters
 
 
 def test_public_mode_draws_no_write_widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,7 +173,7 @@ def test_admin_password_refuses_unauthenticated_writes_server_side(
     # The same handler works once the session is authenticated.
     data_tab.handle_add_record("AAA-BBB", dt.date(2030, 1, 1), 5.0,
                                settings=settings, admin_authenticated=True)
-    assert len(db.load_demand("AAA-BBB")) == SEED_DAYS + 1
+    assert len(db.load_demand("AAA-BBB", engine=configured_engine())) == SEED_DAYS + 1
 
 
 def test_full_app_public_mode_has_no_write_widgets(

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from app_support import clear_app_caches, run, use_database
+from db_support import configured_engine
 from streamlit.testing.v1 import AppTest
 
 import config
@@ -41,9 +42,9 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("chat") / "chat.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         use_database(mp, path)
-        assert db.import_csv(io.BytesIO(_csv())).ok
+        assert db.import_csv(io.BytesIO(_csv()), engine=configured_engine()).ok
         for lane, (_mean, capacity) in LANES.items():
-            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=capacity))
+            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=capacity), engine=configured_engine())
     config.get_settings.cache_clear()
     return path
 

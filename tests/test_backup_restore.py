@@ -7,10 +7,11 @@ import io
 import zipfile
 
 import pytest
+from db_support import configured_engine
 
-import backup
 import db
 from domain import LaneMasterData, ValidationError
+from storage import backup
 
 HOSTILE = ("=HYPERLINK(\"https://evil.example\")", "[x](https://evil.example)", "'s-Hertogenbosch")
 
@@ -113,15 +114,15 @@ def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     from views import data_tab, nav
 
     use_database(monkeypatch, tmp_path / "restore.sqlite")
-    _seed(db.get_engine())
-    archive = db.export_backup()
-    before = db.load_demand()
-    db.reset_database()
+    _seed(configured_engine())
+    archive = db.export_backup(engine=configured_engine())
+    before = db.load_demand(engine=configured_engine())
+    db.reset_database(engine=configured_engine())
     with pytest.raises(ValidationError, match="RESTORE"):
         data_tab.handle_restore(archive, "restore", settings=load_settings({}))
-    assert db.count_records() == 0
+    assert db.count_records(engine=configured_engine()) == 0
     lanes, rows = data_tab.handle_restore(archive, "RESTORE", settings=load_settings({}))
-    assert rows == len(before) and db.load_demand().equals(before)
+    assert rows == len(before) and db.load_demand(engine=configured_engine()).equals(before)
     at = AppTest.from_file("../app.py", default_timeout=180)
     at.session_state[nav.TAB_KEY] = nav.DATA
     at.run()

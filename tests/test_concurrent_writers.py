@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import db
+import storage.transactions
+from domain import BusyError, LaneMasterData
 
 WRITERS = 8
 ROWS_PER_WRITER = 1_000
@@ -118,7 +120,7 @@ def test_hundred_thousand_new_lanes_on_postgres(pg_engine) -> None:
     assert report.ok and report.inserted == lanes
     masters = db.list_lane_master(engine=pg_engine)
     assert len(masters) == lanes
-    assert masters["L000042"] == db.LaneMasterData(code="L000042", name="L000042")
+    assert masters["L000042"] == LaneMasterData(code="L000042", name="L000042")
     assert db.load_demand("L099999", engine=pg_engine)["demand"].tolist() == [99_999 % 97]
 
 
@@ -128,13 +130,13 @@ def test_lock_timeout_becomes_busy_error(pg_engine, monkeypatch) -> None:
     import psycopg2
 
     db.add_record("A", "2024-01-01", 1, engine=pg_engine)
-    monkeypatch.setattr(db, "LOCK_TIMEOUT_S", 1)
+    monkeypatch.setattr(storage.transactions, "LOCK_TIMEOUT_S", 1)
     url = pg_engine.url
     blocker = psycopg2.connect(host=url.host, port=url.port, user=url.username, dbname=url.database)
     try:
         with blocker.cursor() as cursor:
             cursor.execute("LOCK TABLE demand IN ACCESS EXCLUSIVE MODE")
-        with pytest.raises(db.BusyError, match="busy.*try again"):
+        with pytest.raises(BusyError, match="busy.*try again"):
             db.add_record("A", "2024-01-02", 1, engine=pg_engine)
     finally:
         blocker.rollback()

@@ -339,13 +339,15 @@ def test_default_sqlite_path_lives_in_the_project_data_folder():
 
 
 def test_raw_at_in_password_is_encoded_and_host_is_right() -> None:
+    from sqlalchemy.engine import make_url
+
     import db
 
     settings = load_settings({"DATABASE_URL": "postgres://lsp:Se@cr@t:9@db.example.com:5432/app"})
-    url = db.make_url(db.normalise_url(settings.database_url))
+    url = make_url(db.normalise_url(settings.database_url))
     assert (url.host, url.port, url.database) == ("db.example.com", 5432, "app")
     assert url.password == "Se@cr@t:9"
-    assert db._label_for_url(url) == "PostgreSQL at db.example.com:5432/app"
+    assert db.label_for_url(url) == "PostgreSQL at db.example.com:5432/app"
     assert "Se@cr@t" not in repr(settings)
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from db_support import configured_engine
 
 import db
+import storage.engine
 from domain import DataAccessError, LaneMasterData, NotFoundError, ValidationError
 
 DAY = dt.date(2024, 3, 1)
@@ -59,10 +61,15 @@ def test_unreachable_database_raises_data_access_error_without_password() -> Non
     message = str(info.value)
     assert "127.0.0.1:1" in message
     assert "s3cret-pw" not in message
-    assert db.database_label(db._create_engine(db.normalise_url(url))) == "PostgreSQL at 127.0.0.1:1/lsp"
+    assert db.database_label(storage.engine.create_engine(db.normalise_url(url))) == "PostgreSQL at 127.0.0.1:1/lsp"
 
 
-def test_functions_default_to_the_configured_database(tmp_path: Path, monkeypatch) -> None:
+def test_storage_needs_an_engine_and_the_settings_name_its_url(tmp_path: Path, monkeypatch) -> None:
+    """Storage never falls back to the configured database: the caller builds the engine
+    from ``settings.engine_url`` (DATABASE_URL, else the SQLite file) and passes it."""
+    with pytest.raises(TypeError, match="engine"):
+        db.list_lanes()  # type: ignore[call-arg]
+
     import config
 
     path = tmp_path / "configured" / "db.sqlite"
@@ -70,10 +77,10 @@ def test_functions_default_to_the_configured_database(tmp_path: Path, monkeypatc
     monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
     config.get_settings.cache_clear()
     try:
-        record_id = db.add_record("BER-MUC", DAY, 5)
+        record_id = db.add_record("BER-MUC", DAY, 5, engine=configured_engine())
         assert path.exists()
-        assert db.get_records("BER-MUC")["id"].tolist() == [record_id]
-        assert db.database_label() == f"SQLite file {path}"
+        assert db.get_records("BER-MUC", engine=configured_engine())["id"].tolist() == [record_id]
+        assert db.database_label(configured_engine()) == f"SQLite file {path}"
     finally:
         db.dispose_engine(f"sqlite:///{path}")
         config.get_settings.cache_clear()
@@ -222,3 +229,16 @@ def test_seed_demo_fills_an_empty_database_only(engine) -> None:
     assert db.get_lane_master("HAM-ROT", engine=engine).internal_capacity == 150.0
     with pytest.raises(ValidationError, match="empty"):
         db.seed_demo(engine=engine)
+
+
+def test_storage_reads_no_settings() -> None:
+    """The composition root hands storage its engine: no module of it imports config."""
+    import ast
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "storage").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom)}
+        assert not imported & {"config", "os", "streamlit"}, path.name

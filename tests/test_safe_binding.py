@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from app_support import clear_app_caches, demand_csv, use_database
+from db_support import configured_engine
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
@@ -42,7 +43,7 @@ def test_exposed_server_without_password_is_read_only() -> None:
 
 def test_app_on_all_interfaces_hides_and_refuses_writes(tmp_path, monkeypatch) -> None:
     use_database(monkeypatch, tmp_path / "exposed.sqlite")
-    assert db.import_csv(demand_csv(("AAA-BBB",), 10)).ok
+    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=configured_engine()).ok
     previous = st_config.get_option("server.address")
     st_config.set_option("server.address", "0.0.0.0")
     try:
@@ -59,4 +60,4 @@ def test_app_on_all_interfaces_hides_and_refuses_writes(tmp_path, monkeypatch) -
     finally:
         st_config.set_option("server.address", previous)
         clear_app_caches()
-    assert db.count_records() == 10
+    assert db.count_records(engine=configured_engine()) == 10

@@ -52,12 +52,14 @@ def _save_example_scenarios(path: str) -> None:
     import db
     from domain.saved_scenario import SavedScenario
 
-    master = db.get_lane_master("BER-MUC")
+    engine = db.get_engine(db.sqlite_url(path))
+    master = db.get_lane_master("BER-MUC", engine=engine)
     db.save_scenario(SavedScenario(
         name="Peak: +25 % capacity", lane="BER-MUC",
-        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))))
+        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))),
+        engine=engine)
     db.save_scenario(SavedScenario(name="Lean: α 90 %", lane="BER-MUC", params=master,
-                                   service_level=0.90))
+                                   service_level=0.90), engine=engine)
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """The backup file: one ZIP with the demand history AND the lane master data.
 
-Pure format code (no database): :func:`db.export_backup` and
-:func:`db.restore_backup` do the reading and the all-or-nothing writing.
+:func:`export_backup` reads and builds it; :func:`restore_backup` validates
+everything first and then replaces all data in one transaction.  The format
+code (:func:`build`, :func:`parse`) needs no database.
 
 Layout
 ------
@@ -14,8 +15,8 @@ Layout
     added later is backed up and restored without touching this module;
     a backup written before a field existed restores it with its default.
 ``demand.csv``
-    ``date,lane,demand`` exactly as :func:`db.export_csv` writes it (the
-    import format).
+    ``date,lane,demand`` exactly as :func:`storage.reads.export_csv` writes it
+    (the import format).
 
 Text cells are guarded against spreadsheet formulas (:mod:`importing.safe_text`) and
 unguarded on restore; numbers are written with ``repr`` so floats round-trip
@@ -34,8 +35,16 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import Engine
+
+import importing
 from domain import LaneMasterData, ValidationError
 from importing.safe_text import guard_cell, unguard_cell
+from storage.connect import ensure_schema
+from storage.lanes import insert_lanes, list_lane_master, master_row
+from storage.reads import export_csv
+from storage.transactions import writing
+from storage.writer import wipe_tables, write_parsed
 
 FORMAT = "lsp-capacity-twin-backup"
 VERSION = 1
@@ -211,3 +220,55 @@ def _parse_lanes(data: bytes) -> list[LaneMasterData]:
     if problems:
         raise ValidationError("The backup was not restored: " + "; ".join(problems[:_SHOWN_PROBLEMS]))
     return masters
+
+
+# --------------------------------------------------------------------------- database side
+
+
+def export_backup(*, engine: Engine) -> bytes:
+    """One ZIP with the demand history AND every lane's master data.
+
+    Read in one snapshot-free pass per table; take it while nobody writes for
+    an exactly consistent copy (the restore checks the counts it states).
+    """
+    ensure_schema(engine)
+    masters = list(list_lane_master(engine=engine).values())
+    demand = export_csv(engine=engine)
+    rows = demand.count(b"\n") - 1
+    return build(masters, demand, rows)
+
+
+def restore_backup(data: bytes, *, engine: Engine) -> tuple[int, int]:
+    """Replace ALL data with a backup's lanes and demand, in one transaction.
+
+    Everything is validated first (format, every master-data field, every
+    demand row, every demand lane present in the master data, the counts
+    the backup states); a backup with any problem writes nothing and raises
+    :class:`ValidationError`.  Returns ``(lanes, demand rows)`` restored.
+    """
+    parsed_backup = parse(data)
+    parsed = importing.parse_demand_csv(parsed_backup.demand_csv)
+    if not parsed.ok:
+        shown = "; ".join(str(e) for e in parsed.errors[:5])
+        raise ValidationError(f"The backup was not restored: demand.csv has problems: {shown}")
+    expected = parsed_backup.manifest.get("demand_rows")
+    if len(parsed.volume) != expected:
+        raise ValidationError(
+            f"The backup was not restored: demand.csv holds {len(parsed.volume)} rows but the "
+            f"backup says {expected}: the file is incomplete."
+        )
+    codes = {m.code for m in parsed_backup.masters}
+    orphans = [lane for lane in parsed.lanes if lane not in codes]
+    if orphans:
+        raise ValidationError(
+            f"The backup was not restored: demand.csv names lanes without master data: "
+            f"{', '.join(repr(o) for o in orphans[:5])}"
+        )
+    ensure_schema(engine)
+    with writing(engine, "Restoring the backup") as conn:
+        wipe_tables(conn)
+        masters = sorted(parsed_backup.masters, key=lambda m: m.code)
+        insert_lanes(conn, [master_row(m) for m in masters], update=True)
+        if len(parsed.volume):
+            write_parsed(conn, parsed, "skip", ())
+    return len(parsed_backup.masters), len(parsed.volume)
