@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-import access
+from services import access
 import db
-import plan_runs
-from config import ConfigError, Settings, get_settings
+from services import plan_runs
+from services.config import ConfigError, Settings, get_settings
 from domain import LspError, Scenario
 from planning import PlanningError
 from safe_text import md

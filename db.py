@@ -84,7 +84,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 import csv_import
 import scenarios
-from config import PROJECT_DIR, get_settings
+from services.config import PROJECT_DIR, get_settings
 from csv_import import (
     EPOCH,
     MAX_LANE_NAME_LENGTH,

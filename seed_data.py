@@ -286,7 +286,7 @@ def _confirm(label: str, records: int, lanes: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     import db  # the shell: only the command line touches the database
-    import plan_runs
+    from services import plan_runs
     from domain import LspError
 
     args = _parse_args(argv)

@@ -42,7 +42,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import config  # noqa: E402
+from services import config  # noqa: E402
 from views import nav, sidebar  # noqa: E402
 
 

@@ -51,7 +51,7 @@ def _step(name: str, url: str) -> dict[str, Any]:
     import io
 
     import db
-    import plan_runs
+    from services import plan_runs
     import planning
 
     engine = db.get_engine(url)

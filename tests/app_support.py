@@ -9,8 +9,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import access
-import config
+from services import access
+from services import config
 
 START = dt.date(2024, 1, 1)
 APP_ENV_VARS = ("DATABASE_URL", "APP_MODE", "ADMIN_PASSWORD", "GEMINI_API_KEY", "GOOGLE_API_KEY")

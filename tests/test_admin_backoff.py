@@ -9,9 +9,9 @@ import pytest
 from app_support import clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-import access
+from services import access
 import db
-from config import load_settings
+from services.config import load_settings
 from views import nav
 
 SECRET = "Lager-München-42"

@@ -18,7 +18,7 @@ import pytest
 from google.genai import errors
 
 import ai_brain
-import config
+from services import config
 import planning
 import seed_data
 

@@ -15,7 +15,7 @@ import pytest
 from app_support import clear_app_caches, demand_csv, run, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
+from services import config
 import db
 from domain import LaneMasterData, ValidationError
 from views import nav

@@ -14,7 +14,7 @@ from app_support import clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
-import plan_runs
+from services import plan_runs
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LANES = ("BER-MUC", "HAM-ROT", "FRA-PAR")
@@ -68,7 +68,7 @@ def test_watchtower_without_a_run_plans_live(app: AppTest) -> None:
 
 
 def test_an_import_in_the_data_tab_re_plans_only_the_imported_lane(app: AppTest) -> None:
-    from config import get_settings
+    from services.config import get_settings
     from views import data_tab
 
     plan_runs.run_planning()

@@ -14,8 +14,8 @@ import pytest
 from app_support import demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-import access
-import config
+from services import access
+from services import config
 import db
 from views import data_tab, nav
 

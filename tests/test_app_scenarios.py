@@ -223,8 +223,8 @@ def test_public_mode_loads_but_cannot_save(app_env) -> None:
 
 
 def test_write_handlers_refuse_in_public_mode(app_env) -> None:
-    from access import AccessDenied
-    from config import load_settings
+    from services.access import AccessDenied
+    from services.config import load_settings
     from domain import Scenario
 
     public = load_settings({"APP_MODE": "public"})

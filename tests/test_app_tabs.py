@@ -21,7 +21,7 @@ import pytest
 from app_support import clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
+from services import config
 import db
 from domain import LaneMasterData
 from views import nav, sidebar, watchtower

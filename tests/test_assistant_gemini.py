@@ -13,7 +13,7 @@ from assistant_support import demand_and_masters, replan, workspace
 from google.genai import types
 
 import ai_brain
-import config
+from services import config
 import reconciliation
 from assistant import tools
 from formatting import fmt_pct, fmt_qty

@@ -109,7 +109,7 @@ def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     from app_support import clear_app_caches, use_database
     from streamlit.testing.v1 import AppTest
 
-    from config import load_settings
+    from services.config import load_settings
     from views import data_tab, nav
 
     use_database(monkeypatch, tmp_path / "restore.sqlite")

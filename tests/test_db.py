@@ -63,7 +63,7 @@ def test_unreachable_database_raises_data_access_error_without_password() -> Non
 
 
 def test_functions_default_to_the_configured_database(tmp_path: Path, monkeypatch) -> None:
-    import config
+    from services import config
 
     path = tmp_path / "configured" / "db.sqlite"
     monkeypatch.delenv("DATABASE_URL", raising=False)

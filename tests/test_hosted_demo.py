@@ -10,9 +10,9 @@ import yaml
 from app_support import clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
+from services import config
 import db
-from config import ConfigError, load_settings
+from services.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

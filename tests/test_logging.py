@@ -7,8 +7,8 @@ import logging
 import pytest
 from app_support import clear_app_caches, demand_csv, use_database
 
-import config
-from config import load_settings
+from services import config
+from services.config import load_settings
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from app_support import clear_app_caches, demand_csv, use_database
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-import access
+from services import access
 import db
-from config import load_settings
+from services.config import load_settings
 from views import nav
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-import access
-from config import Settings
+from services import access
+from services.config import Settings
 from views import state
 
 ADMIN_SESSION_KEY = "lsp_admin_authenticated"

@@ -21,10 +21,10 @@ from typing import IO, Any
 import pandas as pd
 import streamlit as st
 
-import access
+from services import access
 import db
-import plan_runs
-from config import Settings
+from services import plan_runs
+from services.config import Settings
 from domain import (
     MASTER_DATA_FIELDS,
     LaneMasterData,

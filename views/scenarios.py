@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-import access
+from services import access
 import charts
 import db
 import scenarios as core
-from config import Settings
+from services.config import Settings
 from domain import LspError, Scenario
 from planning import PlanningError
 from safe_text import md

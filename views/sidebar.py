@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from config import Settings
+from services.config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from domain.units import PERCENT
 from planning import PlanningError

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import db
-import plan_runs
+from services import plan_runs
 import planning
 from domain import LaneMasterData, ValidationError
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import access
+from services import access
 import charts
-import plan_runs
+from services import plan_runs
 import planning
-from config import get_settings
+from services.config import get_settings
 from domain.units import PERCENT
 from planning import NETWORK_COLUMNS, NetworkPlan
 from safe_text import md

@@ -32,9 +32,9 @@ Stale detection
 
 Command line (cron-usable)::
 
-    python -m plan_runs plan-run            # incremental: only changed lanes
-    python -m plan_runs plan-run --full     # re-plan every lane
-    python -m plan_runs status              # is the latest run current?
+    python -m services.plan_runs plan-run            # incremental: only changed lanes
+    python -m services.plan_runs plan-run --full     # re-plan every lane
+    python -m services.plan_runs status              # is the latest run current?
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ import pandas as pd
 import db
 import inventory_math
 import planning
-from config import get_settings
-from domain import DAYS_PER_YEAR, LaneMasterData
+from domain import DAYS_PER_YEAR, LaneMasterData, LspError
+from services.config import get_settings
 
 DEFAULT_CHUNK_LANES = 500  # lanes per task: ~550k demand rows (~13 MB) for 3 years of daily data
 FEW_LANES = 50  # up to this many lanes to re-plan, master data is read lane by lane
@@ -66,9 +66,11 @@ PAD_LANE = "\x00network-calendar"  # never a valid lane code (control character)
 # Sums of the same rows can differ in the last bits between query plans; a real change
 # of one unit in a lane's history is far larger than this relative tolerance.
 FINGERPRINT_RTOL = 1e-9
+# Files and packages (relative to the project root) whose code decides a plan.
 PLANNING_MODULES = (
-    "planning.py", "review_cycle.py", "cooperation.py", "resilience.py", "forecast.py",
-    "inventory_math.py", "domain.py", "plan_runs.py",
+    "planning.py", "planning", "review_cycle.py", "cooperation.py", "resilience.py",
+    "forecast.py", "forecasting", "inventory_math.py", "inventory", "simulation", "domain",
+    "services/plan_runs.py",
 )
 ProgressCallback = Callable[[float, str], None]
 
@@ -76,7 +78,7 @@ ProgressCallback = Callable[[float, str], None]
 # --------------------------------------------------------------------------- fingerprints
 
 
-def master_hashes(*, engine: db.Engine | None = None) -> dict[str, str]:
+def master_hashes(*, engine: db.Engine) -> dict[str, str]:
     """Lane code -> hash of its stored master data (any field change changes it)."""
     return {
         str(row[0]): hashlib.sha256(repr(row[1:]).encode("utf-8")).hexdigest()[:32]
@@ -92,11 +94,12 @@ def masters_hash(hashes: Iterable[str]) -> str:
 def planning_version() -> str:
     """Hash of the planning code: a run made by other code is out of date."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     for name in PLANNING_MODULES:
-        path = here / name
-        if path.exists():
-            digest.update(path.read_bytes())
+        path = root / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.exists() else []
+        for file in files:
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:32]
 
 
@@ -268,7 +271,7 @@ def _chunks(lanes: Sequence[str], size: int) -> Iterator[tuple[str, ...]]:
 
 def run_planning(
     *,
-    engine: db.Engine | None = None,
+    engine: db.Engine,
     lanes: Iterable[str] | None = None,
     full: bool = False,
     executor: Executor | None = None,
@@ -296,7 +299,6 @@ def run_planning(
         raise ValueError(f"service_level must be in (0, 1), got {service_level}")
     notify = progress or (lambda _fraction, _message: None)
     started = time.perf_counter()
-    engine = engine or db.get_engine()
     executor = executor or executor_for(get_settings().dask_scheduler_address)
     version = db.demand_version(engine=engine)  # before reading: a concurrent write makes the run stale
     hashes = master_hashes(engine=engine)
@@ -392,13 +394,12 @@ def run_planning(
                      time.perf_counter() - started, executor.name, tuple(reasons))
 
 
-def replan_after_import(lanes: Iterable[str], *, engine: db.Engine | None = None) -> RunResult | None:
+def replan_after_import(lanes: Iterable[str], *, engine: db.Engine) -> RunResult | None:
     """Re-plan only ``lanes`` (the lanes an import touched) if a run exists; else do nothing.
 
     Without an earlier run there is nothing to keep current: the watchtower
     computes live until the first full run.
     """
-    engine = engine or db.get_engine()
     if db.latest_plan_run(engine=engine) is None:
         return None
     try:
@@ -437,10 +438,9 @@ class RunStatus:
         return f"{made} — out of date: {', '.join(self.reasons_stale)} since."
 
 
-def run_status(*, engine: db.Engine | None = None) -> RunStatus | None:
+def run_status(*, engine: db.Engine) -> RunStatus | None:
     """Status of the latest run (None when there is none).  Costs one ``count(*)``
     on ``demand`` plus reading the lanes table; never reads demand rows."""
-    engine = engine or db.get_engine()
     run = db.latest_plan_run(engine=engine)
     if run is None:
         return None
@@ -478,10 +478,9 @@ def network_from_rows(rows: pd.DataFrame, as_of: pd.Timestamp | None) -> plannin
 
 
 def stored_network(
-    *, engine: db.Engine | None = None, status: RunStatus | None = None,
+    *, engine: db.Engine, status: RunStatus | None = None,
 ) -> planning.NetworkPlan | None:
     """The latest run as a NetworkPlan when it is current, else None (plan live then)."""
-    engine = engine or db.get_engine()
     status = status or run_status(engine=engine)
     if status is None or not status.current:
         return None
@@ -492,7 +491,7 @@ def stored_network(
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m plan_runs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m services.plan_runs", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("plan-run", help="plan changed lanes (or all with --full) and store the run")
     run.add_argument("--full", action="store_true", help="re-plan every lane")
@@ -504,12 +503,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from domain import LspError
-
     args = _parse_args(argv)
     try:
+        settings = get_settings()
+        engine = db.get_engine(settings.engine_url)
         if args.command == "status":
-            status = run_status()
+            status = run_status(engine=engine)
             print(status.describe() if status else "No planning run stored yet.")
             return 0 if status and status.current else 1
         lanes = [c.strip() for c in args.lanes.split(",") if c.strip()] or None
@@ -517,7 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(fraction: float, message: str) -> None:
             print(f"\r{fraction:6.1%}  {message}", end="", file=sys.stderr, flush=True)
 
-        result = run_planning(full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes, progress=report)
+        result = run_planning(engine=engine, full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes,
+                              executor=executor_for(settings.dask_scheduler_address), progress=report)
     except (LspError, ValueError) as exc:
         print(f"\nError: {exc}", file=sys.stderr)
         return 2
