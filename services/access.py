@@ -26,8 +26,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.config import Settings
 from domain import AccessDenied
+from services.config import Settings
 
 log = logging.getLogger("lsp.access")
 

@@ -1,9 +1,10 @@
 """Cached Monte Carlo runs of the lane's plan (one result per scenario and setting).
 
-The plan (reorder point, EOQ, demand statistics) comes from
-``views.state.lane_plan``; the simulation replays it day by day.  Results are
-kept per server process so that reruns (moving an unrelated widget, switching
-tabs) never recompute a simulation.
+The plan (reorder point, EOQ, demand statistics) is the scenario's
+``views.state.lane_plan``, handed in as ``_plan`` (not hashed: the scenario
+decides it, and every write clears these caches); the simulation replays it
+day by day.  Results are kept per server process so that reruns (moving an
+unrelated widget, switching tabs) never recompute a simulation.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 import reconciliation
 import simulation
 from domain import DAYS_PER_YEAR, Scenario
-from views import state
+from planning import LanePlan
 
 SIMULATION_DAYS = int(DAYS_PER_YEAR)  # one planning year, so money figures are EUR/year
 SIMULATION_SEED = 20_240_601  # fixed: the same scenario always shows the same numbers
@@ -28,10 +29,8 @@ DEMAND_SHOCK_FACTOR = 2.0  # demand doubles during the shock
 OUTAGE_FACTOR = 0.0  # internal capacity during an outage (fraction of normal)
 
 
-def _plan_kwargs(scenario: Scenario, bootstrap: bool) -> dict[str, Any]:
+def _plan_kwargs(plan: LanePlan, bootstrap: bool) -> dict[str, Any]:
     """Simulation arguments for exactly the plan's policy, capacity and demand model."""
-    plan = state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
-                           scenario.horizon_days)
     kwargs: dict[str, Any] = {**reconciliation.simulation_kwargs(plan), "seed": SIMULATION_SEED,
                               "days": SIMULATION_DAYS}
     if bootstrap:
@@ -41,27 +40,28 @@ def _plan_kwargs(scenario: Scenario, bootstrap: bool) -> dict[str, Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
-def reconcile(scenario: Scenario) -> reconciliation.Reconciliation:
+def reconcile(scenario: Scenario, _plan: LanePlan) -> reconciliation.Reconciliation:
     """Plan vs last 365 days vs simulation for the scenario's plan (cached per scenario)."""
-    plan = state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
-                           scenario.horizon_days)
-    return reconciliation.reconcile(plan)
+    return reconciliation.reconcile(_plan)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
-def simulate(scenario: Scenario, replications: int, bootstrap: bool) -> simulation.SimulationResult:
+def simulate(
+    scenario: Scenario, _plan: LanePlan, replications: int, bootstrap: bool
+) -> simulation.SimulationResult:
     """Monte Carlo run of the scenario's (r, Q) plan over one year."""
-    kwargs = _plan_kwargs(scenario, bootstrap)
+    kwargs = _plan_kwargs(_plan, bootstrap)
     kwargs["replications"] = int(replications)
     return simulation.simulate_policy(**kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
 def stress(
-    scenario: Scenario, shock: str, replications: int, bootstrap: bool, partner_capacity: float
+    scenario: Scenario, _plan: LanePlan, shock: str, replications: int, bootstrap: bool,
+    partner_capacity: float,
 ) -> simulation.StressTestResult:
     """Demand shock (x2) or capacity outage (internal capacity 0) for 14 days."""
-    kwargs = _plan_kwargs(scenario, bootstrap)
+    kwargs = _plan_kwargs(_plan, bootstrap)
     kwargs["replications"] = int(replications)
     kwargs["partner_capacity"] = float(partner_capacity)
     factor = DEMAND_SHOCK_FACTOR if shock == "demand" else OUTAGE_FACTOR
