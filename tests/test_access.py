@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain import LspError
 from services import access
 from services.access import (
     WRITE_ACTIONS,
@@ -18,7 +19,6 @@ from services.access import (
     write_access,
 )
 from services.config import load_settings
-from domain import LspError
 
 PASSWORD = "Lager-Ost-2024!"
 

@@ -9,8 +9,8 @@ import pytest
 from app_support import clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-from services import access
 import db
+from services import access
 from services.config import load_settings
 from views import nav
 

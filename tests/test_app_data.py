@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_support import clear_app_caches, demand_csv, run, use_database
+from app_support import clear_app_caches, demand_csv, page, run, use_database, write_context
 from streamlit.testing.v1 import AppTest
 
-from services import config
-import db
+import services
 from domain import LaneMasterData, ValidationError
+from services import db
 from views import nav
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
-TIMEOUT_S = 120
 START = dt.date(2024, 1, 1)
 SEED_DAYS = 20
 SEED_LANES = ("AAA-BBB", "Köln-Łódź")
@@ -45,14 +42,9 @@ def _bytes_source(data: bytes):
     return io.BytesIO(data)
 
 
-def page(target: Path | None = None) -> AppTest:
+def data_page() -> AppTest:
     """The app with the Data tab open."""
-    target = target or APP
-    at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
-    at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page(nav.DATA)
 
 
 def texts(elements) -> str:
@@ -67,7 +59,7 @@ def record_count(lane: str | None = None) -> int:
 
 
 def test_import_good_file_reports_and_writes(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     assert record_count() == len(SEED_LANES) * SEED_DAYS
     new = demand_csv(("NEW-LANE",), 5, start=dt.date(2024, 3, 1))
     at.file_uploader(key="data_import_file").set_value(("new.csv", new, "text/csv"))
@@ -88,7 +80,7 @@ def test_import_good_file_reports_and_writes(seeded: Path) -> None:
 
 
 def test_import_bad_file_shows_row_and_column_and_writes_nothing(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     before = record_count()
     bad = b"date,lane,demand\n2024-05-01,BAD-LANE,5\n2024-05-02,BAD-LANE,-3\nnot-a-date,BAD-LANE,4\n"
     at.file_uploader(key="data_import_file").set_value(("bad.csv", bad, "text/csv"))
@@ -109,7 +101,7 @@ def test_import_bad_file_shows_row_and_column_and_writes_nothing(seeded: Path) -
 
 
 def test_import_duplicates_reject_policy_imports_nothing(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     dup = demand_csv(("AAA-BBB",), 3, base=99.0)
     at.file_uploader(key="data_import_file").set_value(("dup.csv", dup, "text/csv"))
     run(at)
@@ -121,7 +113,7 @@ def test_import_duplicates_reject_policy_imports_nothing(seeded: Path) -> None:
 
 
 def test_import_replace_policy_overwrites(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     dup = demand_csv(("AAA-BBB",), 3, base=99.0)
     at.file_uploader(key="data_import_file").set_value(("dup.csv", dup, "text/csv"))
     run(at)
@@ -138,7 +130,7 @@ def test_import_replace_policy_overwrites(seeded: Path) -> None:
 
 
 def test_reset_needs_the_typed_phrase(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     before = record_count()
     at.button(key="data_reset_button").click()
     run(at)
@@ -157,7 +149,7 @@ def test_reset_needs_the_typed_phrase(seeded: Path) -> None:
 
 
 def test_backup_download_sits_next_to_reset(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     labels = [b.label for b in at.download_button]
     assert any("backup" in label.lower() for label in labels)
     assert any("all lanes" in label.lower() for label in labels)
@@ -167,7 +159,7 @@ def test_backup_download_sits_next_to_reset(seeded: Path) -> None:
 
 
 def test_add_edit_delete_record(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     at.text_input(key="data_add_lane").input("AAA-BBB")
     at.date_input(key="data_add_date").set_value(dt.date(2025, 6, 1))
     at.number_input(key="data_add_volume").set_value(42.5)
@@ -200,7 +192,7 @@ def test_add_edit_delete_record(seeded: Path) -> None:
 
 
 def test_missing_record_id_shows_not_found(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     before = record_count()
     at.number_input(key="data_delete_id").set_value(999_999)
     at.checkbox(key="data_delete_confirm").check()
@@ -216,7 +208,7 @@ def test_missing_record_id_shows_not_found(seeded: Path) -> None:
 
 
 def test_add_record_with_bad_lane_is_refused(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     before = record_count()
     at.text_input(key="data_add_lane").input("   ")
     at.button(key="data_add_submit").click()
@@ -226,20 +218,18 @@ def test_add_record_with_bad_lane_is_refused(seeded: Path) -> None:
 
 
 def test_table_edit_updates_the_record(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     records = db.get_records("AAA-BBB", limit=5)
     record_id = int(records["id"].iloc[0])
     edited = records.copy()
     edited.loc[0, "demand"] = 123.0
     # The data editor cannot be typed into from AppTest; the diff + handler are
     # what the "Save table edits" button runs.
-    from views import data_tab
+    from views.data import records as records_panel
 
-    changes = data_tab.record_changes(records, edited)
-    assert changes == [data_tab.RecordChange(record_id, None, 123.0)]
-    count = data_tab.handle_table_edits(
-        changes, settings=config.get_settings(), admin_authenticated=False
-    )
+    changes = records_panel.record_changes(records, edited)
+    assert changes == [services.RecordChange(record_id, None, 123.0)]
+    count = services.apply_record_edits(write_context(), changes)
     assert count == 1
     after = db.get_records("AAA-BBB")
     assert after.loc[after["id"] == record_id, "demand"].iloc[0] == pytest.approx(123.0)
@@ -250,7 +240,7 @@ def test_table_edit_updates_the_record(seeded: Path) -> None:
 
 
 def test_master_data_save(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     lane = at.selectbox(key="data_master_lane").value
     at.number_input(key=f"data_master_{lane}_internal_capacity").set_value(321.0)
     at.number_input(key=f"data_master_{lane}_return_rate").set_value(20.0)  # shown in %
@@ -265,23 +255,18 @@ def test_master_data_save(seeded: Path) -> None:
 
 
 def test_master_data_invalid_values_save_nothing(seeded: Path) -> None:
-    from views import data_tab
-
     before = db.list_lane_master().get("AAA-BBB")
     values = {k: v for k, v in LaneMasterData(code="AAA-BBB").as_dict().items() if k != "code"}
     with pytest.raises(ValidationError) as info:
-        data_tab.handle_save_master(
-            "AAA-BBB",
-            values | {"return_rate": 2.0, "holding_cost": -1.0},
-            settings=config.get_settings(),
-            admin_authenticated=False,
+        services.save_lane_master(
+            write_context(), "AAA-BBB", values | {"return_rate": 2.0, "holding_cost": -1.0}
         )
     assert "return_rate" in str(info.value) and "holding_cost" in str(info.value)
     assert db.list_lane_master().get("AAA-BBB") == before
 
 
 def test_delete_lane_needs_its_code(seeded: Path) -> None:
-    at = page()
+    at = data_page()
     at.selectbox(key="data_delete_lane").set_value("AAA-BBB")
     run(at)
     at.button(key="data_delete_lane_button").click()
@@ -295,7 +280,7 @@ def test_delete_lane_needs_its_code(seeded: Path) -> None:
 
 
 def test_full_app_data_tab_imports_without_exception(seeded: Path) -> None:
-    at = page(APP)
+    at = data_page()
     assert at.file_uploader(key="data_import_file") is not None
     new = demand_csv(("APP-LANE",), 4)
     at.file_uploader(key="data_import_file").set_value(("app.csv", new, "text/csv"))

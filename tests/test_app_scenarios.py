@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, run, use_database
+from app_support import app_engine, clear_app_caches, demand_csv, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -223,16 +223,17 @@ def test_public_mode_loads_but_cannot_save(app_env) -> None:
 
 
 def test_write_handlers_refuse_in_public_mode(app_env) -> None:
-    from services.access import AccessDenied
+    import services
+    from domain import AccessDenied, Scenario
     from services.config import load_settings
-    from domain import Scenario
 
-    public = load_settings({"APP_MODE": "public"})
+    ctx = services.WriteContext(settings=load_settings({"APP_MODE": "public"}),
+                                engine=app_engine(), admin_authenticated=True)
     master = db.get_lane_master("BER-MUC")
     with pytest.raises(AccessDenied, match="save scenarios"):
-        scenarios.handle_save(Scenario(lane="BER-MUC", params=master), "x", public, admin_ok=True)
+        services.save_scenario(ctx, Scenario(lane="BER-MUC", params=master), "x")
     with pytest.raises(AccessDenied):
-        scenarios.handle_delete("BER-MUC", "x", public, admin_ok=True)
+        services.delete_scenario(ctx, "BER-MUC", "x")
     assert db.list_scenarios() == []
 
 

@@ -21,9 +21,9 @@ import pytest
 from app_support import clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
-from services import config
 import db
 from domain import LaneMasterData
+from services import config
 from views import nav, sidebar, watchtower
 
 

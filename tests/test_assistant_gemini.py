@@ -13,10 +13,10 @@ from assistant_support import demand_and_masters, replan, workspace
 from google.genai import types
 
 import ai_brain
-from services import config
 import reconciliation
 from assistant import tools
 from formatting import fmt_pct, fmt_qty
+from services import config
 
 MODEL = "gemini-test-flash"
 

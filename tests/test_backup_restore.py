@@ -106,11 +106,11 @@ def test_not_a_zip_is_refused(engine) -> None:
 
 def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     """Confirmation required, then the page shows the restored network."""
-    from app_support import clear_app_caches, use_database
+    from app_support import clear_app_caches, use_database, write_context
     from streamlit.testing.v1 import AppTest
 
-    from services.config import load_settings
-    from views import data_tab, nav
+    import services
+    from views import nav
 
     use_database(monkeypatch, tmp_path / "restore.sqlite")
     _seed(db.get_engine())
@@ -118,9 +118,10 @@ def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     before = db.load_demand()
     db.reset_database()
     with pytest.raises(ValidationError, match="RESTORE"):
-        data_tab.handle_restore(archive, "restore", settings=load_settings({}))
+        services.restore_backup(write_context(), archive, "restore")
     assert db.count_records() == 0
-    lanes, rows = data_tab.handle_restore(archive, "RESTORE", settings=load_settings({}))
+    restored = services.restore_backup(write_context(), archive, "RESTORE")
+    lanes, rows = restored.lanes, restored.rows
     assert rows == len(before) and db.load_demand().equals(before)
     at = AppTest.from_file("../app.py", default_timeout=180)
     at.session_state[nav.TAB_KEY] = nav.DATA

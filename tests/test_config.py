@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain import LspError
 from services import config
 from services.config import (
     DEFAULT_GEMINI_MODEL,
@@ -23,7 +24,6 @@ from services.config import (
     get_settings,
     load_settings,
 )
-from domain import LspError
 
 DB_PASSWORD = "pg-Pa55word-9"
 

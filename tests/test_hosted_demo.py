@@ -10,8 +10,8 @@ import yaml
 from app_support import clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-from services import config
 import db
+from services import config
 from services.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

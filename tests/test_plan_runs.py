@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import db
-from services import plan_runs
 import planning
 import seed_data
 from domain import LaneMasterData
+from services import plan_runs
 
 END = dt.date(2024, 6, 30)
 DAYS = 500  # > 365 + 84 + 7: lanes take the vectorised path; the short lane does not

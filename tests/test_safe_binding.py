@@ -7,12 +7,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
+from app_support import app_engine, clear_app_caches, demand_csv, use_database
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from services import access
 import db
+from services import access
 from services.config import load_settings
 from views import nav
 
@@ -52,10 +52,14 @@ def test_app_on_all_interfaces_hides_and_refuses_writes(tmp_path, monkeypatch) -
         assert not at.exception
         keys = {w.key for w in at.button} | {w.key for w in at.text_input}
         assert "data_reset_button" not in keys and "data_import_button" not in keys
-        from views import data_tab
+        import services
+        from views import admin
 
+        # The page's write context sees the binding, and the service refuses with it.
+        ctx = services.WriteContext(settings=load_settings({}), engine=app_engine(),
+                                    exposed=admin.exposed())
         with pytest.raises(access.AccessDenied):
-            data_tab.handle_reset("RESET", settings=load_settings({}), admin_authenticated=False)
+            services.factory_reset(ctx, "RESET")
     finally:
         st_config.set_option("server.address", previous)
         clear_app_caches()
