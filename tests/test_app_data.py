@@ -15,9 +15,9 @@ import pytest
 from app_support import clear_app_caches, demand_csv, page, run, use_database, write_context
 from streamlit.testing.v1 import AppTest
 
+import db
 import services
 from domain import LaneMasterData, ValidationError
-from services import db
 from views import nav
 
 START = dt.date(2024, 1, 1)
