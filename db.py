@@ -84,7 +84,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 import csv_import
 import scenarios
-from services.config import PROJECT_DIR, get_settings
 from csv_import import (
     EPOCH,
     MAX_LANE_NAME_LENGTH,
@@ -105,6 +104,7 @@ from domain import (
     ValidationError,
 )
 from safe_text import guard_cell
+from services.config import PROJECT_DIR, get_settings
 
 try:  # the PostgreSQL driver is optional for SQLite-only use
     import psycopg2

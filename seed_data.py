@@ -286,8 +286,8 @@ def _confirm(label: str, records: int, lanes: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     import db  # the shell: only the command line touches the database
-    from services import plan_runs
     from domain import LspError
+    from services import plan_runs
 
     args = _parse_args(argv)
     end = args.end or default_end()

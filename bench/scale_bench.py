@@ -51,8 +51,8 @@ def _step(name: str, url: str) -> dict[str, Any]:
     import io
 
     import db
-    from services import plan_runs
     import planning
+    from services import plan_runs
 
     engine = db.get_engine(url)
     extra: dict[str, Any] = {}

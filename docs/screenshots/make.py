@@ -50,14 +50,18 @@ def _save_example_scenarios(path: str) -> None:
     os.environ["LSP_SQLITE_PATH"] = path
     os.environ.pop("DATABASE_URL", None)
     import db
-    from scenarios import SavedScenario
+    import services
+    from domain import Scenario
+    from services.config import get_settings
 
-    master = db.get_lane_master("BER-MUC")
-    db.save_scenario(SavedScenario(
-        name="Peak: +25 % capacity", lane="BER-MUC",
-        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))))
-    db.save_scenario(SavedScenario(name="Lean: α 90 %", lane="BER-MUC", params=master,
-                                   service_level=0.90))
+    settings = get_settings()
+    ctx = services.WriteContext(settings=settings, engine=db.get_engine(settings.engine_url),
+                                who="docs/screenshots")
+    master = db.get_lane_master("BER-MUC", engine=ctx.engine)
+    peak = master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))
+    services.save_scenario(ctx, Scenario(lane="BER-MUC", params=peak), "Peak: +25 % capacity")
+    services.save_scenario(ctx, Scenario(lane="BER-MUC", params=master, service_level=0.90),
+                           "Lean: α 90 %")
 
 
 def main() -> None:
