@@ -89,7 +89,9 @@ def seed_demo(ctx: WriteContext) -> Seeded:
     ctx.require(access.ACTION_IMPORT)
     rows = db.seed_demo(engine=ctx.engine)
     try:
-        run = plan_runs.run_planning(engine=ctx.engine)  # the watchtower opens from the stored run
+        # The watchtower opens from the stored run.
+        run = plan_runs.run_planning(
+            engine=ctx.engine, executor=plan_runs.executor_for(ctx.settings.dask_scheduler_address))
     finally:
         ctx.log("load demo data", rows=rows)
         ctx.changed()
