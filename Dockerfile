@@ -4,7 +4,7 @@
 # Without DATABASE_URL the app uses an SQLite file in /app/data (mount a volume there
 # to keep it). APP_MODE is deliberately not set here: the host decides (render.yaml
 # sets APP_MODE=public). The image listens on every interface, so without
-# APP_MODE=public it is read-only anyway unless ADMIN_PASSWORD is set (access.py).
+# APP_MODE=public it is read-only anyway unless ADMIN_PASSWORD is set (services/access.py).
 # Uploads are capped at 150 MB (~7 million demand rows): Streamlit keeps an upload in
 # memory, and the free hosted instance has 512 MB.
 FROM python:3.11-slim

@@ -146,7 +146,7 @@ def answer(
     answer is returned with ``ok=False`` and ``error`` set.
     """
     if settings is None:
-        import config
+        from services import config
 
         settings = config.get_settings()
     ws = workspace or workspace_for(plan, network)

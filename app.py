@@ -1,26 +1,28 @@
-"""LSP Capacity Twin: the Streamlit entry script.  It only composes views.
+"""LSP Capacity Twin: the Streamlit entry script and composition root.
 
-Run with ``streamlit run app.py``.  The sidebar returns one frozen
-``domain.Scenario``; each tab renders it.  Tabs are lazy (only the open tab
-runs), heavy work is cached in ``views.state``/``views.cached_sim``.
+Run with ``streamlit run app.py``.  It reads the settings once, builds the
+database engine from them and hands both down: the sidebar returns one
+frozen ``domain.Scenario``; each tab renders it.  Tabs are lazy (only the
+open tab runs), heavy work is cached in ``views.state``/``views.cached_sim``,
+and every write goes through :mod:`services`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-import access
 import db
-import plan_runs
-from config import ConfigError, Settings, get_settings
+import services
 from domain import LspError, Scenario
 from importing.safe_text import md
 from planning import PlanningError
+from services.config import ConfigError, Settings, get_settings
 from views import (
     admin,
     assistant,
     cooperation_tab,
-    data_tab,
+    data,
     exports,
     finance,
     lane_ops,
@@ -46,7 +48,7 @@ METRIC_VALUE_CSS = (
 )
 
 
-def _empty_state(settings: Settings) -> None:
+def _empty_state(settings: Settings, engine: Engine) -> None:
     st.title(":material/local_shipping: LSP Capacity Twin")
     st.info(
         "The database holds no demand history yet. Load the demo network (BER-MUC seasonal, "
@@ -59,60 +61,54 @@ def _empty_state(settings: Settings) -> None:
     if st.button("Load demo data", icon=":material/inventory_2:", type="primary",
                  disabled=not gate.allowed,
                  help=None if gate.allowed else f"Writes are locked: {gate.reason}."):
-        admin.require_write(settings, access.ACTION_IMPORT)
         with st.spinner("Writing demo lanes…"):
-            db.seed_demo()
-            plan_runs.run_planning()  # the watchtower opens from the stored run
-        state.clear_caches()
+            services.seed_demo(admin.write_context(settings, engine))
         state.flash("success", "Demo data loaded: pick a lane in the sidebar or open one from "
                                "the watchtower.")
         st.rerun()
 
 
-def _lane_plan(scenario: Scenario):
-    return state.lane_plan(scenario.lane, scenario.params, scenario.service_level,
-                           scenario.horizon_days)
-
-
-def _tabs(scenario: Scenario, settings: Settings) -> None:
+def _tabs(scenario: Scenario, settings: Settings, engine: Engine) -> None:
     tabs = dict(zip(nav.TABS, st.tabs(nav.TABS, key=nav.TAB_KEY, on_change="rerun"), strict=True))
     # Only the open tab runs (lazy tabs); ``.open`` is None when state is not tracked.
     open_tabs = [label for label, tab in tabs.items() if tab.open is not False]
     for label in open_tabs:
         with tabs[label]:
             if label == nav.WATCHTOWER:
-                watchtower.render(state.network_plan())
-                exports.network_button(state.network_plan())
+                watchtower.render(state.network_plan(engine), settings, engine)
+                exports.network_button(state.network_plan(engine))
             elif label == nav.LANE_OPS:
-                lane_ops.render(scenario, _lane_plan(scenario))
+                lane_ops.render(scenario, state.scenario_plan(engine, scenario))
             elif label == nav.RISK:
-                risk.render(scenario, _lane_plan(scenario))
+                risk.render(scenario, state.scenario_plan(engine, scenario))
             elif label == nav.COOPERATION:
-                cooperation_tab.render(scenario, _lane_plan(scenario), state.network_plan())
+                cooperation_tab.render(scenario, state.scenario_plan(engine, scenario),
+                                       state.network_plan(engine))
             elif label == nav.FINANCE:
-                finance.render(scenario, _lane_plan(scenario))
+                finance.render(scenario, state.scenario_plan(engine, scenario))
                 st.divider()
-                scenarios.compare(scenario)
+                scenarios.compare(scenario, engine)
             elif label == nav.DATA:
-                data_tab.render(scenario, settings)
+                data.render(scenario, settings, engine)
             elif label == nav.ANALYST:
-                _analyst(scenario, settings)
+                _analyst(scenario, settings, engine)
 
 
-def _analyst(scenario: Scenario, settings: Settings) -> None:
-    plan, network = _lane_plan(scenario), state.network_plan()
+def _analyst(scenario: Scenario, settings: Settings, engine: Engine) -> None:
+    plan, network = state.scenario_plan(engine, scenario), state.network_plan(engine)
     # Fragments: preparing the report or asking a question reruns only that panel.
-    st.fragment(report_tab.render)(plan, network, settings)
-    st.fragment(assistant.render)(plan, network, settings)
+    st.fragment(report_tab.render)(plan, network, settings, engine)
+    st.fragment(assistant.render)(plan, network, settings, engine)
 
 
 def main() -> None:
     st.html(METRIC_VALUE_CSS)
     try:
         settings = get_settings()
-        db.ping()
+        engine = db.get_engine(settings.engine_url)
+        db.ping(engine=engine)
         # A write by another process or replica shows up on this rerun.
-        state.sync_data_version()
+        state.sync_data_version(engine)
     except (ConfigError, LspError) as exc:
         st.error(f"The database cannot be reached, so the dashboard cannot load: {md(str(exc))}",
                  icon=":material/error:")
@@ -120,21 +116,21 @@ def main() -> None:
         return
     try:
         if settings.seed_demo_if_empty:
-            state.seed_demo_if_empty()
-        lanes = state.list_lanes()
+            state.seed_demo_if_empty(engine)
+        lanes = state.list_lanes(engine)
         if lanes:
-            links.apply(lanes)  # a shared link or back/forward: open the view it names
+            links.apply(lanes, engine)  # a shared link or back/forward: open the view it names
         watchtower.apply_selection()
         state.show_flashes()
         if not lanes:
-            _empty_state(settings)
+            _empty_state(settings, engine)
             return
-        scenario = sidebar.render(lanes)
+        scenario = sidebar.render(lanes, engine)
         with st.sidebar:
-            scenarios.sidebar_panel(scenario, settings)
-        sidebar.footer(settings, database_label=db.database_label())
+            scenarios.sidebar_panel(scenario, settings, engine)
+        sidebar.footer(settings, database_label=db.database_label(engine))
         links.follow(scenario.lane)
-        _tabs(scenario, settings)
+        _tabs(scenario, settings, engine)
     except (LspError, PlanningError) as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.

@@ -1,6 +1,6 @@
 """Synthetic demand history for demos, tests and scale checks.
 
-``python seed_data.py --yes`` wipes the configured database and writes four
+``python -m services.demo_seeding --yes`` wipes the configured database and writes four
 scenario lanes with about three years of daily demand ending yesterday
 (the command line lives in :mod:`demo_seeding`, which does the writing):
 
@@ -23,7 +23,6 @@ database code and does no I/O.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -271,10 +270,3 @@ def demo_network(
 
     return DemoNetwork(chunks(), masters, len(frame) + synthetic_lanes * days)
 
-
-if __name__ == "__main__":
-    # Writing needs the database, which this pure module never imports: the command
-    # line (argument parsing, confirmation, storage and planning run) is demo_seeding's.
-    from demo_seeding import main
-
-    sys.exit(main())

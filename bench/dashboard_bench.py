@@ -1,6 +1,6 @@
 """Dashboard interaction timings (server side, via Streamlit's AppTest).
 
-Seeds two temporary SQLite files with ``seed_data.py``:
+Seeds two temporary SQLite files with ``python -m services.demo_seeding``:
 
 * "network": the scenario lanes + 50 synthetic lanes x 1,095 days;
 * "large":   1,000 synthetic lanes x 730 days (watchtower only).
@@ -42,7 +42,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-import config  # noqa: E402
+from services import config  # noqa: E402
 from views import nav, sidebar  # noqa: E402
 
 
@@ -60,12 +60,12 @@ WATCHTOWER_TARGET_MS = 1000.0
 
 
 def seed(path: Path, lanes: int, days: int) -> float:
-    """Seed ``path`` with seed_data.py; returns seconds taken."""
+    """Seed ``path`` with ``python -m services.demo_seeding``; returns seconds taken."""
     env = {**os.environ, "LSP_SQLITE_PATH": str(path)}
     env.pop("DATABASE_URL", None)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, str(ROOT / "seed_data.py"), "--yes", "--lanes", str(lanes),
+        [sys.executable, "-m", "services.demo_seeding", "--yes", "--lanes", str(lanes),
          "--days", str(days)],
         check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
     )
@@ -165,28 +165,33 @@ def bench_network(path: Path, base: float) -> None:
 
 def _fragment_script(panel: str, lane: str) -> None:
     """AppTest script: exactly what a fragment rerun of ``panel`` executes."""
+    import db
     from domain import Scenario
+    from services.config import get_settings
     from views import risk, state
 
-    params = state.lane_master(lane)
+    engine = db.get_engine(get_settings().engine_url)
+    params = state.lane_master(engine, lane)
     scenario = Scenario(lane=lane, params=params)
-    plan = state.lane_plan(lane, params, None, scenario.horizon_days)
+    plan = state.scenario_plan(engine, scenario)
     {"monte_carlo": risk._monte_carlo, "stress": risk._stress_test,
      "reconciliation": risk._reconciliation}[panel](scenario, plan)
 
 
 def bench_fragments(path: Path, base: float) -> None:
     """Risk tab panels: full-page rerun vs the fragment-only rerun a click inside them costs."""
+    import db
     from domain import Scenario
     from views import risk, state
 
     use(path)
+    engine = db.get_engine(config.get_settings().engine_url)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     timed_run(at)
     lane_code = at.selectbox(key=sidebar.LANE_KEY).value
     at.session_state[nav.TAB_KEY] = nav.RISK
     timed_run(at)
-    params = state.lane_master(lane_code)
+    params = state.lane_master(engine, lane_code)
     scenario = Scenario(lane=lane_code, params=params)
     # The planner pressed "Run simulation" and "Run stress test" once: results are cached.
     at.button(key="risk_mc_run").click()

@@ -3,8 +3,8 @@
 Needs a database seeded beforehand (seeding 11M rows takes minutes and is not
 what is measured)::
 
-    LSP_SQLITE_PATH=/tmp/big.sqlite python seed_data.py --lanes 10000 --days 1095 --yes --seed 1 --no-plan-run
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/big python seed_data.py --lanes 10000 --days 1095 \
+    LSP_SQLITE_PATH=/tmp/big.sqlite python -m services.demo_seeding --lanes 10000 --days 1095 --yes --seed 1 --no-plan-run
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/big python -m services.demo_seeding --lanes 10000 --days 1095 \
         --yes --seed 1 --no-plan-run
 
 then::
@@ -51,8 +51,8 @@ def _step(name: str, url: str) -> dict[str, Any]:
     import io
 
     import db
-    import plan_runs
     import planning
+    from services import plan_runs
 
     engine = db.get_engine(url)
     extra: dict[str, Any] = {}
@@ -216,7 +216,7 @@ def _small_network_url(folder: Path) -> str:
     path = folder / "small.sqlite"
     env = {**os.environ, "LSP_SQLITE_PATH": str(path)}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "seed_data.py", "--yes", "--seed", "1", "--lanes", "20"],
+    subprocess.run([sys.executable, "-m", "services.demo_seeding", "--yes", "--seed", "1", "--lanes", "20"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     return f"sqlite:///{path}"
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the AppTest suites: a small import file and pointing the app at a DB."""
+"""Helpers shared by the AppTest suites: a small import file, pointing the app at a DB,
+the app's engine and write context, and opening a page."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-import access
-import config
+import db
+from services import WriteContext, access, config
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE_TIMEOUT_S = 120
 
 START = dt.date(2024, 1, 1)
 APP_ENV_VARS = ("DATABASE_URL", "APP_MODE", "ADMIN_PASSWORD", "GEMINI_API_KEY", "GOOGLE_API_KEY")
@@ -48,3 +54,25 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def app_engine() -> Engine:
+    """The engine the app builds from the current settings (cached per URL: the same object)."""
+    return db.get_engine(config.get_settings().engine_url)
+
+
+def write_context(*, admin: bool = False, **kwargs: object) -> WriteContext:
+    """A service-layer context on the app's settings and engine (no caches to clear)."""
+    return WriteContext(settings=config.get_settings(), engine=app_engine(),
+                        admin_authenticated=admin, **kwargs)
+
+
+def page(tab: str | None = None, *, target: Path | None = None,
+         timeout: float = PAGE_TIMEOUT_S) -> AppTest:
+    """The app (or ``target``) run once with ``tab`` open (app.py runs only the open tab)."""
+    from views import nav
+
+    at = AppTest.from_file(str(target or APP), default_timeout=timeout)
+    if tab is not None:
+        at.session_state[nav.TAB_KEY] = tab
+    return run(at)

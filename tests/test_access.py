@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import access
-from access import (
+from domain import LspError
+from services import access
+from services.access import (
     WRITE_ACTIONS,
     AccessDenied,
     WriteAccess,
@@ -17,8 +18,7 @@ from access import (
     require_write,
     write_access,
 )
-from config import load_settings
-from domain import LspError
+from services.config import load_settings
 
 PASSWORD = "Lager-Ost-2024!"
 
@@ -57,7 +57,8 @@ def test_public_mode_refuses_every_write_action(action, authenticated, password)
 
 
 def test_write_actions_cover_import_edits_and_reset():
-    assert {"import data", "edit demand records", "edit lane master data", "factory reset"} == set(
+    assert {"import data", "edit demand records", "edit lane master data", "factory reset",
+            "save scenarios", "rename or delete scenarios"} == set(
         WRITE_ACTIONS
     )
 

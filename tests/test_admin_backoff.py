@@ -6,13 +6,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-import access
 import db
-from config import load_settings
+from services import access
+from services.config import load_settings
 from views import nav
 
 SECRET = "Lager-München-42"
@@ -94,7 +93,7 @@ def test_every_attempt_is_logged_without_the_secret(caplog: pytest.LogCaptureFix
 def test_sign_in_form_backs_off(tmp_path, monkeypatch) -> None:
     use_database(monkeypatch, tmp_path / "gate.sqlite", ADMIN_PASSWORD=SECRET)
     monkeypatch.setattr(access, "THROTTLE", access.LoginThrottle())
-    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=configured_engine()).ok
+    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=app_engine()).ok
     at = AppTest.from_file("../app.py", default_timeout=120)
     at.session_state[nav.TAB_KEY] = nav.DATA
     at.run()

@@ -18,9 +18,9 @@ import pytest
 from google.genai import errors
 
 import ai_brain
-import config
 import planning
 import seed_data
+from services import config
 
 API_KEY = "AIza-test-key-never-shown"
 MODEL = "gemini-test-flash"

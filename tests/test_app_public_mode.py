@@ -11,18 +11,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from app_support import demand_csv, use_database
-from db_support import configured_engine
+from app_support import app_engine, demand_csv, page, use_database
 from streamlit.testing.v1 import AppTest
 
-import access
-import config
 import db
-from views import data_tab, nav
+import services
+from domain import LaneMasterData, Scenario
+from services import access, config
+from views import nav
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
-TIMEOUT_S = 120
 SEED_DAYS = 20
 SEED_LANES = ("AAA-BBB", "Köln-Łódź")
 
@@ -44,7 +41,7 @@ def _fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> Pa
     path = tmp_path / "gate.sqlite"
     # Seed in local mode (public mode refuses the UI's writes, not db's own).
     use_database(monkeypatch, path)
-    assert db.import_csv(_source(demand_csv(SEED_LANES, SEED_DAYS)), engine=configured_engine()).ok
+    assert db.import_csv(_source(demand_csv(SEED_LANES, SEED_DAYS)), engine=app_engine()).ok
     use_database(monkeypatch, path, **env)
     return path
 
@@ -55,14 +52,9 @@ def _source(data: bytes):
     return io.BytesIO(data)
 
 
-def _page(target: Path | None = None) -> AppTest:
+def _page() -> AppTest:
     """The app with the Data tab open."""
-    target = target or APP
-    at = AppTest.from_file(str(target), default_timeout=TIMEOUT_S)
-    at.session_state[nav.TAB_KEY] = nav.DATA  # app.py runs only the open tab
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page(nav.DATA)
 
 
 def _widget_keys(at: AppTest) -> set[str]:
@@ -78,31 +70,32 @@ def _write_widgets(at: AppTest) -> set[str]:
 
 
 def _every_handler_refused(settings: config.Settings, *, admin: bool) -> None:
+    ctx = services.WriteContext(settings=settings, engine=app_engine(), admin_authenticated=admin)
     calls = [
-        lambda: data_tab.handle_import(demand_csv(("X-Y",), 2), "x.csv", "skip",
-                                       settings=settings, admin_authenticated=admin),
-        lambda: data_tab.handle_add_record("AAA-BBB", dt.date(2030, 1, 1), 5.0,
-                                           settings=settings, admin_authenticated=admin),
-        lambda: data_tab.handle_update_record(1, volume=5.0, settings=settings,
-                                              admin_authenticated=admin),
-        lambda: data_tab.handle_delete_record(1, confirmed=True, settings=settings,
-                                              admin_authenticated=admin),
-        lambda: data_tab.handle_table_edits([data_tab.RecordChange(1, None, 9.0)],
-                                            settings=settings, admin_authenticated=admin),
-        lambda: data_tab.handle_save_master("AAA-BBB", {"internal_capacity": 1.0},
-                                            settings=settings, admin_authenticated=admin),
-        lambda: data_tab.handle_delete_lane("AAA-BBB", confirmation="AAA-BBB",
-                                            settings=settings, admin_authenticated=admin),
-        lambda: data_tab.handle_reset("RESET", settings=settings, admin_authenticated=admin),
+        lambda: services.import_demand(ctx, demand_csv(("X-Y",), 2), "x.csv", "skip"),
+        lambda: services.add_record(ctx, "AAA-BBB", dt.date(2030, 1, 1), 5.0),
+        lambda: services.update_record(ctx, 1, volume=5.0),
+        lambda: services.delete_record(ctx, 1, confirmed=True),
+        lambda: services.apply_record_edits(ctx, [services.RecordChange(1, None, 9.0)]),
+        lambda: services.save_lane_master(ctx, "AAA-BBB", {"internal_capacity": 1.0}),
+        lambda: services.delete_lane(ctx, "AAA-BBB", confirmation="AAA-BBB"),
+        lambda: services.factory_reset(ctx, "RESET"),
+        lambda: services.restore_backup(ctx, b"PK", "RESTORE"),
+        lambda: services.seed_demo(ctx),
+        lambda: services.replan(ctx),
+        lambda: services.save_scenario(ctx, Scenario(lane="AAA-BBB", params=LaneMasterData(
+            code="AAA-BBB")), "x"),
+        lambda: services.rename_scenario(ctx, "AAA-BBB", "x", "y"),
+        lambda: services.delete_scenario(ctx, "AAA-BBB", "x"),
     ]
-    before = db.load_demand(engine=configured_engine())
-    masters = db.list_lane_master(engine=configured_engine())
+    before = db.load_demand(engine=app_engine())
+    masters = db.list_lane_master(engine=app_engine())
     for call in calls:
         with pytest.raises(access.AccessDenied):
             call()
-    after = db.load_demand(engine=configured_engine())
+    after = db.load_demand(engine=app_engine())
     assert after.equals(before)
-    assert db.list_lane_master(engine=configured_engine()) == masters
+    assert db.list_lane_master(engine=app_engine()) == masters
 
 
 def test_public_mode_draws_no_write_widgets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,15 +164,16 @@ def test_admin_password_refuses_unauthenticated_writes_server_side(
     settings = config.get_settings()
     _every_handler_refused(settings, admin=False)
     # The same handler works once the session is authenticated.
-    data_tab.handle_add_record("AAA-BBB", dt.date(2030, 1, 1), 5.0,
-                               settings=settings, admin_authenticated=True)
-    assert len(db.load_demand("AAA-BBB", engine=configured_engine())) == SEED_DAYS + 1
+    services.add_record(
+        services.WriteContext(settings=settings, engine=app_engine(), admin_authenticated=True),
+        "AAA-BBB", dt.date(2030, 1, 1), 5.0)
+    assert len(db.load_demand("AAA-BBB")) == SEED_DAYS + 1
 
 
 def test_full_app_public_mode_has_no_write_widgets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fresh_db(tmp_path, monkeypatch, APP_MODE="public")
-    at = _page(APP)
+    at = _page()
     assert not at.file_uploader
     assert _write_widgets(at) == set()

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, run, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -31,10 +30,10 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("app_scenarios") / "domain.saved_scenario.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         use_database(mp, path)
-        report = db.import_csv(demand_csv(LANES, 400, base=100.0), engine=configured_engine())
+        report = db.import_csv(demand_csv(LANES, 400, base=100.0), engine=app_engine())
         assert report.ok, report.errors[:3]
         for lane in LANES:
-            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=150.0), engine=configured_engine())
+            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=150.0), engine=app_engine())
     clear_app_caches()
     return path
 
@@ -42,7 +41,7 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_env(seeded_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     use_database(monkeypatch, seeded_path)
-    db.delete_all_scenarios(engine=configured_engine())
+    db.delete_all_scenarios(engine=app_engine())
     yield monkeypatch
     clear_app_caches()
 
@@ -85,7 +84,7 @@ def test_save_reload_and_load_restore_every_what_if(app_env) -> None:
     run(at)
     save_as(at, "Peak +20 %")
     assert "Saved scenario **Peak +20 %**" in texts(at)
-    stored = db.get_scenario("HAM-ROT", "Peak +20 %", engine=configured_engine())
+    stored = db.get_scenario("HAM-ROT", "Peak +20 %", engine=app_engine())
     assert stored.params.internal_capacity == 480.0
     assert stored.params.capacity_coverage_level == pytest.approx(0.90)
     assert stored.params.return_rate == pytest.approx(0.12)
@@ -121,19 +120,19 @@ def test_rename_and_confirmed_delete(app_env) -> None:
     at.text_input(key=scenarios.RENAME_KEY).input("New name")
     button(at, "Rename").click()
     run(at)
-    assert [s.name for s in db.list_scenarios("BER-MUC", engine=configured_engine())] == ["New name"]
+    assert [s.name for s in db.list_scenarios("BER-MUC", engine=app_engine())] == ["New name"]
     button(at, "Delete…").click()
     run(at)
     assert any("Delete scenario **New name**?" in w.value for w in at.warning)
-    assert db.list_scenarios("BER-MUC", engine=configured_engine())  # nothing deleted before the confirmation
+    assert db.list_scenarios("BER-MUC", engine=app_engine())  # nothing deleted before the confirmation
     button(at, "Cancel").click()
     run(at)
-    assert db.list_scenarios("BER-MUC", engine=configured_engine())
+    assert db.list_scenarios("BER-MUC", engine=app_engine())
     button(at, "Delete…").click()
     run(at)
     button(at, "Yes, delete").click()
     run(at)
-    assert db.list_scenarios("BER-MUC", engine=configured_engine()) == []
+    assert db.list_scenarios("BER-MUC", engine=app_engine()) == []
     assert links.SCENARIO_PARAM not in at.query_params  # the URL no longer names it
 
 
@@ -163,7 +162,7 @@ def test_compare_view_shows_figures_with_units_and_differences(app_env) -> None:
     run(at)
     at.selectbox(key=sidebar.LANE_KEY).select("BER-MUC")
     run(at)
-    db.delete_scenario("BER-MUC", "Twice the capacity", engine=configured_engine())  # e.g. in another session
+    db.delete_scenario("BER-MUC", "Twice the capacity", engine=app_engine())  # e.g. in another session
     scenarios.saved_scenarios.clear()
     run(at)
     assert at.multiselect(key=scenarios.compare_key("BER-MUC")).value == [scenarios.CURRENT, "Base"]
@@ -189,10 +188,10 @@ def test_deep_link_opens_lane_and_tab_and_url_follows_the_ui(app_env) -> None:
 
 
 def test_deep_link_with_a_scenario_loads_it(app_env) -> None:
-    master = db.get_lane_master("FRA-PAR", engine=configured_engine())
+    master = db.get_lane_master("FRA-PAR", engine=app_engine())
     saved = scenarios.SavedScenario(name="Lean", lane="FRA-PAR",
                                     params=master.with_overrides(internal_capacity=90.0))
-    db.save_scenario(saved, engine=configured_engine())
+    db.save_scenario(saved, engine=app_engine())
     at = new_session()
     at.query_params = {"lane": "FRA-PAR", "tab": "lane", "scenario": "Lean"}
     run(at)
@@ -210,9 +209,9 @@ def test_deep_link_to_unknown_lane_or_tab_explains(app_env) -> None:
 
 
 def test_public_mode_loads_but_cannot_save(app_env) -> None:
-    master = db.get_lane_master("BER-MUC", engine=configured_engine())
+    master = db.get_lane_master("BER-MUC", engine=app_engine())
     db.save_scenario(scenarios.SavedScenario(name="Shared", lane="BER-MUC",
-                                             params=master.with_overrides(internal_capacity=99.0)), engine=configured_engine())
+                                             params=master.with_overrides(internal_capacity=99.0)), engine=app_engine())
     app_env.setenv("APP_MODE", "public")
     clear_app_caches()
     at = run(new_session())
@@ -224,21 +223,22 @@ def test_public_mode_loads_but_cannot_save(app_env) -> None:
 
 
 def test_write_handlers_refuse_in_public_mode(app_env) -> None:
-    from access import AccessDenied
-    from config import load_settings
-    from domain import Scenario
+    import services
+    from domain import AccessDenied, Scenario
+    from services.config import load_settings
 
-    public = load_settings({"APP_MODE": "public"})
-    master = db.get_lane_master("BER-MUC", engine=configured_engine())
+    ctx = services.WriteContext(settings=load_settings({"APP_MODE": "public"}),
+                                engine=app_engine(), admin_authenticated=True)
+    master = db.get_lane_master("BER-MUC")
     with pytest.raises(AccessDenied, match="save scenarios"):
-        scenarios.handle_save(Scenario(lane="BER-MUC", params=master), "x", public, admin_ok=True)
+        services.save_scenario(ctx, Scenario(lane="BER-MUC", params=master), "x")
     with pytest.raises(AccessDenied):
-        scenarios.handle_delete("BER-MUC", "x", public, admin_ok=True)
-    assert db.list_scenarios(engine=configured_engine()) == []
+        services.delete_scenario(ctx, "BER-MUC", "x")
+    assert db.list_scenarios() == []
 
 
 def test_lane_with_default_master_data_gets_a_notice_and_a_way_to_set_it(app_env) -> None:
-    assert db.import_csv(demand_csv(("NEW-LANE",), 60), engine=configured_engine()).ok
+    assert db.import_csv(demand_csv(("NEW-LANE",), 60), engine=app_engine()).ok
     clear_app_caches()
     try:
         at = new_session()
@@ -249,9 +249,9 @@ def test_lane_with_default_master_data_gets_a_notice_and_a_way_to_set_it(app_env
         run(at)
         assert at.session_state[nav.TAB_KEY] == nav.DATA
         assert at.selectbox(key="data_master_lane").value == "NEW-LANE"
-        db.save_lane_master(LaneMasterData(code="NEW-LANE", name="New", internal_capacity=99.0), engine=configured_engine())
+        db.save_lane_master(LaneMasterData(code="NEW-LANE", name="New", internal_capacity=99.0), engine=app_engine())
         clear_app_caches()  # what the Data tab's save does
         run(at)
         assert not any("no master data of its own" in w.value for w in at.warning)
     finally:
-        db.delete_lane("NEW-LANE", engine=configured_engine())
+        db.delete_lane("NEW-LANE", engine=app_engine())

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_support import clear_app_caches, run, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
 import db
 from domain import LaneMasterData
+from services import config
 from views import nav, sidebar, watchtower
 
 
@@ -60,11 +59,11 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("app_tabs") / "tabs.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         use_database(mp, path)
-        report = db.import_csv(io.BytesIO(_history_csv()), engine=configured_engine())
+        report = db.import_csv(io.BytesIO(_history_csv()), engine=app_engine())
         assert report.ok, report.errors[:3]
         for lane, (_mean, capacity) in LANES.items():
             db.save_lane_master(LaneMasterData(code=lane, name=f"Lane {lane}",
-                                               internal_capacity=capacity), engine=configured_engine())
+                                               internal_capacity=capacity), engine=app_engine())
     config.get_settings.cache_clear()
     return path
 
@@ -293,8 +292,8 @@ def test_empty_database_offers_demo_data_and_loads_it(tmp_path: Path,
     assert buttons and not buttons[0].disabled
     buttons[0].click()
     run(at)
-    assert db.list_lanes(engine=configured_engine())
-    assert len(at.dataframe[0].value) == len(db.list_lanes(engine=configured_engine()))
+    assert db.list_lanes(engine=app_engine())
+    assert len(at.dataframe[0].value) == len(db.list_lanes(engine=app_engine()))
     assert any("Demo data loaded" in s.value for s in at.success)
 
 

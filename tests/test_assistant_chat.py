@@ -11,13 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from app_support import clear_app_caches, run, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, run, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
 import db
 from domain import LaneMasterData
+from services import config
 from views import assistant, nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +41,9 @@ def seeded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("chat") / "chat.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         use_database(mp, path)
-        assert db.import_csv(io.BytesIO(_csv()), engine=configured_engine()).ok
+        assert db.import_csv(io.BytesIO(_csv()), engine=app_engine()).ok
         for lane, (_mean, capacity) in LANES.items():
-            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=capacity), engine=configured_engine())
+            db.save_lane_master(LaneMasterData(code=lane, name=lane, internal_capacity=capacity), engine=app_engine())
     config.get_settings.cache_clear()
     return path
 

@@ -13,10 +13,10 @@ from assistant_support import demand_and_masters, replan, workspace
 from google.genai import types
 
 import ai_brain
-import config
 from assistant import tools
 from planning import reconciliation
 from presentation.formatting import fmt_pct, fmt_qty
+from services import config
 
 MODEL = "gemini-test-flash"
 

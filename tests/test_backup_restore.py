@@ -7,7 +7,7 @@ import io
 import zipfile
 
 import pytest
-from db_support import configured_engine
+from app_support import app_engine
 
 import db
 from domain import LaneMasterData, ValidationError
@@ -107,22 +107,23 @@ def test_not_a_zip_is_refused(engine) -> None:
 
 def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     """Confirmation required, then the page shows the restored network."""
-    from app_support import clear_app_caches, use_database
+    from app_support import clear_app_caches, use_database, write_context
     from streamlit.testing.v1 import AppTest
 
-    from config import load_settings
-    from views import data_tab, nav
+    import services
+    from views import nav
 
     use_database(monkeypatch, tmp_path / "restore.sqlite")
-    _seed(configured_engine())
-    archive = db.export_backup(engine=configured_engine())
-    before = db.load_demand(engine=configured_engine())
-    db.reset_database(engine=configured_engine())
+    _seed(app_engine())
+    archive = db.export_backup(engine=app_engine())
+    before = db.load_demand(engine=app_engine())
+    db.reset_database(engine=app_engine())
     with pytest.raises(ValidationError, match="RESTORE"):
-        data_tab.handle_restore(archive, "restore", settings=load_settings({}))
-    assert db.count_records(engine=configured_engine()) == 0
-    lanes, rows = data_tab.handle_restore(archive, "RESTORE", settings=load_settings({}))
-    assert rows == len(before) and db.load_demand(engine=configured_engine()).equals(before)
+        services.restore_backup(write_context(), archive, "restore")
+    assert db.count_records() == 0
+    restored = services.restore_backup(write_context(), archive, "RESTORE")
+    lanes, rows = restored.lanes, restored.rows
+    assert rows == len(before) and db.load_demand().equals(before)
     at = AppTest.from_file("../app.py", default_timeout=180)
     at.session_state[nav.TAB_KEY] = nav.DATA
     at.run()

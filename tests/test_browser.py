@@ -83,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in ISOLATED_ENV}
     env["LSP_SQLITE_PATH"] = str(tmp_path_factory.mktemp("browser") / "browser.sqlite")
     seed = subprocess.run(
-        [sys.executable, "seed_data.py", "--yes", "--seed", "1", "--days", str(SEED_DAYS),
+        [sys.executable, "-m", "services.demo_seeding", "--yes", "--seed", "1", "--days", str(SEED_DAYS),
          "--lanes", "2"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import config
-from config import (
+from domain import LspError
+from services import config
+from services.config import (
     DEFAULT_GEMINI_MODEL,
     DEFAULT_GEMINI_TIMEOUT_S,
     DEFAULT_SQLITE_PATH,
@@ -23,7 +24,6 @@ from config import (
     get_settings,
     load_settings,
 )
-from domain import LspError
 
 DB_PASSWORD = "pg-Pa55word-9"
 
@@ -331,7 +331,7 @@ def test_redact_without_secrets_changes_nothing():
 
 
 def test_default_sqlite_path_lives_in_the_project_data_folder():
-    expected = Path(config.__file__).resolve().parent / "data" / "lsp_twin.sqlite"
+    expected = Path(config.__file__).resolve().parent.parent / "data" / "lsp_twin.sqlite"
     assert expected == DEFAULT_SQLITE_PATH
 
 

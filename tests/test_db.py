@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from db_support import configured_engine
+from app_support import app_engine
 
 import db
 import storage.engine
@@ -70,17 +70,17 @@ def test_storage_needs_an_engine_and_the_settings_name_its_url(tmp_path: Path, m
     with pytest.raises(TypeError, match="engine"):
         db.list_lanes()  # type: ignore[call-arg]
 
-    import config
+    from services import config
 
     path = tmp_path / "configured" / "db.sqlite"
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("LSP_SQLITE_PATH", str(path))
     config.get_settings.cache_clear()
     try:
-        record_id = db.add_record("BER-MUC", DAY, 5, engine=configured_engine())
+        record_id = db.add_record("BER-MUC", DAY, 5, engine=app_engine())
         assert path.exists()
-        assert db.get_records("BER-MUC", engine=configured_engine())["id"].tolist() == [record_id]
-        assert db.database_label(configured_engine()) == f"SQLite file {path}"
+        assert db.get_records("BER-MUC", engine=app_engine())["id"].tolist() == [record_id]
+        assert db.database_label(app_engine()) == f"SQLite file {path}"
     finally:
         db.dispose_engine(f"sqlite:///{path}")
         config.get_settings.cache_clear()

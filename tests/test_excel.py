@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from app_support import clear_app_caches, demand_csv, run, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, run, use_database
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
@@ -123,7 +122,7 @@ def test_plan_and_watchtower_exports_carry_units() -> None:
 @pytest.fixture
 def data_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     use_database(monkeypatch, tmp_path / "excel.sqlite")
-    assert db.import_csv(io.BytesIO(demand_csv(("AAA-BBB",), 20)), engine=configured_engine()).ok
+    assert db.import_csv(io.BytesIO(demand_csv(("AAA-BBB",), 20)), engine=app_engine()).ok
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA
     yield at
@@ -144,7 +143,7 @@ def test_xlsx_upload_with_a_bad_row_names_the_row_and_writes_nothing(data_page: 
     rows = report["errors"].set_index("row")
     assert rows.loc[4, "column"] == "demand" and "must be >= 0" in rows.loc[4, "message"]
     assert rows.loc[5, "column"] == "date" and "2024-02-30" in rows.loc[5, "message"]
-    assert "XL-BAD" not in db.list_lanes(engine=configured_engine())
+    assert "XL-BAD" not in db.list_lanes(engine=app_engine())
     assert any("2 problems in 3 rows" in e.value for e in at.error)
 
 
@@ -155,7 +154,7 @@ def test_xlsx_upload_imports_the_first_sheet(data_page: AppTest) -> None:
     run(at)
     at.button(key="data_import_button").click()
     run(at)
-    assert len(db.load_demand("XL-LANE", engine=configured_engine())) == 2
+    assert len(db.load_demand("XL-LANE", engine=app_engine())) == 2
     assert at.session_state["data_import_report"]["ok"]
 
 

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -27,12 +26,12 @@ def test_write_from_second_process_visible_after_one_rerun(
 ) -> None:
     path = tmp_path / "shared.sqlite"
     use_database(monkeypatch, path)
-    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=configured_engine()).ok
+    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=app_engine()).ok
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.DATA
     at.run()
     assert not at.exception and _lanes_metric(at) == "1"
-    before = db.data_version(engine=configured_engine())
+    before = db.data_version(engine=app_engine())
 
     # Another process (another server replica, a cron import) writes a new lane.
     script = (
@@ -40,7 +39,7 @@ def test_write_from_second_process_visible_after_one_rerun(
         "db.add_record('ZZZ-NEW', '2024-03-01', 7, engine=db.get_engine('sqlite:///' + sys.argv[2]))"
     )
     subprocess.run([sys.executable, "-c", script, str(ROOT), str(path)], check=True, timeout=120)
-    assert db.data_version(engine=configured_engine()) == before + 1
+    assert db.data_version(engine=app_engine()) == before + 1
 
     at.run()
     assert not at.exception

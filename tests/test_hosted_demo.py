@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from app_support import clear_app_caches, demand_csv, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, use_database
 from streamlit.testing.v1 import AppTest
 
-import config
 import db
-from config import ConfigError, load_settings
+from services import config
+from services.config import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -54,24 +53,24 @@ def test_public_instance_on_an_empty_database_starts_with_the_demo(
         at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        assert len(db.list_lanes(engine=configured_engine())) == DEMO_LANES
+        assert len(db.list_lanes(engine=app_engine())) == DEMO_LANES
         assert not [b for b in at.button if b.label == "Load demo data"]
         assert len(at.dataframe[0].value) == DEMO_LANES  # the watchtower lists the demo network
         at.run()  # a second visit does not seed again
         assert not at.exception
-        assert len(db.list_lanes(engine=configured_engine())) == DEMO_LANES
+        assert len(db.list_lanes(engine=app_engine())) == DEMO_LANES
     finally:
         clear_app_caches()
 
 
 def test_a_database_with_data_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     use_database(monkeypatch, tmp_path / "own.sqlite", SEED_DEMO_IF_EMPTY="1", APP_MODE="public")
-    assert db.import_csv(demand_csv(("OWN-LANE",), 30), engine=configured_engine()).ok
+    assert db.import_csv(demand_csv(("OWN-LANE",), 30), engine=app_engine()).ok
     try:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        assert db.list_lanes(engine=configured_engine()) == ["OWN-LANE"]
+        assert db.list_lanes(engine=app_engine()) == ["OWN-LANE"]
     finally:
         clear_app_caches()
 
@@ -83,7 +82,7 @@ def test_without_the_flag_an_empty_public_database_shows_the_empty_state(
         at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
         at.run()
         assert not at.exception
-        assert db.list_lanes(engine=configured_engine()) == []
+        assert db.list_lanes(engine=app_engine()) == []
         assert [b for b in at.button if b.label == "Load demo data"][0].disabled
     finally:
         clear_app_caches()

@@ -11,8 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, use_database
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -130,7 +129,7 @@ def test_model_answer_links_are_neutralised() -> None:
 @pytest.mark.parametrize("tab", nav.TABS)
 def test_corpus_never_renders_as_markup(tab: str, tmp_path: Path, monkeypatch) -> None:
     use_database(monkeypatch, tmp_path / "hostile.sqlite")
-    assert db.import_csv(_corpus_csv(), engine=configured_engine()).ok
+    assert db.import_csv(_corpus_csv(), engine=app_engine()).ok
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = tab
     at.session_state[sidebar.LANE_KEY] = INJECTIONS[0]
@@ -148,7 +147,7 @@ def test_corpus_never_renders_as_markup(tab: str, tmp_path: Path, monkeypatch) -
 @pytest.mark.slow
 def test_assistant_answer_about_a_hostile_lane_renders_no_markup(tmp_path: Path, monkeypatch) -> None:
     use_database(monkeypatch, tmp_path / "hostile_assistant.sqlite")
-    assert db.import_csv(_corpus_csv(), engine=configured_engine()).ok
+    assert db.import_csv(_corpus_csv(), engine=app_engine()).ok
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
     at.session_state[nav.TAB_KEY] = nav.ANALYST
     at.session_state[sidebar.LANE_KEY] = INJECTIONS[2]  # ":red[ALERT] $x^2$ **bold**"

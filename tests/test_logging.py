@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
+from app_support import clear_app_caches, demand_csv, use_database, write_context
 
-import config
-from config import load_settings
+from services import config
+from services.config import load_settings
 
 
 @pytest.fixture
@@ -21,13 +21,13 @@ def lsp_log(caplog: pytest.LogCaptureFixture):
 
 
 def test_import_and_reset_are_logged(tmp_path, monkeypatch, lsp_log) -> None:
-    from views import data_tab
+    import services
 
     use_database(monkeypatch, tmp_path / "log.sqlite")
     try:
-        settings = load_settings({})
-        data_tab.handle_import(demand_csv(("AAA-BBB",), 5), "plan.csv", settings=settings)
-        data_tab.handle_reset("RESET", settings=settings)
+        ctx = write_context()
+        services.import_demand(ctx, demand_csv(("AAA-BBB",), 5), "plan.csv")
+        services.factory_reset(ctx, "RESET")
     finally:
         clear_app_caches()
     lines = [r.getMessage() for r in lsp_log.records if r.name.startswith("lsp")]

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import db
-import plan_runs
 import planning
 import seed_data
 from domain import LaneMasterData
+from services import plan_runs
 
 END = dt.date(2024, 6, 30)
 DAYS = 500  # > 365 + 84 + 7: lanes take the vectorised path; the short lane does not
@@ -188,7 +188,7 @@ def test_dask_local_cluster_gives_the_in_process_results(network_engine: db.Engi
 
 
 def test_the_executor_follows_the_settings() -> None:
-    from config import load_settings
+    from services.config import load_settings
 
     assert load_settings({}).dask_scheduler_address is None
     assert load_settings({"DASK_SCHEDULER_ADDRESS": "tcp://s:8786"}).dask_scheduler_address == "tcp://s:8786"

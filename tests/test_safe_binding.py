@@ -7,14 +7,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from app_support import clear_app_caches, demand_csv, use_database
-from db_support import configured_engine
+from app_support import app_engine, clear_app_caches, demand_csv, use_database
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-import access
 import db
-from config import load_settings
+from services import access
+from services.config import load_settings
 from views import nav
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +42,7 @@ def test_exposed_server_without_password_is_read_only() -> None:
 
 def test_app_on_all_interfaces_hides_and_refuses_writes(tmp_path, monkeypatch) -> None:
     use_database(monkeypatch, tmp_path / "exposed.sqlite")
-    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=configured_engine()).ok
+    assert db.import_csv(demand_csv(("AAA-BBB",), 10), engine=app_engine()).ok
     previous = st_config.get_option("server.address")
     st_config.set_option("server.address", "0.0.0.0")
     try:
@@ -53,11 +52,15 @@ def test_app_on_all_interfaces_hides_and_refuses_writes(tmp_path, monkeypatch) -
         assert not at.exception
         keys = {w.key for w in at.button} | {w.key for w in at.text_input}
         assert "data_reset_button" not in keys and "data_import_button" not in keys
-        from views import data_tab
+        import services
+        from views import admin
 
+        # The page's write context sees the binding, and the service refuses with it.
+        ctx = services.WriteContext(settings=load_settings({}), engine=app_engine(),
+                                    exposed=admin.exposed())
         with pytest.raises(access.AccessDenied):
-            data_tab.handle_reset("RESET", settings=load_settings({}), admin_authenticated=False)
+            services.factory_reset(ctx, "RESET")
     finally:
         st_config.set_option("server.address", previous)
         clear_app_caches()
-    assert db.count_records(engine=configured_engine()) == 10
+    assert db.count_records(engine=app_engine()) == 10

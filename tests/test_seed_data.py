@@ -99,7 +99,7 @@ def run_cli(db_path: Path, *args: str, stdin: str | None = None) -> subprocess.C
     env["LSP_SQLITE_PATH"] = str(db_path)
     env["DATABASE_URL"] = ""  # an empty value also beats a DATABASE_URL in a local .env
     return subprocess.run(
-        [sys.executable, "seed_data.py", *args],
+        [sys.executable, "-m", "services.demo_seeding", *args],
         cwd=ROOT,
         env=env,
         input=stdin if stdin is not None else "",

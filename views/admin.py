@@ -1,16 +1,20 @@
-"""Admin sign-in for instances protected by ``ADMIN_PASSWORD``.
+"""Admin sign-in for instances protected by ``ADMIN_PASSWORD``, and the write context.
 
-The session flag only decides what the page *shows*; every write handler
-still calls :func:`access.require_write` with :func:`admin_authenticated`, so
-hiding a widget is never the only protection.
+The session flag only decides what the page *shows*; every write goes
+through a :mod:`services` use-case with the :func:`write_context` of this
+session, which checks the access rules again on the server side, so hiding
+a widget is never the only protection.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Callable
 
-import access
-from config import Settings
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from services import WriteContext, access
+from services.config import Settings
 from views import state
 
 ADMIN_SESSION_KEY = "lsp_admin_authenticated"
@@ -45,11 +49,16 @@ def exposed() -> bool:
     return str(st.get_option("server.address") or "").strip() in ALL_INTERFACES
 
 
-def require_write(settings: Settings, action: str, admin_ok: bool | None = None) -> None:
-    """Server-side check at the start of every write handler."""
-    access.require_write(
-        settings, admin_authenticated=admin_authenticated() if admin_ok is None else admin_ok,
-        action=action, exposed=exposed(),
+def write_context(
+    settings: Settings, engine: Engine, *, on_change: Callable[[], None] | None = None
+) -> WriteContext:
+    """This session's context for a :mod:`services` write use-case.
+
+    ``on_change`` defaults to :func:`state.clear_caches` (every cached read is stale).
+    """
+    return WriteContext(
+        settings=settings, engine=engine, admin_authenticated=admin_authenticated(),
+        exposed=exposed(), who=client(), on_change=on_change or state.clear_caches,
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 import ai_brain
 from domain import LaneMasterData
@@ -42,15 +43,16 @@ def _history(lane: str) -> list[dict[str, str]]:
     return st.session_state.setdefault(HISTORY_KEY, {}).setdefault(lane, [])
 
 
-def workspace(plan: Any, network: Any) -> ai_brain.Workspace:
+def workspace(plan: Any, network: Any, engine: Engine) -> ai_brain.Workspace:
     """The assistant's view of the data: sidebar plan, masters, network, cached re-planner."""
     horizon = len(plan.forecast.dates)
 
     def replan(params: LaneMasterData, service_level: float | None) -> Any:
-        return state.lane_plan(params.code, params, service_level, horizon)
+        return state.lane_plan(engine, params.code, params, service_level, horizon)
 
-    return ai_brain.Workspace(selected=plan, network=network, masters=state.all_lane_master(),
-                              replan=replan, lanes=tuple(state.list_lanes()))
+    return ai_brain.Workspace(selected=plan, network=network,
+                              masters=state.all_lane_master(engine), replan=replan,
+                              lanes=tuple(state.list_lanes(engine)))
 
 
 def _show(message: dict[str, str]) -> None:
@@ -81,7 +83,7 @@ def _input(placeholder: str) -> str | None:
     return st.chat_input(placeholder, key=INPUT_KEY)
 
 
-def render(plan: Any, network: Any, settings: Any) -> None:
+def render(plan: Any, network: Any, settings: Any, engine: Engine) -> None:
     """Chat panel: ``plan`` is the selected lane's planning.LanePlan, ``network`` the watchtower."""
     st.subheader("Analyst assistant")
     label = ai_brain.mode_label(settings)
@@ -103,7 +105,7 @@ def render(plan: Any, network: Any, settings: Any) -> None:
     question = _input(f"Ask about {plan.lane}, another lane or the network…")
     question = question or st.session_state.pop(PENDING_KEY, None)
     if question:
-        _answer(question, plan, network, settings, label, history, conversation)
+        _answer(question, plan, network, settings, engine, label, history, conversation)
     # drawn after the answer, so "Clear" is enabled as soon as there is something to clear
     left, right = st.columns([1, 1])
     left.button("📝 Analyse this lane", key=ANALYSE_KEY, on_click=_queue,
@@ -118,14 +120,14 @@ def _queue(question: str) -> None:
     st.session_state[PENDING_KEY] = question
 
 
-def _answer(question: str, plan: Any, network: Any, settings: Any, label: str,
+def _answer(question: str, plan: Any, network: Any, settings: Any, engine: Engine, label: str,
             history: list[dict[str, str]], conversation: Any) -> None:
     asked = {"role": "user", "content": question}
     with conversation:
         _show(asked)
         with st.spinner(f"{label} is working…"):
             result = ai_brain.answer(question, plan, network, settings=settings,
-                                     history=history, workspace=workspace(plan, network))
+                                     history=history, workspace=workspace(plan, network, engine))
         note = (f"Gemini could not answer: {result.error} Showing the offline analysis instead."
                 if result.error else "")
         reply = {"role": "assistant", "content": result.text, "mode": result.mode_label,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 import db
 from domain import ValidationError
@@ -71,7 +72,12 @@ PLAN_FIGURES: tuple[tuple[str, str, str, float], ...] = (
 )
 
 
-def _slug(text: str) -> str:
+def file_slug(text: str) -> str:
+    """A file-name-safe version of a lane code (lane codes may be any Unicode).
+
+    >>> file_slug("Köln / Łódź")
+    'Köln_Łódź'
+    """
     return re.sub(r"[^\w.-]+", "_", text).strip("_") or "lane"
 
 
@@ -116,8 +122,8 @@ def history_frame(demand: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def history_xlsx(lane: str | None) -> bytes:
-    return excel_io.write_xlsx({"Demand history": history_frame(db.load_demand(lane))})
+def history_xlsx(engine: Engine, lane: str | None) -> bytes:
+    return excel_io.write_xlsx({"Demand history": history_frame(db.load_demand(lane, engine=engine))})
 
 
 def plan_xlsx(plan: Any) -> bytes:
@@ -139,7 +145,7 @@ def _button(label: str, data: Any, file_name: str, key: str, **kwargs: Any) -> N
 def plan_button(plan: Any) -> None:
     """Download the lane plan (key figures + daily forecast) as .xlsx."""
     _button("Download plan (Excel)", partial(plan_xlsx, plan),
-            f"plan_{_slug(plan.lane)}.xlsx", "export_plan_xlsx")
+            f"plan_{file_slug(plan.lane)}.xlsx", "export_plan_xlsx")
 
 
 def network_button(network: Any) -> None:
@@ -148,14 +154,14 @@ def network_button(network: Any) -> None:
             "watchtower.xlsx", "export_watchtower_xlsx")
 
 
-def history_buttons(lane: str, lanes: list[str]) -> None:
+def history_buttons(lane: str, lanes: list[str], engine: Engine) -> None:
     """Excel twins of the data tab's CSV downloads."""
     left, right = st.columns(2)
     with left:
-        _button(f"Download lane {md(lane)} (Excel)", partial(history_xlsx, lane),
-                f"demand_{_slug(lane)}.xlsx", "data_export_lane_xlsx", disabled=lane not in lanes)
+        _button(f"Download lane {md(lane)} (Excel)", partial(history_xlsx, engine, lane),
+                f"demand_{file_slug(lane)}.xlsx", "data_export_lane_xlsx", disabled=lane not in lanes)
     with right:
-        _button("Download all lanes (Excel)", partial(history_xlsx, None),
+        _button("Download all lanes (Excel)", partial(history_xlsx, engine, None),
                 "demand_all_lanes.xlsx", "data_export_all_xlsx", disabled=not lanes)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 from domain import LspError
 from importing.safe_text import md
@@ -42,7 +43,7 @@ def _url() -> dict[str, str]:
     return {k: st.query_params[k] for k in PARAMS if st.query_params.get(k)}
 
 
-def apply(lanes: list[str]) -> None:
+def apply(lanes: list[str], engine: Engine) -> None:
     """Open the lane, tab and scenario the URL names, if the URL changed from outside."""
     url = _url()
     if url == st.session_state.get(_SEEN_KEY):
@@ -68,7 +69,7 @@ def apply(lanes: list[str]) -> None:
     if name is not None:
         target = lane or st.session_state.get(sidebar.LANE_KEY) or lanes[0]
         try:
-            scenarios.open_scenario(target, name)
+            scenarios.open_scenario(engine, target, name)
         except LspError as exc:
             state.flash("warning", f"The link's scenario could not be opened: {exc}")
 

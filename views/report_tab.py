@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
 import ai_brain
 import report
@@ -39,23 +40,23 @@ def file_name(stamp: datetime, lanes: int) -> str:
     return f"lsp-report-{lanes}-lane{'s' if lanes != 1 else ''}-{stamp:%Y%m%d-%H%M}.pdf"
 
 
-def _plans(codes: list[str], selected: Any) -> tuple[list[Any], list[str]]:
+def _plans(codes: list[str], selected: Any, engine: Engine) -> tuple[list[Any], list[str]]:
     plans, problems = [], []
-    masters = state.all_lane_master()
+    masters = state.all_lane_master(engine)
     horizon = len(selected.forecast.dates)
     for code in codes:
         if code == selected.lane:
             plans.append(selected)
             continue
         try:
-            params = masters.get(code) or state.lane_master(code)
-            plans.append(state.lane_plan(code, params, None, horizon))
+            params = masters.get(code) or state.lane_master(engine, code)
+            plans.append(state.lane_plan(engine, code, params, None, horizon))
         except (LspError, ValueError) as exc:
             problems.append(f"{code}: {exc}")
     return plans, problems
 
 
-def render(plan: Any, network: Any, settings: Any) -> None:
+def render(plan: Any, network: Any, settings: Any, engine: Engine) -> None:
     """Lane choice and the one-click PDF download."""
     st.subheader("Executive report (PDF)")
     lanes = [str(c) for c in network.table["lane"]] if len(network.table) else [plan.lane]
@@ -82,7 +83,7 @@ def render(plan: Any, network: Any, settings: Any) -> None:
     if not codes:
         st.info("Choose at least one lane.")
         return
-    plans, problems = _plans(codes, plan)
+    plans, problems = _plans(codes, plan, engine)
     for problem in problems:
         st.warning(f"Left out of the report: {problem}", icon="⚠️")
     analysis_by = ai_brain.mode_label(settings)

@@ -143,7 +143,7 @@ def _monte_carlo(scenario: Scenario, plan: LanePlan) -> None:
             st.info("Parameters changed since the last run: press **Run simulation** again.")
         return
     with st.spinner(f"Simulating {replications:,} years of operation…"):
-        result = cached_sim.simulate(scenario, int(replications), bool(bootstrap))
+        result = cached_sim.simulate(scenario, plan, int(replications), bool(bootstrap))
     _simulation_result(plan, result)
 
 
@@ -231,7 +231,7 @@ def _stress_test(scenario: Scenario, plan: LanePlan) -> None:
         )
         return
     with st.spinner("Running baseline and shocked simulation…"):
-        out = cached_sim.stress(scenario, shock, STRESS_REPLICATIONS, bootstrap,
+        out = cached_sim.stress(scenario, plan, shock, STRESS_REPLICATIONS, bootstrap,
                                 float(partner_capacity))
     d1, d2, d3, d4 = st.columns(4)
     d1.metric("Probability of disruption", fmt.pct(out.probability_of_disruption),
@@ -261,7 +261,7 @@ def _reconciliation(scenario: Scenario, plan: LanePlan) -> None:
         "years, ± one standard error)."
     )
     with st.spinner("Replaying the history and simulating…"):
-        rec = cached_sim.reconcile(scenario)
+        rec = cached_sim.reconcile(scenario, plan)
     st.dataframe(reconciliation_table(rec), hide_index=True, key="risk_reconciliation")
     for sentence in rec.explanations:
         st.info(sentence)

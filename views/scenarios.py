@@ -1,30 +1,29 @@
 """Saved scenarios: the sidebar panel (save, load, rename, delete) and the comparison.
 
-Writes follow the data tab's pattern: a ``handle_*`` function asks
-:func:`access.require_write` first, writes through ``db`` and refreshes the
-cached list; widgets only collect input.  Loading is a read and works in the
-public read-only mode too.  Handlers that change the sidebar's widgets run as
-widget callbacks (before the script), because a widget's value cannot be set
-after it was drawn.
+Writes go through :mod:`services` (access check, write, cache refresh, log)
+with this session's write context; widgets only collect input.  Loading is a
+read and works in the public read-only mode too.  Handlers that change the
+sidebar's widgets run as widget callbacks (before the script), because a
+widget's value cannot be set after it was drawn.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-import access
 import db
-from config import Settings
+import services
 from domain import LspError, Scenario, saved_scenario
 from domain.saved_scenario import SavedScenario
 from importing.safe_text import md
 from planning import PlanningError
 from presentation import charts, scenario_comparison
 from presentation import formatting as fmt
+from services import WriteContext
+from services.config import Settings
 from views import admin, sidebar, state
 
-ACTION_SAVE = "save scenarios"
-ACTION_CHANGE = "rename or delete scenarios"
 NAME_KEY = "scn_name"
 OVERWRITE_KEY = "scn_overwrite"
 PICK_KEY = "scn_pick"
@@ -36,48 +35,19 @@ CURRENT = "Current what-if (sidebar)"  # pseudo-scenario: what the sidebar shows
 
 
 @st.cache_data(show_spinner=False)
-def saved_scenarios(lane: str) -> list[SavedScenario]:
+def saved_scenarios(_engine: Engine, lane: str) -> list[SavedScenario]:
     """Saved scenarios of ``lane`` by name (cached; cleared by every scenario write)."""
-    return db.list_scenarios(lane)
+    return db.list_scenarios(lane, engine=_engine)
 
 
-def _refresh() -> None:
-    saved_scenarios.clear()
+def _context(settings: Settings, engine: Engine) -> WriteContext:
+    # A scenario write changes only the cached list of saved scenarios.
+    return admin.write_context(settings, engine, on_change=saved_scenarios.clear)
 
 
-def _require(settings: Settings, admin_ok: bool | None, action: str) -> None:
-    ok = admin.admin_authenticated() if admin_ok is None else admin_ok
-    access.require_write(settings, admin_authenticated=ok, action=action)
-
-
-# --------------------------------------------------------------------------- handlers
-
-
-def handle_save(scenario: Scenario, name: str, settings: Settings, *, overwrite: bool = False,
-                admin_ok: bool | None = None) -> SavedScenario:
-    """Save the sidebar's ``scenario`` as ``name``; returns the stored scenario."""
-    _require(settings, admin_ok, ACTION_SAVE)
-    stored = db.save_scenario(SavedScenario.from_scenario(name, scenario), overwrite=overwrite)
-    _refresh()
-    return stored
-
-
-def handle_rename(lane: str, old: str, new: str, settings: Settings, *,
-                  admin_ok: bool | None = None) -> None:
-    _require(settings, admin_ok, ACTION_CHANGE)
-    db.rename_scenario(lane, old, new)
-    _refresh()
-
-
-def handle_delete(lane: str, name: str, settings: Settings, *, admin_ok: bool | None = None) -> None:
-    _require(settings, admin_ok, ACTION_CHANGE)
-    db.delete_scenario(lane, name)
-    _refresh()
-
-
-def open_scenario(lane: str, name: str) -> SavedScenario:
+def open_scenario(engine: Engine, lane: str, name: str) -> SavedScenario:
     """Load scenario ``name`` of ``lane`` into the sidebar (before the sidebar is drawn)."""
-    saved = db.get_scenario(lane, name)
+    saved = db.get_scenario(lane, name, engine=engine)
     sidebar.load_scenario(saved)
     return saved
 
@@ -85,11 +55,11 @@ def open_scenario(lane: str, name: str) -> SavedScenario:
 # --------------------------------------------------------------------------- callbacks
 
 
-def _on_save(scenario: Scenario, settings: Settings) -> None:
+def _on_save(scenario: Scenario, settings: Settings, engine: Engine) -> None:
     name = st.session_state.get(NAME_KEY, "")
     try:
-        stored = handle_save(scenario, name, settings,
-                             overwrite=bool(st.session_state.get(OVERWRITE_KEY)))
+        stored = services.save_scenario(_context(settings, engine), scenario, name,
+                                        overwrite=bool(st.session_state.get(OVERWRITE_KEY)))
     except LspError as exc:
         state.flash("error", f"Scenario not saved: {exc}")
         return
@@ -98,37 +68,37 @@ def _on_save(scenario: Scenario, settings: Settings) -> None:
     state.flash("success", f"Saved scenario **{md(stored.name)}** of lane {md(stored.lane)}.")
 
 
-def _on_load(lane: str) -> None:
+def _on_load(engine: Engine, lane: str) -> None:
     name = st.session_state.get(PICK_KEY)
     if not name:
         return
     try:
-        open_scenario(lane, name)
+        open_scenario(engine, lane, name)
     except LspError as exc:
         state.flash("error", f"Scenario not loaded: {exc}")
         return
     state.flash("success", f"Loaded scenario **{md(name)}** into the sidebar.")
 
 
-def _on_rename(lane: str, old: str, settings: Settings) -> None:
+def _on_rename(lane: str, old: str, settings: Settings, engine: Engine) -> None:
     new = st.session_state.get(RENAME_KEY, "")
     try:
-        handle_rename(lane, old, new, settings)
+        renamed = services.rename_scenario(_context(settings, engine), lane, old, new)
     except LspError as exc:
         state.flash("error", f"Scenario not renamed: {exc}")
         return
     loaded = sidebar.loaded_scenario(lane)
     if loaded is not None and loaded.name == old:
-        sidebar.load_scenario(db.get_scenario(lane, new.strip()))
-    st.session_state[PICK_KEY] = new.strip()
+        sidebar.load_scenario(renamed)
+    st.session_state[PICK_KEY] = renamed.name
     st.session_state[RENAME_KEY] = ""
-    state.flash("success", f"Renamed scenario **{old}** to **{new.strip()}**.")
+    state.flash("success", f"Renamed scenario **{old}** to **{renamed.name}**.")
 
 
-def _on_delete(lane: str, name: str, settings: Settings) -> None:
+def _on_delete(lane: str, name: str, settings: Settings, engine: Engine) -> None:
     st.session_state.pop(CONFIRM_DELETE_KEY, None)
     try:
-        handle_delete(lane, name, settings)
+        services.delete_scenario(_context(settings, engine), lane, name)
     except LspError as exc:
         state.flash("error", f"Scenario not deleted: {exc}")
         return
@@ -156,12 +126,12 @@ def active_name(lane: str) -> str | None:
     return None if loaded is None else loaded.name
 
 
-def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
+def sidebar_panel(scenario: Scenario, settings: Settings, engine: Engine) -> None:
     """Save the current what-if; load, rename or delete the lane's saved scenarios."""
     lane = scenario.lane
     gate = admin.write_access(settings)
     locked = None if gate.allowed else f"Saving is locked: {gate.reason}."
-    saved = saved_scenarios(lane)
+    saved = saved_scenarios(engine, lane)
     st.subheader(":material/bookmarks: Saved scenarios")
     loaded = sidebar.loaded_scenario(lane)
     if loaded is not None:
@@ -175,7 +145,7 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
         st.checkbox("Overwrite a scenario of the same name", key=OVERWRITE_KEY)
         st.form_submit_button(
             "Save scenario", icon=":material/bookmark_add:", disabled=not gate.allowed,
-            help=locked, on_click=_on_save, args=(scenario, settings), width="stretch")
+            help=locked, on_click=_on_save, args=(scenario, settings, engine), width="stretch")
     if not saved:
         st.caption(f"No saved scenarios for {md(lane)} yet.")
         return
@@ -184,16 +154,16 @@ def sidebar_panel(scenario: Scenario, settings: Settings) -> None:
         st.session_state[PICK_KEY] = loaded.name if loaded is not None else names[0]
     pick = st.selectbox(f"Saved scenarios of {md(lane)}", names, key=PICK_KEY)
     st.button("Load into sidebar", icon=":material/upload:", key="scn_load", width="stretch",
-              on_click=_on_load, args=(lane,))
+              on_click=_on_load, args=(engine, lane))
     with st.expander("Rename or delete"):
         st.text_input("New name", key=RENAME_KEY, max_chars=saved_scenario.MAX_NAME_LENGTH)
         st.button("Rename", icon=":material/edit:", key="scn_rename_button", disabled=not gate.allowed,
-                  help=locked, on_click=_on_rename, args=(lane, pick, settings))
+                  help=locked, on_click=_on_rename, args=(lane, pick, settings, engine))
         if st.session_state.get(CONFIRM_DELETE_KEY) == (lane, pick):
             st.warning(f"Delete scenario **{pick}**? This cannot be undone.")
             left, right = st.columns(2)
             left.button("Yes, delete", type="primary", key="scn_delete_confirm",
-                        on_click=_on_delete, args=(lane, pick, settings))
+                        on_click=_on_delete, args=(lane, pick, settings, engine))
             right.button("Cancel", key="scn_delete_cancel", on_click=_cancel_delete)
         else:
             st.button("Delete…", icon=":material/delete:", key="scn_delete",
@@ -209,19 +179,15 @@ def compare_key(lane: str) -> str:
     return f"{COMPARE_KEY}@{lane}"
 
 
-def _plan(what: Scenario):
-    return state.lane_plan(what.lane, what.params, what.service_level, what.horizon_days)
-
-
 @st.fragment
-def compare(scenario: Scenario) -> None:
+def compare(scenario: Scenario, engine: Engine) -> None:
     """2..4 scenarios of the lane side by side: key figures, differences, cost curves.
 
     A fragment: picking scenarios reruns only this section.
     """
     lane = scenario.lane
     st.subheader(f":material/compare_arrows: Compare scenarios of {md(lane)}")
-    saved = {s.name: s for s in saved_scenarios(lane)}
+    saved = {s.name: s for s in saved_scenarios(engine, lane)}
     if not saved:
         st.caption("Save a what-if in the sidebar (Saved scenarios) to compare it here with "
                    "the current one.")
@@ -241,7 +207,8 @@ def compare(scenario: Scenario) -> None:
     baseline = st.selectbox("Baseline (differences are to this one)", chosen,
                             key=f"{BASELINE_KEY}@{lane}")
     try:
-        plans = {name: _plan(scenario if name == CURRENT else saved[name].to_scenario())
+        plans = {name: state.scenario_plan(engine,
+                                           scenario if name == CURRENT else saved[name].to_scenario())
                  for name in chosen}
     except (LspError, PlanningError) as exc:
         st.error(f"A scenario cannot be planned: {exc}")

@@ -15,13 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-from config import Settings
 from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from domain.saved_scenario import SavedScenario
 from domain.units import PERCENT
 from importing.safe_text import md
 from planning import PlanningError
+from services.config import Settings
 from views import nav, state
 
 LANE_KEY = "sb_lane"
@@ -174,11 +175,11 @@ def _base_params(master: LaneMasterData) -> LaneMasterData:
     return saved.params if saved is not None else master
 
 
-def _optimal_pct(lane: str, params: LaneMasterData) -> float:
+def _optimal_pct(engine: Engine, lane: str, params: LaneMasterData) -> float:
     """The lane's profit-optimal alpha* in % (one decimal, within the slider's range)."""
     horizon = int(st.session_state.get(HORIZON_KEY, HORIZON_DEFAULT))
     try:
-        alpha = state.lane_plan(lane, params, None, horizon).optimal_service_level
+        alpha = state.lane_plan(engine, lane, params, None, horizon).optimal_service_level
     except (LspError, PlanningError):
         return SERVICE_LEVEL_DEFAULT_PCT
     return min(max(round(alpha * PERCENT, 1), SERVICE_LEVEL_MIN_PCT), SERVICE_LEVEL_MAX_PCT)
@@ -195,7 +196,7 @@ def _params_from_widgets(master: LaneMasterData) -> LaneMasterData:
     return base.with_overrides(**overrides)
 
 
-def render(lanes: list[str]) -> Scenario:
+def render(lanes: list[str], engine: Engine) -> Scenario:
     """Draw the lane selector and the what-if widgets; return the planner's scenario.
 
     The saved-scenario panel and :func:`footer` follow (drawn by ``app.py``).
@@ -208,7 +209,7 @@ def render(lanes: list[str]) -> Scenario:
         "Service lane", lanes, key=LANE_KEY,
         help="Pick the lane to plan. You can also open a lane from the Network watchtower.",
     )
-    master = state.lane_master(lane)
+    master = state.lane_master(engine, lane)
     if uses_default_master_data(master):
         sb.warning(
             f"**{md(lane)}** has no master data of its own: it is planned with the defaults "
@@ -231,7 +232,7 @@ def render(lanes: list[str]) -> Scenario:
     else:
         if SERVICE_LEVEL_KEY not in st.session_state:
             # Start the slider at the lane's optimum, so unticking changes nothing yet.
-            st.session_state[SERVICE_LEVEL_KEY] = _optimal_pct(lane, _params_from_widgets(master))
+            st.session_state[SERVICE_LEVEL_KEY] = _optimal_pct(engine, lane, _params_from_widgets(master))
         pct = sb.slider(
             "Target cycle service level α [%]", SERVICE_LEVEL_MIN_PCT, SERVICE_LEVEL_MAX_PCT,
             step=0.1, key=SERVICE_LEVEL_KEY, format="%.1f %%",

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-import access
-import plan_runs
 import planning
-from config import get_settings
+import services
 from domain.units import PERCENT
 from importing.safe_text import md
 from planning import NETWORK_COLUMNS, NetworkPlan
 from presentation import charts
 from presentation import formatting as fmt
+from services.config import Settings
 from views import admin, methods, nav, sidebar, state
 
 TABLE_KEY = "wt_table"
@@ -162,9 +162,9 @@ def _totals(network: NetworkPlan) -> None:
                    "cover the workload on each lane's capacity coverage level of days.")
 
 
-def _plan_source() -> None:
+def _plan_source(settings: Settings, engine: Engine) -> None:
     """Say where the figures come from (stored run or live) and offer a re-plan to admins."""
-    status = state.plan_run_status()
+    status = state.plan_run_status(engine)
     if status is None:
         text = "Planned live from the demand history (no planning run stored yet)."
     else:
@@ -175,26 +175,22 @@ def _plan_source() -> None:
                 f"({', '.join(status.reasons_stale)} since).")
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption(text)
-    settings = get_settings()
     if not admin.write_access(settings).allowed:
         return
     if right.button("Re-plan now", key="wt_plan_run",
                     help="Plan the lanes whose demand or master data changed since the last run "
-                         "and store the run (same as `python -m plan_runs plan-run`)."):
-        access.require_write(settings, admin_authenticated=admin.admin_authenticated(),
-                             action=access.ACTION_IMPORT)
+                         "and store the run (same as `python -m services.plan_runs plan-run`)."):
         with st.spinner("Planning changed lanes…"):
-            result = plan_runs.run_planning()
-        state.clear_caches()
+            result = services.replan(admin.write_context(settings, engine))
         state.flash("success", result.summary())
         st.rerun()
 
 
-def render(network: NetworkPlan) -> None:
+def render(network: NetworkPlan, settings: Settings, engine: Engine) -> None:
     """Draw the watchtower for ``network`` (all lanes at their own α*)."""
     as_of = f" — data up to {network.as_of:%Y-%m-%d}" if network.as_of is not None else ""
     st.subheader(f"Network watchtower{as_of}")
-    _plan_source()
+    _plan_source(settings, engine)
     _totals(network)
 
     table = network.table

@@ -50,16 +50,18 @@ def _save_example_scenarios(path: str) -> None:
     os.environ["LSP_SQLITE_PATH"] = path
     os.environ.pop("DATABASE_URL", None)
     import db
-    from domain.saved_scenario import SavedScenario
+    import services
+    from domain import Scenario
+    from services.config import get_settings
 
-    engine = db.get_engine(db.sqlite_url(path))
-    master = db.get_lane_master("BER-MUC", engine=engine)
-    db.save_scenario(SavedScenario(
-        name="Peak: +25 % capacity", lane="BER-MUC",
-        params=master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))),
-        engine=engine)
-    db.save_scenario(SavedScenario(name="Lean: α 90 %", lane="BER-MUC", params=master,
-                                   service_level=0.90), engine=engine)
+    settings = get_settings()
+    ctx = services.WriteContext(settings=settings, engine=db.get_engine(settings.engine_url),
+                                who="docs/screenshots")
+    master = db.get_lane_master("BER-MUC", engine=ctx.engine)
+    peak = master.with_overrides(internal_capacity=round(master.internal_capacity * 1.25))
+    services.save_scenario(ctx, Scenario(lane="BER-MUC", params=peak), "Peak: +25 % capacity")
+    services.save_scenario(ctx, Scenario(lane="BER-MUC", params=master, service_level=0.90),
+                           "Lean: α 90 %")
 
 
 def main() -> None:
@@ -72,7 +74,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp())
     env = {**os.environ, "LSP_SQLITE_PATH": str(workdir / "demo.sqlite")}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "seed_data.py", "--yes", "--lanes", "20"], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "services.demo_seeding", "--yes", "--lanes", "20"], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _save_example_scenarios(env["LSP_SQLITE_PATH"])
     port = _free_port()

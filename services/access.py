@@ -26,8 +26,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from config import Settings
 from domain import AccessDenied
+from services.config import Settings
 
 log = logging.getLogger("lsp.access")
 
@@ -45,7 +45,10 @@ ACTION_IMPORT = "import data"
 ACTION_EDIT_RECORDS = "edit demand records"
 ACTION_EDIT_LANES = "edit lane master data"
 ACTION_FACTORY_RESET = "factory reset"
-WRITE_ACTIONS = (ACTION_IMPORT, ACTION_EDIT_RECORDS, ACTION_EDIT_LANES, ACTION_FACTORY_RESET)
+ACTION_SAVE_SCENARIO = "save scenarios"
+ACTION_CHANGE_SCENARIO = "rename or delete scenarios"
+WRITE_ACTIONS = (ACTION_IMPORT, ACTION_EDIT_RECORDS, ACTION_EDIT_LANES, ACTION_FACTORY_RESET,
+                 ACTION_SAVE_SCENARIO, ACTION_CHANGE_SCENARIO)
 
 
 
@@ -88,7 +91,7 @@ def write_access(
 
     Examples
     --------
-    >>> from config import load_settings
+    >>> from services.config import load_settings
     >>> write_access(load_settings({"APP_MODE": "public"}), admin_authenticated=True).reason
     'read-only public mode'
     >>> write_access(load_settings({}), admin_authenticated=False).allowed
@@ -115,7 +118,7 @@ def check_admin_password(given: str | None, settings: Settings) -> bool:
 
     Examples
     --------
-    >>> from config import load_settings
+    >>> from services.config import load_settings
     >>> s = load_settings({"ADMIN_PASSWORD": "Lager-München"})
     >>> check_admin_password("Lager-München", s), check_admin_password("lager", s)
     (True, False)
@@ -142,13 +145,13 @@ def require_write(
 
     Examples
     --------
-    >>> from config import load_settings
+    >>> from services.config import load_settings
     >>> require_write(load_settings({}), admin_authenticated=False, action="factory reset")
     >>> require_write(load_settings({"APP_MODE": "public"}), admin_authenticated=False,
     ...               action="factory reset")
     Traceback (most recent call last):
     ...
-    access.AccessDenied: Cannot factory reset: this instance runs in read-only public mode.
+    domain.errors.AccessDenied: Cannot factory reset: this instance runs in read-only public mode.
     """
     access = write_access(settings, admin_authenticated=admin_authenticated, exposed=exposed)
     if access.allowed:

@@ -32,9 +32,9 @@ Stale detection
 
 Command line (cron-usable)::
 
-    python -m plan_runs plan-run            # incremental: only changed lanes
-    python -m plan_runs plan-run --full     # re-plan every lane
-    python -m plan_runs status              # is the latest run current?
+    python -m services.plan_runs plan-run            # incremental: only changed lanes
+    python -m services.plan_runs plan-run --full     # re-plan every lane
+    python -m services.plan_runs status              # is the latest run current?
 """
 
 from __future__ import annotations
@@ -45,34 +45,46 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 import db
-import inventory_math
 import planning
-from config import get_settings
-from domain import DAYS_PER_YEAR, LaneMasterData
+from domain import LspError
+from services.config import get_settings
+from services.plan_chunks import (
+    PAD_LANE,
+    ChunkTask,
+    DaskExecutor,
+    Executor,
+    InProcessExecutor,
+    executor_for,
+    plan_chunk,
+    plan_demand_chunk,
+)
 
 DEFAULT_CHUNK_LANES = 500  # lanes per task: ~550k demand rows (~13 MB) for 3 years of daily data
 FEW_LANES = 50  # up to this many lanes to re-plan, master data is read lane by lane
-PAD_LANE = "\x00network-calendar"  # never a valid lane code (control character)
 # Sums of the same rows can differ in the last bits between query plans; a real change
 # of one unit in a lane's history is far larger than this relative tolerance.
 FINGERPRINT_RTOL = 1e-9
+# Files and packages (relative to the project root) whose code decides a plan.
 PLANNING_MODULES = (
-    "planning/__init__.py", "planning/history.py", "planning/kernel.py", "planning/curves.py",
-    "planning/lane.py", "planning/network.py", "planning/notes.py", "planning/replay.py",
-    "review_cycle.py", "cooperation.py", "resilience.py", "forecast.py",
-    "inventory_math.py", "domain.py", "plan_runs.py",
+    "domain", "inventory", "capacity", "forecasting", "planning", "inventory_math.py",
+    "cooperation.py", "resilience.py", "services/plan_runs.py", "services/plan_chunks.py",
 )
 ProgressCallback = Callable[[float, str], None]
+# Chunk planning and executors live in services.plan_chunks; re-exported for callers.
+__all__ = [
+    "PAD_LANE", "ChunkTask", "DaskExecutor", "Executor", "InProcessExecutor", "ProgressCallback",
+    "RunResult", "RunStatus", "changed_lanes", "executor_for", "main", "master_hashes",
+    "masters_hash", "network_from_rows", "plan_chunk", "plan_demand_chunk", "planning_version",
+    "replan_after_import", "run_planning", "run_status", "stored_network",
+]
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -94,11 +106,14 @@ def masters_hash(hashes: Iterable[str]) -> str:
 def planning_version() -> str:
     """Hash of the planning code: a run made by other code is out of date."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     for name in PLANNING_MODULES:
-        path = here / name
-        if path.exists():
-            digest.update(path.read_bytes())
+        path = root / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        if not files or not all(f.exists() for f in files):
+            raise FileNotFoundError(f"planning code {name} is missing: update PLANNING_MODULES")
+        for file in files:
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:32]
 
 
@@ -117,126 +132,6 @@ def changed_lanes(current: pd.DataFrame, stored: pd.DataFrame) -> list[str]:
         changed |= ~np.isclose(new, old, rtol=FINGERPRINT_RTOL, atol=FINGERPRINT_RTOL)
     changed |= (merged["master_hash"] != merged["master_hash_old"]).to_numpy()
     return merged.loc[changed, "lane"].tolist()
-
-
-# --------------------------------------------------------------------------- one chunk
-
-
-@dataclass(frozen=True)
-class ChunkTask:
-    """Everything a worker needs to plan one chunk of lanes (picklable).
-
-    url : database URL (the worker reads the chunk's demand itself).
-    lanes : lane codes of the chunk.
-    masters : lane code -> master data.
-    first_day, last_day : the network's calendar [days since 1970-01-01].
-    service_level : fixed cycle service level, or None for each lane's own alpha*.
-    """
-
-    url: str
-    lanes: tuple[str, ...]
-    masters: Mapping[str, LaneMasterData]
-    first_day: int
-    last_day: int
-    service_level: float | None = None
-
-
-def _calendar_pad(first_day: int, last_day: int) -> pd.DataFrame:
-    days = np.arange(first_day, last_day + 1).astype("datetime64[D]").astype("datetime64[ns]")
-    return pd.DataFrame({"date": days, "lane": PAD_LANE, "demand": 0.0})
-
-
-def plan_demand_chunk(
-    demand: pd.DataFrame, masters: Mapping[str, LaneMasterData], first_day: int, last_day: int,
-    service_level: float | None = None,
-) -> pd.DataFrame:
-    """Watchtower rows of the lanes in ``demand``, planned on the network's calendar.
-
-    Pure: the same rows as :func:`planning.plan_network` over the whole
-    network gives for these lanes.  Adds ``last_date_day``, ``period_days``
-    and ``expected_workload_per_year`` [units/year] = D (1 + return rate) x 365.
-    """
-    if demand.empty:
-        return pd.DataFrame(columns=["lane", "last_date_day", "period_days", "expected_workload_per_year"])
-    padded = pd.concat([demand, _calendar_pad(first_day, last_day)], ignore_index=True)
-    plan = planning.plan_network(padded, masters, service_level=service_level)
-    table = plan.table[plan.table["lane"] != PAD_LANE].copy()
-    table["last_date_day"] = (
-        pd.to_datetime(table["last_date"]).to_numpy(dtype="datetime64[D]").astype(np.int64))
-    table["period_days"] = [float(inventory_math.PERIOD_DAYS[p]) for p in table["period"]]
-    return_rate = np.array([
-        (masters.get(lane) or LaneMasterData(code=lane, name=lane)).return_rate for lane in table["lane"]
-    ])
-    # the kernel's own expression: w_mean = D x (1 + r), then x 365
-    table["expected_workload_per_year"] = (
-        table["demand_mean"].to_numpy() * (1.0 + return_rate) * DAYS_PER_YEAR)
-    return table.drop(columns="last_date").reset_index(drop=True)
-
-
-def plan_chunk(task: ChunkTask) -> pd.DataFrame:
-    """Read one chunk's demand from the database and plan it (runs on a worker)."""
-    engine = db.get_engine(task.url)
-    demand = db.load_demand_for_lanes(task.lanes, engine=engine)
-    return plan_demand_chunk(demand, task.masters, task.first_day, task.last_day, task.service_level)
-
-
-# --------------------------------------------------------------------------- executors
-
-
-class Executor(Protocol):
-    name: str
-
-    def map(self, fn: Callable[[ChunkTask], pd.DataFrame], tasks: Sequence[ChunkTask]) -> Iterator[pd.DataFrame]:
-        """Results of ``fn`` over ``tasks`` (any order)."""
-        ...
-
-
-class InProcessExecutor:
-    """Chunks in this process (the default), ``threads`` at a time.
-
-    Two threads overlap one chunk's database read (the driver releases the
-    GIL while the server works) with the planning of another; each chunk is
-    planned exactly as alone, so the results do not depend on ``threads``.
-    """
-
-    def __init__(self, threads: int = 2):
-        if threads < 1:
-            raise ValueError(f"threads must be >= 1, got {threads}")
-        self.threads = threads
-        self.name = "in-process" if threads == 1 else f"in-process ({threads} threads)"
-
-    def map(self, fn: Callable[[ChunkTask], pd.DataFrame], tasks: Sequence[ChunkTask]) -> Iterator[pd.DataFrame]:
-        if self.threads == 1 or len(tasks) < 2:
-            for task in tasks:
-                yield fn(task)
-            return
-        with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            yield from pool.map(fn, tasks)
-
-
-class DaskExecutor:
-    """Chunks as tasks on a ``dask.distributed`` cluster; results in completion order."""
-
-    def __init__(self, client: Any):
-        self.client = client
-        self.name = f"dask {client.scheduler.address}"
-
-    def map(self, fn: Callable[[ChunkTask], pd.DataFrame], tasks: Sequence[ChunkTask]) -> Iterator[pd.DataFrame]:
-        from dask.distributed import as_completed
-
-        futures = self.client.map(fn, list(tasks), pure=False)
-        for future in as_completed(futures):
-            yield future.result()
-
-
-def executor_for(address: str | None) -> Executor:
-    """Dask at ``address`` (e.g. ``tcp://scheduler:8786``) when given, else in-process."""
-    address = (address or "").strip()
-    if not address:
-        return InProcessExecutor()
-    from dask.distributed import Client
-
-    return DaskExecutor(Client(address, timeout=30))
 
 
 # --------------------------------------------------------------------------- running
@@ -259,11 +154,6 @@ class RunResult:
                 f"{self.lanes_planned:,} of {self.lanes_total:,} lanes planned in {self.duration_s:.1f} s.")
 
 
-def configured_engine() -> db.Engine:
-    """The engine of the configured database (``DATABASE_URL``, else the SQLite file)."""
-    return db.get_engine(get_settings().engine_url)
-
-
 def _engine_url(engine: db.Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
@@ -275,7 +165,7 @@ def _chunks(lanes: Sequence[str], size: int) -> Iterator[tuple[str, ...]]:
 
 def run_planning(
     *,
-    engine: db.Engine | None = None,
+    engine: db.Engine,
     lanes: Iterable[str] | None = None,
     full: bool = False,
     executor: Executor | None = None,
@@ -303,7 +193,6 @@ def run_planning(
         raise ValueError(f"service_level must be in (0, 1), got {service_level}")
     notify = progress or (lambda _fraction, _message: None)
     started = time.perf_counter()
-    engine = engine or configured_engine()
     executor = executor or executor_for(get_settings().dask_scheduler_address)
     version = db.demand_version(engine=engine)  # before reading: a concurrent write makes the run stale
     hashes = master_hashes(engine=engine)
@@ -345,7 +234,7 @@ def run_planning(
         elif last_day < previous["as_of_day"]:
             reasons.append("the network's last day moved back")
     incremental = stored is not None and not reasons
-    if incremental:
+    if stored is not None and incremental:
         todo = changed_lanes(fingerprints, stored)
         removed = sorted(set(stored["lane"]) - set(fingerprints["lane"]))
     else:
@@ -395,17 +284,16 @@ def run_planning(
         stale_periods=planning.STALE_PERIODS, engine=engine,
     )
     notify(1.0, "Planning run stored.")
-    return RunResult(run_id, parameters["mode"], len(fingerprints), len(todo),
+    return RunResult(run_id, str(parameters["mode"]), len(fingerprints), len(todo),
                      time.perf_counter() - started, executor.name, tuple(reasons))
 
 
-def replan_after_import(lanes: Iterable[str], *, engine: db.Engine | None = None) -> RunResult | None:
+def replan_after_import(lanes: Iterable[str], *, engine: db.Engine) -> RunResult | None:
     """Re-plan only ``lanes`` (the lanes an import touched) if a run exists; else do nothing.
 
     Without an earlier run there is nothing to keep current: the watchtower
     computes live until the first full run.
     """
-    engine = engine or configured_engine()
     if db.latest_plan_run(engine=engine) is None:
         return None
     try:
@@ -444,10 +332,9 @@ class RunStatus:
         return f"{made} — out of date: {', '.join(self.reasons_stale)} since."
 
 
-def run_status(*, engine: db.Engine | None = None) -> RunStatus | None:
+def run_status(*, engine: db.Engine) -> RunStatus | None:
     """Status of the latest run (None when there is none).  Costs one ``count(*)``
     on ``demand`` plus reading the lanes table; never reads demand rows."""
-    engine = engine or configured_engine()
     run = db.latest_plan_run(engine=engine)
     if run is None:
         return None
@@ -485,10 +372,9 @@ def network_from_rows(rows: pd.DataFrame, as_of: pd.Timestamp | None) -> plannin
 
 
 def stored_network(
-    *, engine: db.Engine | None = None, status: RunStatus | None = None,
+    *, engine: db.Engine, status: RunStatus | None = None,
 ) -> planning.NetworkPlan | None:
     """The latest run as a NetworkPlan when it is current, else None (plan live then)."""
-    engine = engine or configured_engine()
     status = status or run_status(engine=engine)
     if status is None or not status.current:
         return None
@@ -499,7 +385,7 @@ def stored_network(
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m plan_runs", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m services.plan_runs", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("plan-run", help="plan changed lanes (or all with --full) and store the run")
     run.add_argument("--full", action="store_true", help="re-plan every lane")
@@ -511,11 +397,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from domain import LspError
-
     args = _parse_args(argv)
     try:
-        engine = configured_engine()
+        settings = get_settings()
+        engine = db.get_engine(settings.engine_url)
         if args.command == "status":
             status = run_status(engine=engine)
             print(status.describe() if status else "No planning run stored yet.")
@@ -525,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
         def report(fraction: float, message: str) -> None:
             print(f"\r{fraction:6.1%}  {message}", end="", file=sys.stderr, flush=True)
 
-        result = run_planning(engine=engine, full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes, progress=report)
+        result = run_planning(engine=engine, full=args.full, lanes=lanes, chunk_lanes=args.chunk_lanes,
+                              executor=executor_for(settings.dask_scheduler_address), progress=report)
     except (LspError, ValueError) as exc:
         print(f"\nError: {exc}", file=sys.stderr)
         return 2

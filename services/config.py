@@ -28,7 +28,7 @@ from dotenv import load_dotenv
 
 from domain import ConfigError
 
-PROJECT_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(__file__).resolve().parent.parent  # services/ lives in the project root
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "lsp_twin.sqlite"
 DEFAULT_GEMINI_MODEL = "gemini-2.5-flash"
 DEFAULT_GEMINI_TIMEOUT_S = 30.0
@@ -122,7 +122,13 @@ class Settings:
 
     @property
     def engine_url(self) -> str:
-        """The URL to hand to ``db.get_engine``: ``database_url``, else the SQLite file."""
+        """The database to open: ``DATABASE_URL``, else the embedded SQLite file.
+
+        The composition root passes it to ``db.get_engine``; storage never reads settings.
+
+        >>> load_settings({"LSP_SQLITE_PATH": "/tmp/x.sqlite"}).engine_url
+        'sqlite:////tmp/x.sqlite'
+        """
         return self.database_url or f"sqlite:///{self.sqlite_path}"
 
     @property
@@ -399,7 +405,7 @@ def load_settings(
     >>> load_settings({"APP_MODE": "demo"})
     Traceback (most recent call last):
     ...
-    config.ConfigError: APP_MODE must be one of local, public; got 'demo'.
+    domain.errors.ConfigError: APP_MODE must be one of local, public; got 'demo'.
     """
     if environ is None:
         load_dotenv(PROJECT_DIR / ".env", override=False)

@@ -1,4 +1,4 @@
-"""Seeding a database with the demo data from the command line (``python seed_data.py``).
+"""Seeding a database with the demo data from the command line (``python -m services.demo_seeding``).
 
 The use case "wipe, write the generated network, end with a planning run" in
 one function (:func:`seed_database`) and its command line (:func:`main`).
@@ -12,11 +12,11 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 
-import plan_runs
 import seed_data
 import storage
-from config import get_settings
 from domain import LspError
+from services import plan_runs
+from services.config import get_settings
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def seed_database(
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="seed_data.py",
+        prog="python -m services.demo_seeding",
         description="Wipe the configured database and write synthetic demand history.",
     )
     parser.add_argument("--seed", type=int, default=seed_data.DEFAULT_SEED,
@@ -104,7 +104,7 @@ def _confirm(label: str, records: int, lanes: int) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python seed_data.py [--seed N] [--end YYYY-MM-DD] [--days N] [--lanes N] [--yes]``."""
+    """``python -m services.demo_seeding [--seed N] [--end YYYY-MM-DD] [--days N] [--lanes N] [--yes]``."""
     args = _parse_args(argv)
     end = args.end or seed_data.default_end()
     try:
