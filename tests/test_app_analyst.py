@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from app_support import clear_app_caches, demand_csv, page, run, use_database
+from app_support import app_engine, clear_app_caches, demand_csv, page, run, use_database
 from streamlit.testing.v1 import AppTest
 
 import db
@@ -56,7 +56,7 @@ def model_turn(*parts: dict) -> dict:
 def analyst(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     use_database(monkeypatch, tmp_path / "analyst.sqlite", GEMINI_API_KEY=API_KEY,
                  GEMINI_MODEL=MODEL)
-    assert db.import_csv(io.BytesIO(demand_csv(LANES, DAYS))).ok
+    assert db.import_csv(io.BytesIO(demand_csv(LANES, DAYS)), engine=app_engine()).ok
     yield page(nav.ANALYST, timeout=180)
     clear_app_caches()
 

@@ -227,7 +227,7 @@ def test_add_record_with_bad_lane_is_refused(seeded: Path) -> None:
 
 def test_table_edit_updates_the_record(seeded: Path) -> None:
     at = data_page()
-    records = db.get_records("AAA-BBB", limit=5)
+    records = db.get_records("AAA-BBB", limit=5, engine=app_engine())
     record_id = int(records["id"].iloc[0])
     edited = records.copy()
     edited.loc[0, "demand"] = 123.0
@@ -263,7 +263,7 @@ def test_master_data_save(seeded: Path) -> None:
 
 
 def test_master_data_invalid_values_save_nothing(seeded: Path) -> None:
-    before = db.list_lane_master().get("AAA-BBB")
+    before = db.list_lane_master(engine=app_engine()).get("AAA-BBB")
     values = {k: v for k, v in LaneMasterData(code="AAA-BBB").as_dict().items() if k != "code"}
     with pytest.raises(ValidationError) as info:
         services.save_lane_master(

@@ -44,7 +44,7 @@ def test_watchtower_reads_the_stored_run_and_says_so(app: AppTest) -> None:
 
 def test_watchtower_plans_live_when_the_data_changed_since_the_run(app: AppTest) -> None:
     plan_runs.run_planning(engine=app_engine())
-    db.add_record("HAM-ROT", dt.date(2024, 1, 1) + dt.timedelta(days=DAYS), 999)
+    db.add_record("HAM-ROT", dt.date(2024, 1, 1) + dt.timedelta(days=DAYS), 999, engine=app_engine())
     clear_app_caches()
     run(app)
     assert "Planned live: the stored planning run" in _captions(app)

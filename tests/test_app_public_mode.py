@@ -167,7 +167,7 @@ def test_admin_password_refuses_unauthenticated_writes_server_side(
     services.add_record(
         services.WriteContext(settings=settings, engine=app_engine(), admin_authenticated=True),
         "AAA-BBB", dt.date(2030, 1, 1), 5.0)
-    assert len(db.load_demand("AAA-BBB")) == SEED_DAYS + 1
+    assert len(db.load_demand("AAA-BBB", engine=app_engine())) == SEED_DAYS + 1
 
 
 def test_full_app_public_mode_has_no_write_widgets(

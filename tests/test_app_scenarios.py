@@ -229,12 +229,12 @@ def test_write_handlers_refuse_in_public_mode(app_env) -> None:
 
     ctx = services.WriteContext(settings=load_settings({"APP_MODE": "public"}),
                                 engine=app_engine(), admin_authenticated=True)
-    master = db.get_lane_master("BER-MUC")
+    master = db.get_lane_master("BER-MUC", engine=app_engine())
     with pytest.raises(AccessDenied, match="save scenarios"):
         services.save_scenario(ctx, Scenario(lane="BER-MUC", params=master), "x")
     with pytest.raises(AccessDenied):
         services.delete_scenario(ctx, "BER-MUC", "x")
-    assert db.list_scenarios() == []
+    assert db.list_scenarios(engine=app_engine()) == []
 
 
 def test_lane_with_default_master_data_gets_a_notice_and_a_way_to_set_it(app_env) -> None:

@@ -120,10 +120,10 @@ def test_restore_in_the_data_tab(tmp_path, monkeypatch) -> None:
     db.reset_database(engine=app_engine())
     with pytest.raises(ValidationError, match="RESTORE"):
         services.restore_backup(write_context(), archive, "restore")
-    assert db.count_records() == 0
+    assert db.count_records(engine=app_engine()) == 0
     restored = services.restore_backup(write_context(), archive, "RESTORE")
     lanes, rows = restored.lanes, restored.rows
-    assert rows == len(before) and db.load_demand().equals(before)
+    assert rows == len(before) and db.load_demand(engine=app_engine()).equals(before)
     at = AppTest.from_file("../app.py", default_timeout=180)
     at.session_state[nav.TAB_KEY] = nav.DATA
     at.run()
