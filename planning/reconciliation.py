@@ -81,14 +81,17 @@ class TwinInputs:
     days: int = int(DAYS_PER_YEAR)  # one planning year, so money figures are EUR/year
 
 
-def twin_inputs(plan: LanePlan) -> TwinInputs:
+def twin_inputs(plan: LanePlan, *, bootstrap: bool = False) -> TwinInputs:
     """The twin's inputs for exactly the plan's policy, capacity and demand.
 
     The twin's daily demand is normal censored at zero with the location and
     scale that give it the lane's own mean and standard deviation
     (``simulation.censored_normal_parameters``), so both witnesses see the
     same volume per year; where the plan takes its overflow from the lane's own
-    days (skewed demand), the twin bootstraps those same days.
+    days (skewed demand), or where ``bootstrap`` asks for it (the Risk tab's
+    "bootstrap demand"), the twin draws the lane's last year of days.  Those
+    days carry the weekday pattern, so it is divided out before the twin puts
+    it back on (``D_t = f(weekday) x_t``): applied once, not twice.
     """
     location, scale = simulation.censored_normal_parameters(plan.stats.demand_mean,
                                                             plan.demand_base_std)
@@ -96,7 +99,7 @@ def twin_inputs(plan: LanePlan) -> TwinInputs:
     # the lane's weekday pattern meets its weekday capacity
     weekday = None if np.allclose(factors, 1.0) else tuple(factors)
     demand = simulation.TwinDemand.normal(location, scale, weekday_factors=weekday)
-    if plan.overflow_model == "empirical":  # skewed days: the twin draws the lane's own days
+    if bootstrap or plan.overflow_model == "empirical":  # the twin draws the lane's own days
         days = plan.history.iloc[-int(DAYS_PER_YEAR):]
         base = days.to_numpy(dtype=float) / factors[np.asarray(days.index.weekday)]
         demand = simulation.TwinDemand.bootstrap(base, weekday_factors=weekday)

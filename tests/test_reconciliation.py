@@ -144,3 +144,20 @@ def test_older_database_files_get_the_new_master_data_columns(tmp_path):
     master = db.get_lane_master("OLD", engine=engine)
     assert master.review_period_days == 1 and master.capacity_coverage_level == pytest.approx(0.95)
     assert master.weekday_capacity is None and master.reservation_fee == 0.0
+
+
+def test_bootstrap_twin_applies_the_weekday_pattern_once(seeded):
+    """The Risk tab's "bootstrap demand" draws the lane's days without their weekday factor,
+    so the twin's D_t = f(weekday) x_t has the lane's own spread on each weekday.  Drawing
+    the raw days and multiplying by f again would add the weekday swing twice (~25 % more)."""
+    frame, masters = seeded
+    history = frame[frame["lane"] == "BER-MUC"].set_index("date")["demand"]
+    plan = planning.plan_lane(history, masters["BER-MUC"])
+    factors = np.asarray(plan.weekday_factors)
+    assert not np.allclose(factors, 1.0)  # BER-MUC has a weekday pattern
+    drawn = np.asarray(reconciliation.twin_inputs(plan, bootstrap=True).demand.history, dtype=float)
+    last_year = history.iloc[-365:]
+    assert drawn.mean() == pytest.approx(last_year.mean(), rel=0.02)
+    ratios = [factors[d] * drawn.std() / last_year[last_year.index.weekday == d].std()
+              for d in range(7)]
+    assert np.mean(ratios) == pytest.approx(1.0, abs=0.1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 import simulation
@@ -20,7 +19,6 @@ from planning import LanePlan, reconciliation
 
 SIMULATION_DAYS = int(DAYS_PER_YEAR)  # one planning year, so money figures are EUR/year
 SIMULATION_SEED = 20_240_601  # fixed: the same scenario always shows the same numbers
-BOOTSTRAP_WINDOW_DAYS = 365  # bootstrap demand from the most recent year of history
 SIM_CACHE_ENTRIES = 16
 STRESS_START_DAY = 30  # shock starts after a month of normal operation [day]
 STRESS_DAYS = 14  # length of the shock window [days]
@@ -30,11 +28,7 @@ OUTAGE_FACTOR = 0.0  # internal capacity during an outage (fraction of normal)
 
 def _twin(plan: LanePlan, bootstrap: bool) -> reconciliation.TwinInputs:
     """The twin's inputs for exactly the plan's policy, capacity and demand model."""
-    twin = replace(reconciliation.twin_inputs(plan), days=SIMULATION_DAYS)
-    if bootstrap:
-        history = np.asarray(plan.history.to_numpy()[-BOOTSTRAP_WINDOW_DAYS:], dtype=float)
-        twin = replace(twin, demand=replace(twin.demand, mean=None, std=None, history=history))
-    return twin
+    return replace(reconciliation.twin_inputs(plan, bootstrap=bootstrap), days=SIMULATION_DAYS)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SIM_CACHE_ENTRIES)
