@@ -16,8 +16,7 @@ import db
 import services
 from domain import LspError, Scenario
 from importing.safe_text import md
-from planning import PlanningError
-from services.config import ConfigError, Settings, get_settings
+from services.config import Settings, get_settings
 from views import (
     admin,
     assistant,
@@ -109,7 +108,7 @@ def main() -> None:
         db.ping(engine=engine)
         # A write by another process or replica shows up on this rerun.
         state.sync_data_version(engine)
-    except (ConfigError, LspError) as exc:
+    except LspError as exc:  # ConfigError and the database errors are LspErrors
         st.error(f"The database cannot be reached, so the dashboard cannot load: {md(str(exc))}",
                  icon=":material/error:")
         st.caption("Check DATABASE_URL / LSP_SQLITE_PATH (see .env.example) and reload the page.")
@@ -131,7 +130,7 @@ def main() -> None:
         sidebar.footer(settings, database_label=db.database_label(engine))
         links.follow(scenario.lane)
         _tabs(scenario, settings, engine)
-    except (LspError, PlanningError) as exc:
+    except LspError as exc:
         # Our own errors (database down mid-session, access denied, a lane that cannot
         # be planned) become a banner; anything else is a bug and keeps its traceback.
         st.error(md(str(exc)), icon=":material/error:")

@@ -102,8 +102,8 @@ def fit_text(pdf: FPDF, text: str, width: float) -> str:
 
 
 def draw_table(pdf: FPDF, headings: Sequence[str], rows: Sequence[Sequence[str]],
-           widths: Sequence[float], *, align: Sequence[str] | None = None,
-           size: float = 7.2) -> None:
+               widths: Sequence[float], *, align: Sequence[str] | None = None,
+               size: float = 7.2) -> None:
     """A table drawn with plain cells (fast): bold shaded heading row, hairlines between rows.
 
     Headings may wrap onto two lines ("Overflow [units/day]"); body cells never wrap.
@@ -150,7 +150,7 @@ def draw_table(pdf: FPDF, headings: Sequence[str], rows: Sequence[Sequence[str]]
 
 
 def draw_pairs_table(pdf: FPDF, pairs: Sequence[tuple[str, str]], *, columns: int = 3,
-                 size: float = 7.2, label_share: float = 0.52) -> None:
+                     size: float = 7.2, label_share: float = 0.52) -> None:
     """Label/value pairs, ``columns`` pairs per row, no heading row."""
     label_w = PAGE_WIDTH_MM / columns * label_share
     value_w = PAGE_WIDTH_MM / columns - label_w

@@ -90,10 +90,10 @@ def summary_page(pdf: ReportPdf, plans: Sequence[Any], network: Any, stamp: str,
     if has_network:
         status = " (" + ", ".join(f"{v} {k}" for k, v in network.status_counts.items() if v) + ")"
     write_paragraph(pdf, f"Network: {lanes_total} lanes{status}. This report: {len(plans)} lane pages "
-               f"({selection}). Overflow is the expected workload above internal capacity, "
-               "E[(W \u2212 C)\u207a] summed over days; money in EUR/year; service levels are "
-               "cycle service levels; money at stake = partner surcharge + reservation fees + "
-               "spot premium + expected SLA penalties.", muted=True)
+                    f"({selection}). Overflow is the expected workload above internal capacity, "
+                    "E[(W \u2212 C)\u207a] summed over days; money in EUR/year; service levels are "
+                    "cycle service levels; money at stake = partner surcharge + reservation fees + "
+                    "spot premium + expected SLA penalties.", muted=True)
     draw_heading(pdf, "Executive summary", 13)
     if has_network:
         figures = {f.key: f for f in ai_brain.network_figures(network)}
@@ -126,19 +126,19 @@ def summary_page(pdf: ReportPdf, plans: Sequence[Any], network: Any, stamp: str,
         draw_table(pdf, ("Lane", "Status", "Utilisation [%]", "Exp. overflow [units/year]",
                      "Last 365 days [units]", "Reserve [units/day]", "Dependency [%]",
                      "Resilience [0-100]", "At stake [EUR/year]"), rows,
-               (28, 19, 17, 21, 20, 19, 20, 17, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
-               size=6.8)
+                   (28, 19, 17, 21, 20, 19, 20, 17, 21), align=("LEFT", "LEFT") + ("RIGHT",) * 7,
+                   size=6.8)
     ranked = sorted(((lane, a) for lane, acts in actions.items() for a in acts[:1]
                      if a.effect_per_year > 0.5), key=lambda x: x[1].effect_per_year,
                     reverse=True)[:SUMMARY_ACTIONS]
     draw_heading(pdf, "Recommended actions (best per lane, by effect on expected profit)", 10)
     if ranked:
         draw_table(pdf, ("Lane", "Action", "Effect [EUR/year]"),
-               [(lane, a.title, "+" + table_cell(a.effect_per_year, "EUR/year")) for lane, a in ranked],
-               (32, 122, 28), align=("LEFT", "LEFT", "RIGHT"))
+                   [(lane, a.title, "+" + table_cell(a.effect_per_year, "EUR/year")) for lane, a in ranked],
+                   (32, 122, 28), align=("LEFT", "LEFT", "RIGHT"))
         write_paragraph(pdf, "Each effect is the lane re-planned with the change (the dashboard's what-if "
-                   "engine). Costs of the change itself, e.g. building capacity, are not in the "
-                   "data: weigh them against the effect.", size=7.5, muted=True)
+                        "engine). Costs of the change itself, e.g. building capacity, are not in the "
+                        "data: weigh them against the effect.", size=7.5, muted=True)
     else:
         write_paragraph(pdf, "No tested change improves expected profit on the report's lanes.")
     if has_network:
@@ -175,10 +175,10 @@ def lane_page(pdf: ReportPdf, plan: Any, actions: Sequence[Any], analysis: str |
     fc = plan.forecast
     how = "profit-optimal critical ratio" if plan.service_level_is_optimal else "set by the planner"
     write_paragraph(pdf, f"Data {fmt_date(plan.history.index.min())} to {fmt_date(plan.history.index.max())}"
-               f" ({len(plan.history):,} days). Service level {fmt_pct(plan.service_level)} "
-               f"({how}); stock {ai_brain.review_cycle_label(plan.review_period_days)}; forecast "
-               f"{len(fc.dates)} days by {method_label(fc.method)}; status {plan.status}, "
-               f"{plan.pattern} demand.", size=7.5, muted=True)
+                    f" ({len(plan.history):,} days). Service level {fmt_pct(plan.service_level)} "
+                    f"({how}); stock {ai_brain.review_cycle_label(plan.review_period_days)}; forecast "
+                    f"{len(fc.dates)} days by {method_label(fc.method)}; status {plan.status}, "
+                    f"{plan.pattern} demand.", size=7.5, muted=True)
     params = " \u00b7 ".join(f"{f.label} {f.text}" for f in ai_brain.parameter_figures(plan.params))
     write_paragraph(pdf, f"Parameters: {params}.", size=7.5, muted=True)
     pdf.ln(1)
@@ -196,7 +196,7 @@ def lane_page(pdf: ReportPdf, plan: Any, actions: Sequence[Any], analysis: str |
         write_paragraph(pdf, "Simulation not run for this report.", size=7.5, muted=True)
     else:
         rows = [(f"{r.figure} [{'%' if r.unit == 'fraction' else r.unit}]",
-                 reconciliation_cell(r.plan, r.unit), reconciliation_cell(r.history, r.unit), reconciliation_cell(r.simulation, r.unit),
+                 *(reconciliation_cell(v, r.unit) for v in (r.plan, r.history, r.simulation)),
                  (fmt_number(100.0 * r.simulation_se, decimals=2) + " pp" if r.unit == "fraction"
                   else fmt_number(r.simulation_se, decimals=1)),
                  "agree" if r.agrees else "differ")
@@ -204,9 +204,9 @@ def lane_page(pdf: ReportPdf, plan: Any, actions: Sequence[Any], analysis: str |
         draw_table(pdf, ("Figure", "Plan", "Last 365 days", f"Simulation ({rec.replications:,} "
                      "years)", "\u00b1 SE", "Plan vs sim."), rows, (62, 26, 26, 30, 20, 18))
         write_paragraph(pdf, "Plan: the analytic figures. Last 365 days: the plan's policy and capacity "
-                   "replayed day by day on the lane's actual history. Simulation: the Monte Carlo "
-                   "twin driven by exactly the plan's policy and capacity (the Risk tab's run). "
-                   "\u2013 = no figure.", size=7, muted=True)
+                        "replayed day by day on the lane's actual history. Simulation: the Monte Carlo "
+                        "twin driven by exactly the plan's policy and capacity (the Risk tab's run). "
+                        "\u2013 = no figure.", size=7, muted=True)
         for sentence in rec.explanations:
             write_paragraph(pdf, sentence, size=7)
     if analysis:
@@ -218,10 +218,10 @@ def lane_page(pdf: ReportPdf, plan: Any, actions: Sequence[Any], analysis: str |
     if useful:
         for i, a in enumerate(useful, start=1):
             write_paragraph(pdf, f"{i}. {a.title}: +{fmt_qty(a.effect_per_year, 'EUR/year')} "
-                       f"({a.detail}).", size=8)
+                            f"({a.detail}).", size=8)
     else:
         write_paragraph(pdf, "No tested change improves expected profit: the lane runs at its "
-                   "profit-optimal service level without expected overflow.", size=8)
+                        "profit-optimal service level without expected overflow.", size=8)
     drivers = [line for line in ai_brain.diagnose(plan).splitlines() if line.startswith("- ")]
     if drivers:
         draw_heading(pdf, "Risk drivers", 10)

@@ -17,7 +17,6 @@ import services
 from domain import LspError, Scenario, saved_scenario
 from domain.saved_scenario import SavedScenario
 from importing.safe_text import md
-from planning import PlanningError
 from presentation import charts, scenario_comparison
 from presentation import formatting as fmt
 from services import WriteContext
@@ -210,7 +209,7 @@ def compare(scenario: Scenario, engine: Engine) -> None:
         plans = {name: state.scenario_plan(engine,
                                            scenario if name == CURRENT else saved[name].to_scenario())
                  for name in chosen}
-    except (LspError, PlanningError) as exc:
+    except LspError as exc:
         st.error(f"A scenario cannot be planned: {exc}")
         return
     rows = scenario_comparison.comparison_rows(plans, baseline)

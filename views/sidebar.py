@@ -21,7 +21,6 @@ from domain import MASTER_DATA_FIELDS, LaneMasterData, LspError, Scenario
 from domain.saved_scenario import SavedScenario
 from domain.units import PERCENT
 from importing.safe_text import md
-from planning import PlanningError
 from services.config import Settings
 from views import nav, state
 
@@ -180,7 +179,7 @@ def _optimal_pct(engine: Engine, lane: str, params: LaneMasterData) -> float:
     horizon = int(st.session_state.get(HORIZON_KEY, HORIZON_DEFAULT))
     try:
         alpha = state.lane_plan(engine, lane, params, None, horizon).optimal_service_level
-    except (LspError, PlanningError):
+    except LspError:
         return SERVICE_LEVEL_DEFAULT_PCT
     return min(max(round(alpha * PERCENT, 1), SERVICE_LEVEL_MIN_PCT), SERVICE_LEVEL_MAX_PCT)
 
