@@ -119,7 +119,7 @@ def _resilience(plan: LanePlan) -> None:
 
 @st.fragment  # its buttons rerun only this panel, not the whole page
 def _monte_carlo(scenario: Scenario, plan: LanePlan) -> None:
-    st.subheader("🎲 Monte Carlo digital twin")
+    st.subheader(":material/casino: Monte Carlo digital twin")
     st.caption(
         f"Replays exactly the plan's policy (r or S = {plan.reorder_point:,.0f} units, "
         f"{REVIEW_LABELS.get(plan.review_period_days, f'every {plan.review_period_days} days')}) "
