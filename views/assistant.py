@@ -65,7 +65,7 @@ def _show(message: dict[str, str]) -> None:
             if message.get("mode"):
                 st.caption(f"Answered by: {message['mode']}")
             if message.get("note"):
-                st.warning(message["note"], icon="⚠️")
+                st.warning(message["note"], icon=":material/warning:")
             with st.expander("Copy this answer"):
                 st.code(message["content"], language="markdown", wrap_lines=True)
 
@@ -112,7 +112,7 @@ def render(plan: Any, network: Any, settings: Any, engine: Engine) -> None:
                 args=(ai_brain.ANALYSIS_QUESTION,),
                 help="Volatility and trend, capacity risk, partner dependency, "
                      "resilience and the recommended service level.")
-    right.button("🗑️ Clear conversation", key=CLEAR_KEY, disabled=not history,
+    right.button("Clear conversation", icon=":material/delete:", key=CLEAR_KEY, disabled=not history,
                  on_click=_clear, args=(plan.lane,))
 
 

@@ -85,7 +85,7 @@ def render(plan: Any, network: Any, settings: Any, engine: Engine) -> None:
         return
     plans, problems = _plans(codes, plan, engine)
     for problem in problems:
-        st.warning(f"Left out of the report: {problem}", icon="⚠️")
+        st.warning(f"Left out of the report: {problem}", icon=":material/warning:")
     analysis_by = ai_brain.mode_label(settings)
     st.caption(
         f"{len(plans)} lane page{'s' if len(plans) != 1 else ''} ({how}) after a one-page "
@@ -106,7 +106,7 @@ def render(plan: Any, network: Any, settings: Any, engine: Engine) -> None:
                                    analyses=analyses, selection=how)
 
     st.download_button(
-        "⬇️ Download PDF report", data=build, file_name=file_name(stamp, len(plans)),
+        "Download PDF report", icon=":material/download:", data=build, file_name=file_name(stamp, len(plans)),
         mime="application/pdf", key="report_download", type="primary",
         help="Builds the report when clicked (about half a second per lane).",
     )
