@@ -57,11 +57,9 @@ from planning.kernel import (
     MIN_SERVICE_LEVEL,
     KernelFigures,
     KernelInputs,
-    empirical_overflow,
     kernel,
     kernel_inputs,
     normal_is_poor,
-    weekly_overflow,
 )
 from planning.lane import (
     DEFAULT_HORIZON_DAYS,
@@ -100,7 +98,6 @@ __all__ = [
     "UnitEconomics",
     "cost_curve",
     "demand_matrix",
-    "empirical_overflow",
     "kernel",
     "kernel_inputs",
     "lane_history",
@@ -113,5 +110,4 @@ __all__ = [
     "unit_economics",
     "velocity_status",
     "weekday_profile",
-    "weekly_overflow",
 ]

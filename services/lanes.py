@@ -48,20 +48,14 @@ def save_lane_master(ctx: WriteContext, code: str, values: Mapping[str, Any]) ->
 def delete_lane(ctx: WriteContext, code: str, *, confirmation: str) -> DeletedLane:
     """Delete a lane: its demand records, master data and saved scenarios.
 
-    ``confirmation`` must repeat the lane code.  The scenarios go after the
-    lane: a lane that does not exist raises :class:`domain.NotFoundError`
-    and nothing is deleted.
+    ``confirmation`` must repeat the lane code.  All of it goes in one
+    transaction (``db.delete_lane``): a lane that does not exist raises
+    :class:`domain.NotFoundError` and nothing is deleted.
     """
     ctx.require(access.ACTION_EDIT_RECORDS)
     if (confirmation or "").strip() != code:
         raise ValidationError(f"type the lane code {code!r} exactly to delete the lane")
-    db.delete_lane(code, engine=ctx.engine)
-    removed = 0
-    try:  # the lane is gone: log and clear the caches even if the clean-up fails
-        for saved in db.list_scenarios(code, engine=ctx.engine):
-            db.delete_scenario(code, saved.name, engine=ctx.engine)
-            removed += 1
-    finally:
-        ctx.log("delete lane", lane=repr(code), scenarios=removed)
-        ctx.changed()
+    removed = db.delete_lane(code, engine=ctx.engine)
+    ctx.log("delete lane", lane=repr(code), scenarios=removed)
+    ctx.changed()
     return DeletedLane(code, removed)

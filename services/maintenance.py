@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 RESET_PHRASE = "RESET"
 RESTORE_PHRASE = "RESTORE"
+Restored = db.BackupRestored  # what a backup restore wrote (and dropped)
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,6 @@ class ResetDone:
     """What a factory reset removed besides every lane and record."""
 
     scenarios: int
-
-
-@dataclass(frozen=True)
-class Restored:
-    """What a backup restore wrote."""
-
-    lanes: int
-    rows: int  # demand records
-    scenarios_dropped: int  # saved scenarios of lanes the backup does not hold
 
 
 @dataclass(frozen=True)
@@ -47,16 +39,13 @@ def factory_reset(ctx: WriteContext, confirmation: str) -> ResetDone:
     ctx.require(access.ACTION_FACTORY_RESET)
     if (confirmation or "").strip() != RESET_PHRASE:
         raise ValidationError(f"type {RESET_PHRASE} in capitals to confirm the factory reset")
-    db.reset_database(engine=ctx.engine)
-    try:
-        scenarios = db.delete_all_scenarios(engine=ctx.engine)
-    finally:  # the data is gone: log and clear the caches even if the clean-up fails
-        ctx.log(access.ACTION_FACTORY_RESET)
-        ctx.changed()
+    scenarios = db.reset_database(engine=ctx.engine)
+    ctx.log(access.ACTION_FACTORY_RESET, scenarios=scenarios)
+    ctx.changed()
     return ResetDone(scenarios)
 
 
-def restore_backup(ctx: WriteContext, data: bytes, confirmation: str) -> Restored:
+def restore_backup(ctx: WriteContext, data: bytes, confirmation: str) -> db.BackupRestored:
     """Replace all data with a backup ZIP (all or nothing); ``confirmation`` must be ``RESTORE``.
 
     Saved scenarios are not part of a backup: those of lanes the backup holds
@@ -67,18 +56,11 @@ def restore_backup(ctx: WriteContext, data: bytes, confirmation: str) -> Restore
         raise ValidationError(f"type {RESTORE_PHRASE} in capitals to confirm the restore")
     if not data:
         raise ValidationError("the backup file is empty: nothing restored")
-    lanes, rows = db.restore_backup(data, engine=ctx.engine)
-    dropped = 0
-    try:
-        kept = set(db.list_lanes(engine=ctx.engine))
-        for saved in db.list_scenarios(engine=ctx.engine):
-            if saved.lane not in kept:
-                db.delete_scenario(saved.lane, saved.name, engine=ctx.engine)
-                dropped += 1
-    finally:
-        ctx.log("restore backup", lanes=lanes, rows=rows, bytes=len(data), scenarios=dropped)
-        ctx.changed()
-    return Restored(lanes, rows, dropped)
+    done = db.restore_backup(data, engine=ctx.engine)
+    ctx.log("restore backup", lanes=done.lanes, rows=done.rows, bytes=len(data),
+            scenarios=done.scenarios_dropped)
+    ctx.changed()
+    return done
 
 
 def seed_demo(ctx: WriteContext) -> Seeded:

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 # storage.scenarios and storage.plan_runs declare their tables on schema.Base: importing
 # them here, before any engine is built, lets connect.ensure_schema create every table.
-from storage.backup import export_backup, restore_backup
+from storage.backup import BackupRestored, export_backup, restore_backup
 from storage.bulk import ProgressCallback, bulk_load, frame_to_parsed, import_csv
 from storage.chunks import IMPORT_CHUNK_BYTES
 from storage.connect import data_version, dispose_engine, ensure_schema, get_engine, ping
@@ -86,6 +86,7 @@ from storage.transactions import LOCK_TIMEOUT_S
 from storage.writer import BULK_REBUILD_MIN_ROWS, DUPLICATE_POLICIES
 
 __all__ = [
+    "BackupRestored",
     "BULK_REBUILD_MIN_ROWS",
     "DEMAND",
     "DEMO_SYNTHETIC_LANES",

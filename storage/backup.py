@@ -43,6 +43,7 @@ from importing.safe_text import guard_cell, unguard_cell
 from storage.connect import ensure_schema
 from storage.lanes import insert_lanes, list_lane_master, master_row
 from storage.reads import export_csv
+from storage.scenarios import drop_scenarios
 from storage.transactions import writing
 from storage.writer import wipe_tables, write_parsed
 
@@ -238,13 +239,23 @@ def export_backup(*, engine: Engine) -> bytes:
     return build(masters, demand, rows)
 
 
-def restore_backup(data: bytes, *, engine: Engine) -> tuple[int, int]:
+@dataclasses.dataclass(frozen=True)
+class BackupRestored:
+    """What :func:`restore_backup` wrote (and dropped)."""
+
+    lanes: int
+    rows: int  # demand records
+    scenarios_dropped: int  # saved scenarios of lanes the backup does not hold
+
+
+def restore_backup(data: bytes, *, engine: Engine) -> BackupRestored:
     """Replace ALL data with a backup's lanes and demand, in one transaction.
 
     Everything is validated first (format, every master-data field, every
     demand row, every demand lane present in the master data, the counts
     the backup states); a backup with any problem writes nothing and raises
-    :class:`ValidationError`.  Returns ``(lanes, demand rows)`` restored.
+    :class:`ValidationError`.  Saved scenarios are not part of a backup: those
+    of lanes the backup holds stay, the others go in the same transaction.
     """
     parsed_backup = parse(data)
     parsed = importing.parse_demand_csv(parsed_backup.demand_csv)
@@ -271,4 +282,5 @@ def restore_backup(data: bytes, *, engine: Engine) -> tuple[int, int]:
         insert_lanes(conn, [master_row(m) for m in masters], update=True)
         if len(parsed.volume):
             write_parsed(conn, parsed, "skip", ())
-    return len(parsed_backup.masters), len(parsed.volume)
+        dropped = drop_scenarios(conn, keep_lanes=[m.code for m in masters])
+    return BackupRestored(len(parsed_backup.masters), len(parsed.volume), dropped)

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from domain import LaneMasterData, NotFoundError, ValidationError
 from storage.connect import ensure_schema
 from storage.errors import translate
+from storage.scenarios import drop_scenarios
 from storage.schema import DEMAND, LANES, MASTER_FIELDS
 from storage.transactions import writing
 from storage.validation import clean_lane
@@ -174,8 +175,11 @@ def save_lane_master(data: LaneMasterData, *, engine: Engine) -> None:
         insert_lanes(conn, [row], update=True)
 
 
-def delete_lane(code: str, *, engine: Engine) -> None:
-    """Delete lane ``code`` with its master data and demand history."""
+def delete_lane(code: str, *, engine: Engine) -> int:
+    """Delete lane ``code`` with its master data, demand history and saved scenarios.
+
+    One transaction; returns the number of saved scenarios deleted with the lane.
+    """
     ensure_schema(engine)
     with writing(engine, "Deleting the lane") as conn:
         # Lock the lane row before touching demand: lanes before demand, as every writer.
@@ -186,3 +190,4 @@ def delete_lane(code: str, *, engine: Engine) -> None:
             raise NotFoundError(f"Lane {code!r} does not exist.")
         conn.execute(delete(DEMAND).where(DEMAND.c.lane_id == lane_id))
         conn.execute(delete(LANES).where(LANES.c.id == lane_id))
+        return drop_scenarios(conn, lane=code)

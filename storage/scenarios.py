@@ -1,15 +1,21 @@
-"""Saved what-if scenarios (:class:`scenarios.SavedScenario`): their own table and CRUD.
+"""Saved what-if scenarios (:class:`domain.SavedScenario`): their own table and CRUD.
 
-Nothing else in storage depends on this module; a scenario names its lane by
-code and is checked against ``lanes`` only when saved.
+A scenario names its lane by code and is checked against ``lanes`` when
+saved.  Writers that remove lanes (delete a lane, factory reset, restore a
+backup) remove the lanes' scenarios in their own transaction with
+:func:`drop_scenarios`, so no scenario outlives its lane.  Every write is one
+:func:`storage.transactions.writing` transaction (waits its turn, bumps the
+data version).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import (
+    Connection,
     DateTime,
     Double,
     Engine,
@@ -32,6 +38,7 @@ from importing import MAX_LANE_NAME_LENGTH
 from storage.connect import ensure_schema
 from storage.errors import translate
 from storage.schema import LANES, Base
+from storage.transactions import writing
 
 
 class ScenarioRecord(Base):
@@ -79,7 +86,7 @@ def save_scenario(
         "horizon_days": int(saved.horizon_days), "saved_at": now,
     }
     ensure_schema(engine)
-    with translate(engine, "Saving the scenario"), engine.begin() as conn:
+    with writing(engine, "Saving the scenario") as conn:
         if conn.execute(select(LANES.c.id).where(LANES.c.code == saved.lane)).first() is None:
             raise NotFoundError(f"Lane {saved.lane!r} does not exist.")
         where = (SCENARIOS.c.lane == saved.lane) & (SCENARIOS.c.name == saved.name)
@@ -125,7 +132,7 @@ def rename_scenario(lane: str, old: str, new: str, *, engine: Engine) -> None:
     """Rename scenario ``old`` of ``lane`` to ``new`` (a name not yet used on the lane)."""
     new = clean_name(new)
     ensure_schema(engine)
-    with translate(engine, "Renaming the scenario"), engine.begin() as conn:
+    with writing(engine, "Renaming the scenario") as conn:
         taken = conn.execute(select(SCENARIOS.c.id).where(
             (SCENARIOS.c.lane == lane) & (SCENARIOS.c.name == new))).first()
         if taken is not None and new != old:
@@ -139,16 +146,31 @@ def rename_scenario(lane: str, old: str, new: str, *, engine: Engine) -> None:
 def delete_scenario(lane: str, name: str, *, engine: Engine) -> None:
     """Delete scenario ``name`` of ``lane``; :class:`NotFoundError` if there is none."""
     ensure_schema(engine)
-    with translate(engine, "Deleting the scenario"), engine.begin() as conn:
+    with writing(engine, "Deleting the scenario") as conn:
         result = conn.execute(delete(SCENARIOS).where(
             (SCENARIOS.c.lane == lane) & (SCENARIOS.c.name == name)))
-    if result.rowcount == 0:
-        raise NotFoundError(f"Lane {lane!r} has no scenario named {name!r}.")
+        if result.rowcount == 0:  # raised inside: nothing commits, the data version stays
+            raise NotFoundError(f"Lane {lane!r} has no scenario named {name!r}.")
 
 
 def delete_all_scenarios(*, engine: Engine) -> int:
     """Delete every saved scenario (e.g. with a factory reset); returns how many."""
     ensure_schema(engine)
-    with translate(engine, "Deleting scenarios"), engine.begin() as conn:
-        return int(conn.execute(delete(SCENARIOS)).rowcount or 0)
+    with writing(engine, "Deleting scenarios") as conn:
+        return drop_scenarios(conn)
+
+
+def drop_scenarios(
+    conn: Connection, *, lane: str | None = None, keep_lanes: Collection[str] | None = None
+) -> int:
+    """Delete saved scenarios inside the caller's transaction; returns how many.
+
+    ``lane``: only that lane's; ``keep_lanes``: all but those lanes'; neither: all.
+    """
+    stmt = delete(SCENARIOS)
+    if lane is not None:
+        stmt = stmt.where(SCENARIOS.c.lane == lane)
+    if keep_lanes is not None:
+        stmt = stmt.where(SCENARIOS.c.lane.not_in(list(keep_lanes)))
+    return int(conn.execute(stmt).rowcount or 0)
 

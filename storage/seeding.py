@@ -15,6 +15,7 @@ from domain import ValidationError
 from storage.bulk import bulk_load
 from storage.connect import ensure_schema
 from storage.errors import translate
+from storage.scenarios import drop_scenarios
 from storage.transactions import writing
 from storage.writer import demand_is_empty, wipe_tables
 
@@ -43,8 +44,12 @@ def seed_demo(
                      expected_rows=network.expected_rows)
 
 
-def reset_database(*, engine: Engine) -> None:
-    """Factory reset: delete all lanes and demand and restart the id counters."""
+def reset_database(*, engine: Engine) -> int:
+    """Factory reset: delete all lanes, demand and saved scenarios; restart the id counters.
+
+    One transaction; returns the number of saved scenarios deleted.
+    """
     ensure_schema(engine)
     with writing(engine, "Resetting the database") as conn:
         wipe_tables(conn)
+        return drop_scenarios(conn)

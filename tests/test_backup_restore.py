@@ -54,7 +54,8 @@ def test_backup_reset_restore_round_trip(engine) -> None:
     db.reset_database(engine=engine)
     assert db.count_records(engine=engine) == 0 and db.list_lanes(engine=engine) == []
 
-    lanes, rows = db.restore_backup(archive, engine=engine)
+    restored = db.restore_backup(archive, engine=engine)
+    lanes, rows = restored.lanes, restored.rows
     assert (lanes, rows) == (len(masters_before), len(demand_before))
     assert db.load_demand(engine=engine).equals(demand_before)
     masters_after = db.list_lane_master(engine=engine)
