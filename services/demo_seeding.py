@@ -37,11 +37,13 @@ def seed_database(
     days: int = seed_data.DEFAULT_DAYS,
     synthetic_lanes: int = 0,
     plan_run: bool = True,
+    executor: plan_runs.Executor | None = None,
     progress: storage.ProgressCallback | None = None,
 ) -> SeedResult:
     """Replace ALL data with the generated network in one transaction, then plan it.
 
-    Ending with a stored planning run lets a freshly seeded database open at full speed.
+    Ending with a stored planning run lets a freshly seeded database open at full speed;
+    it runs on ``executor`` (in-process by default, Dask where the settings name a scheduler).
     """
     network = seed_data.demo_network(seed=seed, end=end, days=days, synthetic_lanes=synthetic_lanes)
     written = storage.bulk_load(network.chunks, network.masters, engine=engine, wipe=True,
@@ -49,7 +51,8 @@ def seed_database(
     run, plan_problem = None, ""
     if plan_run:
         try:
-            run = plan_runs.run_planning(engine=engine, full=True, progress=progress)
+            run = plan_runs.run_planning(engine=engine, full=True, executor=executor,
+                                         progress=progress)
         except ValueError as exc:  # e.g. too few days to plan: the data is still seeded
             plan_problem = str(exc)
     return SeedResult(written, len(network.masters), run, plan_problem)
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     end = args.end or seed_data.default_end()
     try:
-        engine = storage.get_engine(get_settings().engine_url)
+        settings = get_settings()
+        engine = storage.get_engine(settings.engine_url)
         label = storage.database_label(engine)
         records = storage.count_records(engine=engine)
         lanes = len(storage.list_lanes(engine=engine))
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
         result = seed_database(engine, seed=args.seed, end=end, days=args.days,
                                synthetic_lanes=args.lanes, plan_run=not args.no_plan_run,
+                               executor=plan_runs.executor_for(settings.dask_scheduler_address),
                                progress=report)
     except LspError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -282,5 +282,5 @@ def restore_backup(data: bytes, *, engine: Engine) -> BackupRestored:
         insert_lanes(conn, [master_row(m) for m in masters], update=True)
         if len(parsed.volume):
             write_parsed(conn, parsed, "skip", ())
-        dropped = drop_scenarios(conn, keep_lanes=[m.code for m in masters])
+        dropped = drop_scenarios(conn, orphans=True)
     return BackupRestored(len(parsed_backup.masters), len(parsed.volume), dropped)

@@ -28,6 +28,7 @@ from storage.chunks import IMPORT_CHUNK_BYTES, Chunk, chunks, open_source, recor
 from storage.connect import ensure_schema
 from storage.engine import is_postgres
 from storage.lanes import ensure_lanes, insert_lanes, master_row
+from storage.scenarios import drop_scenarios
 from storage.transactions import writing
 from storage.writer import (
     BULK_REBUILD_MIN_ROWS,
@@ -304,7 +305,8 @@ def bulk_load(
     engine : Engine
         The database to write to.
     wipe : bool
-        Delete all existing lanes and demand first (same transaction).
+        Delete all existing lanes and demand first, and at the end the saved
+        scenarios of lanes the load did not bring back (same transaction).
     expected_rows : int, optional
         Total rows, for progress messages.
 
@@ -345,5 +347,7 @@ def bulk_load(
                 total += inserted
                 fraction = min(total / expected_rows, 1.0) if expected_rows else 0.5
                 notify(fraction, f"{total:,} rows written")
+        if wipe:
+            drop_scenarios(conn, orphans=True)
     notify(1.0, f"{total:,} rows written")
     return total

@@ -11,7 +11,6 @@ data version).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -160,17 +159,15 @@ def delete_all_scenarios(*, engine: Engine) -> int:
         return drop_scenarios(conn)
 
 
-def drop_scenarios(
-    conn: Connection, *, lane: str | None = None, keep_lanes: Collection[str] | None = None
-) -> int:
+def drop_scenarios(conn: Connection, *, lane: str | None = None, orphans: bool = False) -> int:
     """Delete saved scenarios inside the caller's transaction; returns how many.
 
-    ``lane``: only that lane's; ``keep_lanes``: all but those lanes'; neither: all.
+    ``lane``: only that lane's; ``orphans``: those whose lane no longer exists
+    (after a wipe and reload); neither: all.
     """
     stmt = delete(SCENARIOS)
     if lane is not None:
         stmt = stmt.where(SCENARIOS.c.lane == lane)
-    if keep_lanes is not None:
-        stmt = stmt.where(SCENARIOS.c.lane.not_in(list(keep_lanes)))
+    if orphans:
+        stmt = stmt.where(SCENARIOS.c.lane.not_in(select(LANES.c.code)))
     return int(conn.execute(stmt).rowcount or 0)
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 import db
@@ -114,3 +115,18 @@ def test_format_figure_uses_percentage_points_for_differences() -> None:
     profit = next(f for f in scenario_comparison.KEY_FIGURES if f.attribute == "expected_profit_per_year")
     assert scenario_comparison.format_figure(-1234.4, profit, signed=True) == "-1,234 EUR/year"
     assert scenario_comparison.format_figure(float("nan"), profit) == "—"
+
+
+def test_a_wiping_bulk_load_keeps_only_the_scenarios_of_lanes_it_brings_back(
+    engine: db.Engine, lane: LaneMasterData
+) -> None:
+    """``python -m services.demo_seeding`` replaces all data: no scenario outlives its lane."""
+    other = LaneMasterData(code="GONE-LANE", name="gone")
+    db.save_lane_master(other, engine=engine)
+    db.save_scenario(_saved("kept", lane), engine=engine)
+    db.save_scenario(_saved("orphan", other), engine=engine)
+    frame = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=3), "lane": "BER-MUC",
+                          "demand": [1.0, 2.0, 3.0]})
+    db.bulk_load([frame], [lane], engine=engine, wipe=True)
+    assert [(s.lane, s.name) for s in db.list_scenarios(engine=engine)] == [("BER-MUC", "kept")]
+    db.reset_database(engine=engine)
